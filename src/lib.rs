@@ -1,0 +1,2 @@
+#[cfg(feature = "build")]
+pub mod build;
