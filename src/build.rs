@@ -1,8 +1,24 @@
-//! The index writer (feature `build`): turns documents into a bundle of index files.
+//! The index writer (feature `build`): turns documents into the files of a bundle.
 //!
-//! PLACEHOLDER SIGNATURES — being implemented; the API below is the contract build-index codes against.
+//! Documents are numbered newest first, analysed in parallel batches (folding, tokens, per-field frequencies and
+//! bigram positions) and merged in id order into per-term lists that are encoded as they grow, so memory holds
+//! compact bytes rather than one object per occurrence. The sorted terms are then cut into dictionary chunks of a
+//! bounded size; large lists move into postings files of their own. Every file is deflate-compressed as written.
+//! The output depends only on the documents: the same posts give byte-identical bundles on any thread count.
 
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::format::{self, put_varint, FileKind};
+use crate::manifest::{Manifest, MANIFEST_FILE};
+use crate::normalize::normalize;
+use crate::postings::{FieldFreqs, BODY, FIELDS, META, TITLE};
+use crate::store::{quantize_length, DocMeta, StoredDocument};
+use crate::termdict::{self, ChunkWriter, Placement};
+use crate::token::{tokenize, Token, TokenKind};
 
 /// One post, as build-index hands it over.
 #[derive(Debug, Clone, Default)]
@@ -29,7 +45,9 @@ pub struct BuildOptions {
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { recency_half_life_days: 365.0 }
+        BuildOptions {
+            recency_half_life_days: 365.0,
+        }
     }
 }
 
@@ -64,7 +82,21 @@ impl Bundle {
 pub enum BuildError {
     #[error("no documents to index")]
     Empty,
+    #[error("too many documents: {0} (the format holds up to 2^31)")]
+    TooMany(usize),
 }
+
+/// Dictionary chunks are cut once their entries reach this many bytes, before compression.
+const CHUNK_TARGET: usize = 24 * 1024;
+/// Positions of a chunk's terms share one postings file up to this size.
+const COMPANION_TARGET: usize = 48 * 1024;
+/// Lists longer than this get a postings file of their own.
+const INLINE_DOCLIST_MAX: usize = 1024;
+const SHARED_POSITIONS_MAX: usize = 4096;
+/// Documents per doc-meta chunk.
+const DOCS_PER_META_CHUNK: u32 = 8192;
+/// Documents analysed together before their terms are merged (bounds the memory of the parallel step).
+const BATCH: usize = 1024;
 
 pub struct IndexBuilder {
     options: BuildOptions,
@@ -73,18 +105,434 @@ pub struct IndexBuilder {
 
 impl IndexBuilder {
     pub fn new(options: BuildOptions) -> Self {
-        IndexBuilder { options, documents: Vec::new() }
+        IndexBuilder {
+            options,
+            documents: Vec::new(),
+        }
     }
 
     pub fn add(&mut self, document: Document) {
         self.documents.push(document);
     }
 
-    pub fn finish(self) -> Result<Bundle, BuildError> {
-        let _ = &self.options;
+    pub fn finish(mut self) -> Result<Bundle, BuildError> {
         if self.documents.is_empty() {
             return Err(BuildError::Empty);
         }
-        todo!("index writer")
+        if self.documents.len() > i32::MAX as usize {
+            return Err(BuildError::TooMany(self.documents.len()));
+        }
+        self.documents.sort_by(|a, b| {
+            b.timestamp
+                .cmp(&a.timestamp)
+                .then_with(|| a.url.cmp(&b.url))
+                .then_with(|| a.title.cmp(&b.title))
+        });
+        let documents = std::mem::take(&mut self.documents);
+
+        let mut terms = TermTable::default();
+        let mut words: HashMap<String, u32> = HashMap::new();
+        let mut meta = DocMeta::default();
+        let mut length_sums = [0f64; FIELDS];
+        for (batch_index, batch) in documents.chunks(BATCH).enumerate() {
+            let analysed: Vec<AnalysedDocument> = batch.par_iter().map(analyse).collect();
+            for (offset, (document, analysed)) in batch.iter().zip(analysed).enumerate() {
+                let doc = (batch_index * BATCH + offset) as u32;
+                terms.add_document(doc, analysed.terms);
+                for (sum, len) in length_sums.iter_mut().zip(analysed.lengths) {
+                    *sum += f64::from(len);
+                }
+                meta.title_lengths
+                    .push(analysed.lengths[TITLE].min(255) as u8);
+                meta.body_norms
+                    .push(quantize_length(analysed.lengths[BODY]));
+                meta.days.push(document.timestamp.div_euclid(86_400) as i32);
+                let mut unique: Vec<String> = document
+                    .words
+                    .iter()
+                    .map(|w| normalize(w))
+                    .filter(|w| w.chars().count() >= 2)
+                    .collect();
+                unique.sort_unstable();
+                unique.dedup();
+                for word in unique {
+                    *words.entry(word).or_default() += 1;
+                }
+            }
+        }
+
+        let chunks = write_term_chunks(terms, words, documents.len() as u32);
+        let mut files = chunks.postings_files;
+        let (meta_folder, meta_files) = write_doc_meta(&meta);
+        let (store_folder, store_files) = write_documents(&documents);
+        let doc_count = documents.len() as f64;
+        let manifest = Manifest {
+            doc_count: documents.len() as u32,
+            newest_day: meta.days.first().copied().unwrap_or_default(),
+            recency_half_life_days: self.options.recency_half_life_days.max(0.0),
+            average_lengths: length_sums.map(|sum| (sum / doc_count) as f32),
+            term_folder: chunks.folder,
+            first_keys: chunks.first_keys,
+            meta_folder,
+            docs_per_meta_chunk: DOCS_PER_META_CHUNK,
+            store_folder,
+        };
+        for (chunk, payload) in chunks.chunk_files.into_iter().enumerate() {
+            files.push(BundleFile {
+                path: manifest.chunk_name(chunk),
+                bytes: payload,
+            });
+        }
+        for (chunk, payload) in meta_files {
+            files.push(BundleFile {
+                path: manifest.meta_chunk_name(chunk),
+                bytes: payload,
+            });
+        }
+        for (doc, payload) in store_files {
+            files.push(BundleFile {
+                path: manifest.document_name(doc),
+                bytes: payload,
+            });
+        }
+        let (manifest_bytes, _) = format::seal_file(FileKind::Manifest, &manifest.encode());
+        files.push(BundleFile {
+            path: MANIFEST_FILE.to_string(),
+            bytes: manifest_bytes,
+        });
+        files
+            .par_iter_mut()
+            .for_each(|file| file.bytes = deflate(&file.bytes));
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Bundle { files })
     }
+}
+
+fn deflate(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing to a Vec cannot fail.
+    encoder.write_all(bytes).expect("in-memory deflate");
+    encoder.finish().expect("in-memory deflate")
+}
+
+/// What one document contributes.
+struct AnalysedDocument {
+    terms: Vec<DocTerm>,
+    lengths: [u32; FIELDS],
+}
+
+struct DocTerm {
+    key: Vec<u8>,
+    freqs: FieldFreqs,
+    /// Bigrams only: positions per field.
+    positions: Option<[Vec<u32>; FIELDS]>,
+}
+
+fn analyse(document: &Document) -> AnalysedDocument {
+    let mut terms: HashMap<Vec<u8>, DocTerm> = HashMap::new();
+    let mut lengths = [0u32; FIELDS];
+    let meta_values: Vec<&str> = document
+        .categories
+        .iter()
+        .chain(&document.tags)
+        .map(String::as_str)
+        .collect();
+    let fields: [(usize, Vec<&str>); FIELDS] = [
+        (TITLE, vec![document.title.as_str()]),
+        (META, meta_values),
+        (BODY, vec![document.text.as_str()]),
+    ];
+    for (field, values) in fields {
+        // Values of one field (the categories and tags) are separated by a gap so no bigram spans two of them.
+        let mut base = 0u32;
+        for value in values {
+            let folded = normalize(value);
+            let tokens = tokenize(&folded);
+            for (i, token) in tokens.iter().enumerate() {
+                if let Some(key) = termdict::unigram_key(token) {
+                    record(&mut terms, key, field, None);
+                }
+                if let Some(next) = tokens.get(i + 1) {
+                    record(
+                        &mut terms,
+                        termdict::bigram_key(token, next),
+                        field,
+                        Some(base + i as u32),
+                    );
+                }
+            }
+            base += tokens.len() as u32 + 1;
+            lengths[field] += tokens
+                .iter()
+                .filter(|t: &&Token| t.kind != TokenKind::Space)
+                .count() as u32;
+        }
+    }
+    let mut terms: Vec<DocTerm> = terms.into_values().collect();
+    terms.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    AnalysedDocument { terms, lengths }
+}
+
+fn record(
+    terms: &mut HashMap<Vec<u8>, DocTerm>,
+    key: Vec<u8>,
+    field: usize,
+    position: Option<u32>,
+) {
+    let entry = terms.entry(key).or_insert_with_key(|key| DocTerm {
+        key: key.clone(),
+        freqs: [0; FIELDS],
+        positions: position.map(|_| Default::default()),
+    });
+    entry.freqs[field] += 1;
+    if let (Some(positions), Some(p)) = (&mut entry.positions, position) {
+        positions[field].push(p);
+    }
+}
+
+/// Every term's lists, encoded as documents arrive in id order.
+#[derive(Default)]
+struct TermTable {
+    ids: HashMap<Box<[u8]>, u32>,
+    lists: Vec<TermLists>,
+}
+
+#[derive(Default)]
+struct TermLists {
+    doc_freq: u32,
+    next_doc: u32,
+    /// Postings without the leading count (see [`crate::postings`]).
+    doclist: Vec<u8>,
+    positions: Vec<u8>,
+}
+
+impl TermTable {
+    fn add_document(&mut self, doc: u32, terms: Vec<DocTerm>) {
+        for term in terms {
+            let id = match self.ids.get(term.key.as_slice()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.lists.len() as u32;
+                    self.ids.insert(term.key.into_boxed_slice(), id);
+                    self.lists.push(TermLists::default());
+                    id
+                }
+            };
+            let lists = &mut self.lists[id as usize];
+            let [title, meta, body] = term.freqs;
+            put_varint(&mut lists.doclist, u64::from(doc - lists.next_doc));
+            put_varint(
+                &mut lists.doclist,
+                u64::from(body) << 2 | u64::from(title > 0) << 1 | u64::from(meta > 0),
+            );
+            if title > 0 {
+                put_varint(&mut lists.doclist, u64::from(title));
+            }
+            if meta > 0 {
+                put_varint(&mut lists.doclist, u64::from(meta));
+            }
+            lists.next_doc = doc + 1;
+            lists.doc_freq += 1;
+            if let Some(positions) = term.positions {
+                for field in positions {
+                    let mut previous = 0;
+                    for p in field {
+                        put_varint(&mut lists.positions, u64::from(p - previous));
+                        previous = p;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The term dictionary as files: numbered chunks (named once their folder hash is known) and postings files.
+#[derive(Default)]
+struct TermFiles {
+    folder: u64,
+    first_keys: Vec<Vec<u8>>,
+    chunk_files: Vec<Vec<u8>>,
+    postings_files: Vec<BundleFile>,
+}
+
+fn write_term_chunks(terms: TermTable, words: HashMap<String, u32>, doc_count: u32) -> TermFiles {
+    let TermTable { ids, mut lists } = terms;
+    let mut keys: Vec<(Box<[u8]>, Option<u32>, u32)> = ids
+        .into_iter()
+        .map(|(key, id)| (key, Some(id), 0))
+        .collect();
+    keys.extend(
+        words
+            .into_iter()
+            .map(|(word, df)| (termdict::word_key(&word).into_boxed_slice(), None, df)),
+    );
+    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+    let mut chunks = ChunkSet {
+        doc_count,
+        ..Default::default()
+    };
+    for (key, id, word_df) in keys {
+        match id {
+            Some(id) => {
+                let term = std::mem::take(&mut lists[id as usize]);
+                chunks.add_term(&key, term);
+            }
+            None => chunks.add_word(&key, word_df),
+        }
+    }
+    chunks.seal();
+    let mut files = chunks.files;
+    files.folder = folder_hash(&chunks.checksums);
+    files
+}
+
+#[derive(Default)]
+struct ChunkSet {
+    doc_count: u32,
+    writer: ChunkWriter,
+    companion: Vec<u8>,
+    current_first_key: Option<Vec<u8>>,
+    checksums: Vec<u64>,
+    written_postings: HashSet<u64>,
+    files: TermFiles,
+}
+
+impl ChunkSet {
+    fn start_entry(&mut self, key: &[u8]) {
+        if self.writer.data_len() >= CHUNK_TARGET || self.companion.len() >= COMPANION_TARGET {
+            self.seal();
+        }
+        if self.current_first_key.is_none() {
+            self.current_first_key = Some(key.to_vec());
+        }
+    }
+
+    fn add_word(&mut self, key: &[u8], doc_freq: u32) {
+        self.start_entry(key);
+        self.writer.add(key, doc_freq, Placement::Inline(&[]), None);
+    }
+
+    fn add_term(&mut self, key: &[u8], term: TermLists) {
+        self.start_entry(key);
+        let mut doclist = Vec::with_capacity(term.doclist.len() + 5);
+        put_varint(&mut doclist, u64::from(term.doc_freq));
+        doclist.extend_from_slice(&term.doclist);
+        let doclist_placement = if doclist.len() > INLINE_DOCLIST_MAX {
+            let checksum = self.push_postings_file(&doclist);
+            Placement::External {
+                checksum,
+                start: 0,
+                len: doclist.len(),
+            }
+        } else {
+            Placement::Inline(&doclist)
+        };
+        let positions = if key.first() == Some(&termdict::BIGRAM) {
+            if term.positions.len() > SHARED_POSITIONS_MAX {
+                let checksum = self.push_postings_file(&term.positions);
+                Some(Placement::External {
+                    checksum,
+                    start: 0,
+                    len: term.positions.len(),
+                })
+            } else {
+                let start = self.companion.len();
+                self.companion.extend_from_slice(&term.positions);
+                Some(Placement::Companion {
+                    start,
+                    len: term.positions.len(),
+                })
+            }
+        } else {
+            None
+        };
+        debug_assert!(term.doc_freq <= self.doc_count);
+        self.writer
+            .add(key, term.doc_freq, doclist_placement, positions);
+    }
+
+    fn seal(&mut self) {
+        let Some(first_key) = self.current_first_key.take() else {
+            return;
+        };
+        let companion = std::mem::take(&mut self.companion);
+        let companion_checksum = if companion.is_empty() {
+            0
+        } else {
+            self.push_postings_file(&companion)
+        };
+        let writer = std::mem::take(&mut self.writer);
+        let (bytes, checksum) =
+            format::seal_file(FileKind::TermChunk, &writer.finish(companion_checksum));
+        self.files.chunk_files.push(bytes);
+        self.files.first_keys.push(first_key);
+        self.checksums.push(checksum);
+    }
+
+    fn push_postings_file(&mut self, payload: &[u8]) -> u64 {
+        let (bytes, checksum) = format::seal_file(FileKind::Postings, payload);
+        if self.written_postings.insert(checksum) {
+            self.files.postings_files.push(BundleFile {
+                path: termdict::postings_file_name(checksum),
+                bytes,
+            });
+        }
+        checksum
+    }
+}
+
+fn write_doc_meta(meta: &DocMeta) -> (u64, Vec<(usize, Vec<u8>)>) {
+    let per_chunk = DOCS_PER_META_CHUNK as usize;
+    let mut out = Vec::new();
+    let mut checksums = Vec::new();
+    for (chunk, start) in (0..meta.len()).step_by(per_chunk).enumerate() {
+        let end = (start + per_chunk).min(meta.len());
+        let part = DocMeta {
+            first: start as u32,
+            title_lengths: meta.title_lengths[start..end].to_vec(),
+            body_norms: meta.body_norms[start..end].to_vec(),
+            days: meta.days[start..end].to_vec(),
+        };
+        let (bytes, checksum) = format::seal_file(FileKind::DocMeta, &part.encode());
+        checksums.push(checksum);
+        out.push((chunk, bytes));
+    }
+    (folder_hash(&checksums), out)
+}
+
+fn write_documents(documents: &[Document]) -> (u64, Vec<(u32, Vec<u8>)>) {
+    let sealed: Vec<(u32, Vec<u8>, u64)> = documents
+        .par_iter()
+        .enumerate()
+        .map(|(doc, d)| {
+            let stored = StoredDocument {
+                url: d.url.clone(),
+                title: d.title.clone(),
+                date: d.date.clone(),
+                categories: d.categories.clone(),
+                tags: d.tags.clone(),
+                text: d.text.clone(),
+            };
+            let (bytes, checksum) = format::seal_file(FileKind::Document, &stored.encode());
+            (doc as u32, bytes, checksum)
+        })
+        .collect();
+    let checksums: Vec<u64> = sealed.iter().map(|s| s.2).collect();
+    (
+        folder_hash(&checksums),
+        sealed
+            .into_iter()
+            .map(|(doc, bytes, _)| (doc, bytes))
+            .collect(),
+    )
+}
+
+fn folder_hash(checksums: &[u64]) -> u64 {
+    format::checksum(
+        &checksums
+            .iter()
+            .flat_map(|c| c.to_le_bytes())
+            .collect::<Vec<u8>>(),
+    )
 }

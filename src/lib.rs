@@ -1,2 +1,27 @@
+//! jiansuo (检索): exact Chinese full-text search for static sites, running natively and in WebAssembly.
+//!
+//! The engine is pure computation: it never does I/O. A host (the JS API in the browser or Node, or
+//! [`local::LocalIndex`] natively) hands it the bundle's files as the engine asks for them.
+
+pub mod error;
+pub mod excerpt;
+pub mod format;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod local;
+pub mod manifest;
+pub mod normalize;
+pub mod postings;
+pub mod query;
+pub mod rank;
+pub mod search;
+pub mod store;
+pub mod termdict;
+pub mod token;
+
 #[cfg(feature = "build")]
 pub mod build;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::Error;
+pub use search::{Index, SearchOptions, SearchPage, SearchResult, SortOrder, Step};

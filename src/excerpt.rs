@@ -1,0 +1,218 @@
+//! Excerpts: the window of a post's text that best shows why it matched.
+//!
+//! The keywords are found again in the folded text (same rules as matching, including the Latin run start), mapped
+//! back to the original characters, and the window of about [`EXCERPT_CHARS`] characters holding the most distinct
+//! keywords, then the most hits, is cut out. Everything is HTML-escaped; only our own `<mark>` tags are markup.
+
+use crate::normalize::normalize_mapped;
+use crate::token::starts_run;
+
+pub const EXCERPT_CHARS: usize = 100;
+/// Characters of context kept before the first hit of the window.
+const LEAD_IN: usize = 16;
+/// More hits than this add nothing to the choice of the window.
+const MAX_HITS: usize = 256;
+
+/// An excerpt of `text` around the folded `keywords`, as HTML.
+pub fn excerpt(text: &str, keywords: &[&str], window: usize) -> String {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let hits = find_hits(text, &chars, keywords);
+    let (start, end) = choose_window(&chars, &hits, window);
+    let mut html = String::with_capacity((end - start) * 4 + 32);
+    if start > 0 {
+        html.push('…');
+    }
+    let mut in_space = false;
+    let mut hit_iter = hits
+        .iter()
+        .filter(|h| h.end > start && h.start < end)
+        .peekable();
+    let mut open_until: Option<usize> = None;
+    for (i, &(_, c)) in chars.iter().enumerate().take(end).skip(start) {
+        if open_until.is_none() {
+            while hit_iter.peek().is_some_and(|h| h.end <= i) {
+                hit_iter.next();
+            }
+            if let Some(hit) = hit_iter.peek().filter(|h| h.start <= i) {
+                html.push_str("<mark>");
+                open_until = Some(hit.end.min(end));
+                in_space = false;
+            }
+        }
+        if c.is_whitespace() {
+            if !in_space {
+                html.push(' ');
+            }
+            in_space = true;
+        } else {
+            in_space = false;
+            push_escaped(&mut html, c);
+        }
+        if open_until == Some(i + 1) {
+            html.push_str("</mark>");
+            open_until = None;
+        }
+    }
+    if open_until.is_some() {
+        html.push_str("</mark>");
+    }
+    if end < chars.len() {
+        html.push('…');
+    }
+    html
+}
+
+/// A hit as a range of character indices of the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Hit {
+    start: usize,
+    end: usize,
+    keyword: usize,
+}
+
+fn find_hits(text: &str, chars: &[(usize, char)], keywords: &[&str]) -> Vec<Hit> {
+    let folded = normalize_mapped(text);
+    let folded_bytes = folded.text.as_bytes();
+    // Byte offset in the folded text → index of its character.
+    let folded_starts: Vec<usize> = folded.text.char_indices().map(|(b, _)| b).collect();
+    let original_index = |byte: usize| chars.partition_point(|&(b, _)| b < byte);
+    let mut hits = Vec::new();
+    for (k, keyword) in keywords.iter().enumerate() {
+        if keyword.is_empty() {
+            continue;
+        }
+        let needs_run_start = keyword.as_bytes()[0].is_ascii_alphanumeric();
+        for (at, matched) in folded.text.match_indices(keyword) {
+            if needs_run_start && !starts_run(folded_bytes, at) {
+                continue;
+            }
+            let first = folded_starts.partition_point(|&b| b < at);
+            let last = folded_starts.partition_point(|&b| b < at + matched.len()) - 1;
+            let (Some(&(start, _)), Some(&(_, end))) =
+                (folded.origins.get(first), folded.origins.get(last))
+            else {
+                continue;
+            };
+            hits.push(Hit {
+                start: original_index(start as usize),
+                end: original_index(end as usize),
+                keyword: k,
+            });
+            if hits.len() >= MAX_HITS {
+                break;
+            }
+        }
+    }
+    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    // Overlapping hits (智能 inside 人工智能) merge into one mark.
+    let mut merged: Vec<Hit> = Vec::with_capacity(hits.len());
+    for hit in hits {
+        match merged.last_mut() {
+            Some(last) if hit.start < last.end => last.end = last.end.max(hit.end),
+            _ => merged.push(hit),
+        }
+    }
+    merged
+}
+
+/// The character range of the excerpt.
+fn choose_window(chars: &[(usize, char)], hits: &[Hit], window: usize) -> (usize, usize) {
+    let len = chars.len();
+    if len <= window {
+        return (0, len);
+    }
+    let mut best: Option<(usize, usize, usize)> = None; // (distinct keywords, hits, start hit)
+    for (i, first) in hits.iter().enumerate() {
+        let limit = first.start + window - LEAD_IN.min(first.start);
+        let inside: Vec<&Hit> = hits[i..].iter().take_while(|h| h.end <= limit).collect();
+        let mut distinct: Vec<usize> = inside.iter().map(|h| h.keyword).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let score = (distinct.len(), inside.len());
+        if best.is_none_or(|(d, n, _)| score > (d, n)) {
+            best = Some((score.0, score.1, i));
+        }
+    }
+    let Some((_, _, first)) = best else {
+        return (0, window);
+    };
+    let start = hits[first].start.saturating_sub(LEAD_IN);
+    let start = start.min(len - window);
+    (start, start + window)
+}
+
+fn push_escaped(html: &mut String, c: char) {
+    match c {
+        '<' => html.push_str("&lt;"),
+        '>' => html.push_str("&gt;"),
+        '&' => html.push_str("&amp;"),
+        '"' => html.push_str("&quot;"),
+        '\'' => html.push_str("&#39;"),
+        _ => html.push(c),
+    }
+}
+
+/// HTML-escapes `text` (for hosts that show plain text next to excerpts).
+pub fn escape_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_escaped(&mut html, c);
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_hits_and_escapes_everything_else() {
+        assert_eq!(
+            excerpt("<b>人工智能</b> & 5G", &["智能", "5g"], 100),
+            "&lt;b&gt;人工<mark>智能</mark>&lt;/b&gt; &amp; <mark>5G</mark>"
+        );
+        assert_eq!(
+            excerpt("長春的人工智慧", &["长春"], 100),
+            "<mark>長春</mark>的人工智慧"
+        );
+        assert_eq!(
+            excerpt("ambiphone iPhone15", &["iphone"], 100),
+            "ambiphone <mark>iPhone</mark>15"
+        );
+        assert_eq!(
+            excerpt("人工智能", &["人工智能", "智能"], 100),
+            "<mark>人工智能</mark>"
+        );
+    }
+
+    #[test]
+    fn picks_the_densest_window() {
+        let text = format!(
+            "{}黄金价格上涨{}黄金{}价格",
+            "甲".repeat(300),
+            "乙".repeat(300),
+            "丙".repeat(10)
+        );
+        let html = excerpt(&text, &["黄金", "价格"], 40);
+        assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
+        assert!(
+            html.contains("<mark>黄金</mark><mark>价格</mark>")
+                || html.contains("<mark>黄金</mark>丙"),
+            "{html}"
+        );
+        assert_eq!(
+            html.chars().filter(|&c| c != '…').count()
+                - "<mark></mark>".len() * html.matches("<mark>").count(),
+            40
+        );
+    }
+
+    #[test]
+    fn no_hit_gives_the_opening() {
+        assert_eq!(excerpt("第一段\n\n第二段", &["无"], 100), "第一段 第二段");
+        assert_eq!(
+            excerpt(&"字".repeat(200), &["无"], 10),
+            format!("{}…", "字".repeat(10))
+        );
+    }
+}

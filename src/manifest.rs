@@ -1,0 +1,170 @@
+//! The manifest: the one file with a fixed name, read first, naming every other file.
+//!
+//! It stays small whatever the number of posts: corpus statistics, the first key of each term-dictionary chunk
+//! (prefix-compressed), and content hashes of the folders holding chunks, doc-meta and documents. Files inside a
+//! hashed folder are named by number; each carries its own checksum, so a file from another build is detected.
+//!
+//! ```text
+//! manifest := doc-count varint, newest-day zigzag varint, recency-half-life f32, 3 × average field length f32,
+//!             term-folder u64, chunk-count varint, chunk-count × (shared-prefix varint, suffix str),
+//!             meta-folder u64, docs-per-meta-chunk varint, store-folder u64
+//! ```
+
+use crate::format::{self, Reader};
+use crate::postings::FIELDS;
+use crate::Error;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    pub doc_count: u32,
+    /// Day (since 1970-01-01) of the newest post: the reference point of the recency prior.
+    pub newest_day: i32,
+    pub recency_half_life_days: f32,
+    pub average_lengths: [f32; FIELDS],
+    pub term_folder: u64,
+    /// First key of each term chunk, ascending; chunk `i` holds keys in `[first_keys[i], first_keys[i + 1])`.
+    pub first_keys: Vec<Vec<u8>>,
+    pub meta_folder: u64,
+    pub docs_per_meta_chunk: u32,
+    pub store_folder: u64,
+}
+
+pub const MANIFEST_FILE: &str = "manifest.bin";
+
+impl Manifest {
+    #[cfg(feature = "build")]
+    pub fn encode(&self) -> Vec<u8> {
+        use format::put_varint;
+        let mut out = Vec::new();
+        put_varint(&mut out, u64::from(self.doc_count));
+        put_varint(
+            &mut out,
+            u64::from(((self.newest_day << 1) ^ (self.newest_day >> 31)) as u32),
+        );
+        out.extend_from_slice(&self.recency_half_life_days.to_le_bytes());
+        for average in self.average_lengths {
+            out.extend_from_slice(&average.to_le_bytes());
+        }
+        out.extend_from_slice(&self.term_folder.to_le_bytes());
+        put_varint(&mut out, self.first_keys.len() as u64);
+        let mut previous: &[u8] = &[];
+        for key in &self.first_keys {
+            let shared = previous.iter().zip(key).take_while(|(a, b)| a == b).count();
+            put_varint(&mut out, shared as u64);
+            format::put_bytes(&mut out, &key[shared..]);
+            previous = key;
+        }
+        out.extend_from_slice(&self.meta_folder.to_le_bytes());
+        put_varint(&mut out, u64::from(self.docs_per_meta_chunk));
+        out.extend_from_slice(&self.store_folder.to_le_bytes());
+        out
+    }
+
+    pub fn decode(payload: &[u8]) -> Result<Manifest, Error> {
+        let mut reader = Reader::new(MANIFEST_FILE, payload);
+        let doc_count = reader.u32_varint()?;
+        let zigzag = reader.u32_varint()?;
+        let newest_day = ((zigzag >> 1) as i32) ^ -((zigzag & 1) as i32);
+        let recency_half_life_days = reader.f32_le()?;
+        let mut average_lengths = [0f32; FIELDS];
+        for average in &mut average_lengths {
+            *average = reader.f32_le()?;
+        }
+        let term_folder = reader.u64_le()?;
+        let chunk_count = reader.bounded(reader.remaining(), "chunk count")?;
+        let mut first_keys: Vec<Vec<u8>> = Vec::with_capacity(chunk_count);
+        for _ in 0..chunk_count {
+            let previous = first_keys.last().map(Vec::as_slice).unwrap_or_default();
+            let shared = reader.bounded(previous.len(), "shared key prefix")?;
+            let mut key = previous[..shared].to_vec();
+            key.extend_from_slice(reader.bytes()?);
+            if first_keys.last().is_some_and(|last| *last >= key) {
+                return Err(reader.error("chunk keys out of order"));
+            }
+            first_keys.push(key);
+        }
+        let meta_folder = reader.u64_le()?;
+        let docs_per_meta_chunk = reader.u32_varint()?;
+        let store_folder = reader.u64_le()?;
+        if docs_per_meta_chunk == 0 || !reader.is_empty() || !recency_half_life_days.is_finite() {
+            return Err(reader.error("inconsistent manifest"));
+        }
+        Ok(Manifest {
+            doc_count,
+            newest_day,
+            recency_half_life_days,
+            average_lengths,
+            term_folder,
+            first_keys,
+            meta_folder,
+            docs_per_meta_chunk,
+            store_folder,
+        })
+    }
+
+    /// The chunk that may hold `key`.
+    pub fn chunk_for(&self, key: &[u8]) -> Option<usize> {
+        self.first_keys
+            .partition_point(|first| first.as_slice() <= key)
+            .checked_sub(1)
+    }
+
+    /// The chunks that may hold keys starting with `prefix`.
+    pub fn chunks_for_prefix(&self, prefix: &[u8]) -> std::ops::Range<usize> {
+        let start = self.chunk_for(prefix).unwrap_or(0);
+        let end = self
+            .first_keys
+            .partition_point(|first| first.as_slice() < prefix || first.starts_with(prefix));
+        start..end.max(start)
+    }
+
+    pub fn chunk_name(&self, chunk: usize) -> String {
+        format!("t/{}/{chunk}.bin", format::hex(self.term_folder))
+    }
+
+    pub fn meta_chunk_name(&self, chunk: usize) -> String {
+        format!("m/{}/{chunk}.bin", format::hex(self.meta_folder))
+    }
+
+    pub fn document_name(&self, doc: u32) -> String {
+        format!("d/{}/{doc}.bin", format::hex(self.store_folder))
+    }
+}
+
+#[cfg(all(test, feature = "build"))]
+mod tests {
+    use super::*;
+
+    fn manifest() -> Manifest {
+        Manifest {
+            doc_count: 3,
+            newest_day: 19_000,
+            recency_half_life_days: 365.0,
+            average_lengths: [10.0, 2.0, 400.0],
+            term_folder: 1,
+            first_keys: vec![b"b".to_vec(), b"bab".to_vec(), b"c".to_vec(), b"r".to_vec()],
+            meta_folder: 2,
+            docs_per_meta_chunk: 4096,
+            store_folder: 3,
+        }
+    }
+
+    #[test]
+    fn round_trips_and_finds_chunks() {
+        let m = manifest();
+        assert_eq!(Manifest::decode(&m.encode()).unwrap(), m);
+        assert_eq!(m.chunk_for(b"a"), None);
+        assert_eq!(m.chunk_for(b"b"), Some(0));
+        assert_eq!(m.chunk_for(b"ba"), Some(0));
+        assert_eq!(m.chunk_for(b"bz"), Some(1));
+        assert_eq!(m.chunk_for(b"zz"), Some(3));
+        assert_eq!(m.chunks_for_prefix(b"b"), 0..2);
+        assert_eq!(m.chunks_for_prefix(b"ba"), 0..2);
+        assert_eq!(m.chunks_for_prefix(b"bb"), 1..2);
+        assert_eq!(m.chunks_for_prefix(b"r"), 3..4);
+        let bytes = m.encode();
+        for cut in 0..bytes.len() {
+            assert!(Manifest::decode(&bytes[..cut]).is_err());
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Text folding, identical for posts (at build time) and queries (in the browser).
+//!
+//! Readers type full-width digits, capitals, traditional characters and stray invisible characters; posts contain
+//! all of those too. Both sides are folded the same way, so that matching can be a plain substring test:
+//!
+//! 1. Unicode NFKC, applied per character cluster (a character and the combining marks after it), so that every
+//!    output character can be traced back to the input for excerpts. Full-width ＧＤＰ becomes GDP, ㈱ becomes (株).
+//! 2. Lower case.
+//! 3. Traditional → simplified, character by character, with OpenCC's character table (`normalize/t2s.bin`).
+//! 4. Invisible format characters (zero-width spaces and joiners, bidi marks, soft hyphen, BOM) removed.
+//! 5. White space collapsed to one space, which is kept only between two ASCII characters: Chinese puts spaces
+//!    around Latin words for looks (`使用 Rust 编写`), and a reader typing `rust编写` means the same thing.
+//!
+//! NFKC natively comes from `unicode-normalization`; in wasm from the host's `String.prototype.normalize`, so the
+//! module does not carry Unicode's decomposition tables.
+
+use std::sync::OnceLock;
+
+/// A folded string and, for each of its characters, the byte range of the input it came from.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Folded {
+    pub text: String,
+    /// One entry per `char` of `text`: (start, end) byte offsets into the original.
+    pub origins: Vec<(u32, u32)>,
+}
+
+/// Folds `input` (see the module documentation).
+pub fn normalize(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    fold_into(input, |c, _, _| out.push(c));
+    out
+}
+
+/// Folds `input` and records where each output character came from.
+pub fn normalize_mapped(input: &str) -> Folded {
+    let mut folded = Folded {
+        text: String::with_capacity(input.len()),
+        origins: Vec::new(),
+    };
+    fold_into(input, |c, start, end| {
+        folded.text.push(c);
+        folded.origins.push((start as u32, end as u32));
+    });
+    folded
+}
+
+/// Drives the folding, calling `emit(char, original_start, original_end)` for every output character.
+fn fold_into(input: &str, mut emit: impl FnMut(char, usize, usize)) {
+    // White space is held back until the next visible character shows whether it is kept.
+    let mut previous: Option<char> = None;
+    let mut pending_space: Option<(usize, usize)> = None;
+    let mut emit_visible =
+        |c: char, start: usize, end: usize, pending: &mut Option<(usize, usize)>| {
+            if let (Some((space_start, space_end)), Some(before)) = (pending.take(), previous) {
+                if before.is_ascii() && c.is_ascii() {
+                    emit(' ', space_start, space_end);
+                }
+            }
+            emit(c, start, end);
+            previous = Some(c);
+        };
+
+    let mut chars = input.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        let mut end = start + c.len_utf8();
+        let combines_with_next = chars
+            .peek()
+            .is_some_and(|&(_, next)| is_combining_mark(next));
+        if c.is_ascii() && !combines_with_next {
+            if c.is_ascii_whitespace() {
+                pending_space.get_or_insert((start, end));
+            } else {
+                emit_visible(c.to_ascii_lowercase(), start, end, &mut pending_space);
+            }
+            continue;
+        }
+        // A cluster: this character and the combining marks that follow it.
+        while let Some(&(next_start, next)) = chars.peek() {
+            if !is_combining_mark(next) {
+                break;
+            }
+            end = next_start + next.len_utf8();
+            chars.next();
+        }
+        let cluster = &input[start..end];
+        for folded in nfkc(cluster).chars() {
+            for lower in folded.to_lowercase() {
+                let simplified = to_simplified(lower);
+                if simplified.is_whitespace() {
+                    pending_space.get_or_insert((start, end));
+                } else if !is_invisible(simplified) {
+                    emit_visible(simplified, start, end, &mut pending_space);
+                }
+            }
+        }
+    }
+}
+
+/// Combining marks that NFKC may compose with the character before them.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F | 0x3099..=0x309A)
+}
+
+/// Format characters that render as nothing.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F | 0x200B..=0x200F
+        | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8
+        | 0xE0000..=0xE0FFF)
+}
+
+/// CJK unified ideographs are NFKC-stable, so the common case skips the normalizer.
+fn is_nfkc_stable(cluster: &str) -> bool {
+    let mut chars = cluster.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if ('\u{4E00}'..='\u{9FFF}').contains(&c))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn nfkc(cluster: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    if is_nfkc_stable(cluster) {
+        return cluster.into();
+    }
+    cluster.nfkc().collect::<String>().into()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn nfkc(cluster: &str) -> std::borrow::Cow<'_, str> {
+    if is_nfkc_stable(cluster) {
+        return cluster.into();
+    }
+    let normalized = js_sys::JsString::from(cluster).normalize("NFKC");
+    String::from(normalized).into()
+}
+
+/// OpenCC's traditional → simplified character table, decoded on first use.
+fn t2s_table() -> &'static [(u32, u32)] {
+    static TABLE: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        const RAW: &[u8] = include_bytes!("normalize/t2s.bin");
+        let mut reader = crate::format::Reader::new("t2s.bin", RAW);
+        let mut pairs = Vec::with_capacity(4200);
+        let mut traditional = 0u32;
+        while !reader.is_empty() {
+            // The table is compiled in and covered by tests; a decoding failure would end the table early.
+            let (Ok(delta), Ok(simplified)) = (reader.u32_varint(), reader.u32_varint()) else {
+                break;
+            };
+            traditional += delta;
+            pairs.push((traditional, simplified));
+        }
+        pairs
+    })
+}
+
+pub fn to_simplified(c: char) -> char {
+    if c.is_ascii() {
+        return c;
+    }
+    let table = t2s_table();
+    match table.binary_search_by_key(&(c as u32), |&(t, _)| t) {
+        Ok(i) => char::from_u32(table[i].1).unwrap_or(c),
+        Err(_) => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_width_case_and_script() {
+        assert_eq!(normalize("ＧＤＰ增长５Ｇ"), "gdp增长5g");
+        assert_eq!(normalize("iPhone 15 Pro"), "iphone 15 pro");
+        assert_eq!(normalize("長春人工智慧"), "长春人工智慧");
+        assert_eq!(normalize("經濟"), "经济");
+        assert_eq!(normalize("黄金价格"), "黄金价格");
+    }
+
+    #[test]
+    fn drops_invisible_characters_and_cjk_adjacent_spaces() {
+        assert_eq!(normalize("人工\u{200B}智能"), "人工智能");
+        assert_eq!(normalize("\u{FEFF}使用 Rust 编写"), "使用rust编写");
+        assert_eq!(normalize("第一段\n\n第二段"), "第一段第二段");
+        assert_eq!(normalize("hello \t\n world"), "hello world");
+        assert_eq!(normalize("　两端　"), "两端");
+        assert_eq!(normalize("a\u{00A0}b"), "a b");
+        assert_eq!(normalize("  "), "");
+    }
+
+    #[test]
+    fn composes_combining_marks_and_expands_compatibility_forms() {
+        assert_eq!(normalize("Cafe\u{0301}"), "café");
+        assert_eq!(normalize("㈱"), "(株)");
+        assert_eq!(normalize("①"), "1");
+    }
+
+    #[test]
+    fn origins_point_back_into_the_input() {
+        let input = "ＡＩ 芯片";
+        let folded = normalize_mapped(input);
+        assert_eq!(folded.text, "ai芯片");
+        let spans: Vec<&str> = folded
+            .origins
+            .iter()
+            .map(|&(s, e)| &input[s as usize..e as usize])
+            .collect();
+        assert_eq!(spans, ["Ａ", "Ｉ", "芯", "片"]);
+    }
+
+    #[test]
+    fn table_is_complete() {
+        assert!(t2s_table().len() > 4000);
+        assert!(t2s_table().windows(2).all(|w| w[0].0 < w[1].0));
+    }
+}

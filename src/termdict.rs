@@ -1,0 +1,283 @@
+//! The term dictionary: every key the index knows, split by key range into chunks fetched on demand.
+//!
+//! A chunk is an FST (BurntSushi's `fst`) mapping each key to the offset of its entry in the chunk's data. Small
+//! doc lists live in the entry itself, larger ones and all position lists in separate postings files that the
+//! chunk names by content hash, so a query downloads only what it reads.
+//!
+//! Keys carry their kind in the first byte, which also groups each kind into its own key range:
+//! ```text
+//! b<token><token>  bigram of two adjacent tokens (with positions)
+//! c<char>          a single non-Latin character
+//! r<run>           a Latin/digit run
+//! w<word>          a word of jieba's segmentation (vocabulary only: document frequency, no postings)
+//! chunk   := file-count varint, file-count × checksum u64, fst-length varint, fst, data
+//! entry   := df varint, doclist ref, [positions ref]    (positions only for bigram keys)
+//! ref     := 0, length varint, bytes                     (inline)
+//!          | file-index + 1 varint, start varint, length varint
+//! ```
+
+use crate::format::{self, FileKind, Reader};
+use crate::token::{Token, TokenKind};
+use crate::Error;
+
+pub const BIGRAM: u8 = b'b';
+pub const CHAR: u8 = b'c';
+pub const RUN: u8 = b'r';
+pub const WORD: u8 = b'w';
+
+/// The key of a single token (none for a space, which is never searched alone).
+pub fn unigram_key(token: &Token<'_>) -> Option<Vec<u8>> {
+    let kind = match token.kind {
+        TokenKind::Run => RUN,
+        TokenKind::Char => CHAR,
+        TokenKind::Space => return None,
+    };
+    Some(key(kind, &[token.text]))
+}
+
+pub fn bigram_key(first: &Token<'_>, second: &Token<'_>) -> Vec<u8> {
+    key(BIGRAM, &[first.text, second.text])
+}
+
+pub fn word_key(word: &str) -> Vec<u8> {
+    key(WORD, &[word])
+}
+
+fn key(kind: u8, parts: &[&str]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());
+    key.push(kind);
+    for part in parts {
+        key.extend_from_slice(part.as_bytes());
+    }
+    key
+}
+
+/// Where a doc list or position list is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataRef {
+    /// Within the chunk's own data.
+    Inline { start: usize, len: usize },
+    /// Within a postings file (`p/<hash>.bin`).
+    External {
+        file: String,
+        start: usize,
+        len: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermInfo {
+    pub doc_freq: u32,
+    pub doclist: DataRef,
+    pub positions: Option<DataRef>,
+}
+
+pub fn postings_file_name(checksum: u64) -> String {
+    format!("p/{}.bin", format::hex(checksum))
+}
+
+/// A parsed dictionary chunk.
+pub struct TermChunk {
+    name: String,
+    files: Vec<String>,
+    map: fst::Map<Vec<u8>>,
+    data: Vec<u8>,
+}
+
+impl TermChunk {
+    pub fn parse(name: &str, payload: &[u8]) -> Result<TermChunk, Error> {
+        let mut reader = Reader::new(name, payload);
+        let file_count = reader.bounded(reader.remaining() / 8, "file count")?;
+        let files = (0..file_count)
+            .map(|_| reader.u64_le().map(postings_file_name))
+            .collect::<Result<_, _>>()?;
+        let fst_bytes = reader.bytes()?.to_vec();
+        let map = fst::Map::new(fst_bytes)
+            .map_err(|e| Error::corrupt(name, format!("term dictionary: {e}")))?;
+        let data = reader.rest().to_vec();
+        Ok(TermChunk {
+            name: name.to_string(),
+            files,
+            map,
+            data,
+        })
+    }
+
+    pub fn get(&self, key: &[u8]) -> Result<Option<TermInfo>, Error> {
+        match self.map.get(key) {
+            Some(offset) => self.entry(key, offset).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Every key starting with `prefix`, in key order.
+    pub fn prefixed(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, TermInfo)>, Error> {
+        use fst::{IntoStreamer, Streamer};
+        let mut stream = self.map.range().ge(prefix).into_stream();
+        let mut found = Vec::new();
+        while let Some((key, offset)) = stream.next() {
+            if !key.starts_with(prefix) {
+                break;
+            }
+            found.push((key.to_vec(), self.entry(key, offset)?));
+        }
+        Ok(found)
+    }
+
+    fn entry(&self, key: &[u8], offset: u64) -> Result<TermInfo, Error> {
+        let start = usize::try_from(offset)
+            .ok()
+            .filter(|&o| o <= self.data.len());
+        let start =
+            start.ok_or_else(|| Error::corrupt(&self.name, "term entry offset out of range"))?;
+        let mut reader = Reader::new(&self.name, &self.data[start..]);
+        let doc_freq = reader.u32_varint()?;
+        let doclist = self.data_ref(&mut reader, start)?;
+        let positions = if key.first() == Some(&BIGRAM) {
+            Some(self.data_ref(&mut reader, start)?)
+        } else {
+            None
+        };
+        Ok(TermInfo {
+            doc_freq,
+            doclist,
+            positions,
+        })
+    }
+
+    fn data_ref(&self, reader: &mut Reader<'_>, base: usize) -> Result<DataRef, Error> {
+        let tag = reader.varint()?;
+        if tag == 0 {
+            let len = reader.bounded(reader.remaining(), "inline length")?;
+            let start = base + reader.position();
+            reader.take(len)?;
+            return Ok(DataRef::Inline { start, len });
+        }
+        let file = self
+            .files
+            .get((tag - 1) as usize)
+            .ok_or_else(|| reader.error("postings file index out of range"))?
+            .clone();
+        let start = reader.bounded(u32::MAX as usize, "postings offset")?;
+        let len = reader.bounded(u32::MAX as usize, "postings length")?;
+        Ok(DataRef::External { file, start, len })
+    }
+
+    /// The bytes of an inline reference.
+    pub fn inline(&self, start: usize, len: usize) -> &[u8] {
+        self.data.get(start..start + len).unwrap_or(&[])
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Builds one chunk; entries must be added in key order.
+#[cfg(feature = "build")]
+pub struct ChunkWriter {
+    files: Vec<u64>,
+    map: fst::MapBuilder<Vec<u8>>,
+    data: Vec<u8>,
+}
+
+#[cfg(feature = "build")]
+impl Default for ChunkWriter {
+    fn default() -> Self {
+        // File 0 is the chunk's companion postings file, named when the chunk is finished.
+        ChunkWriter {
+            files: vec![0],
+            map: fst::MapBuilder::memory(),
+            data: Vec::new(),
+        }
+    }
+}
+
+/// Where the writer should put a list: in the chunk or in postings file `checksum` at `start`.
+#[cfg(feature = "build")]
+pub enum Placement<'a> {
+    Inline(&'a [u8]),
+    External {
+        checksum: u64,
+        start: usize,
+        len: usize,
+    },
+    /// In the chunk's companion postings file, which collects the small position lists of its terms.
+    Companion {
+        start: usize,
+        len: usize,
+    },
+}
+
+#[cfg(feature = "build")]
+impl ChunkWriter {
+    pub fn data_len(&self) -> usize {
+        self.data.len()
+    }
+
+    pub fn add(
+        &mut self,
+        key: &[u8],
+        doc_freq: u32,
+        doclist: Placement<'_>,
+        positions: Option<Placement<'_>>,
+    ) {
+        use crate::format::put_varint;
+        let offset = self.data.len() as u64;
+        // Keys arrive sorted and unique from the builder; fst only fails on order violations.
+        self.map
+            .insert(key, offset)
+            .expect("term keys are added in strictly increasing order");
+        put_varint(&mut self.data, u64::from(doc_freq));
+        for placement in std::iter::once(doclist).chain(positions) {
+            match placement {
+                Placement::Inline(bytes) => {
+                    put_varint(&mut self.data, 0);
+                    format::put_bytes(&mut self.data, bytes);
+                }
+                Placement::External {
+                    checksum,
+                    start,
+                    len,
+                } => {
+                    let index = match self.files.iter().skip(1).position(|&f| f == checksum) {
+                        Some(i) => i + 1,
+                        None => {
+                            self.files.push(checksum);
+                            self.files.len() - 1
+                        }
+                    };
+                    self.put_external(index, start, len);
+                }
+                Placement::Companion { start, len } => self.put_external(0, start, len),
+            }
+        }
+    }
+
+    fn put_external(&mut self, file_index: usize, start: usize, len: usize) {
+        use crate::format::put_varint;
+        put_varint(&mut self.data, file_index as u64 + 1);
+        put_varint(&mut self.data, start as u64);
+        put_varint(&mut self.data, len as u64);
+    }
+
+    /// The chunk's payload; `companion` is the checksum of its companion postings file (0 if it has none).
+    pub fn finish(mut self, companion: u64) -> Vec<u8> {
+        self.files[0] = companion;
+        let mut payload = Vec::with_capacity(self.data.len() + 1024);
+        format::put_varint(&mut payload, self.files.len() as u64);
+        for checksum in &self.files {
+            payload.extend_from_slice(&checksum.to_le_bytes());
+        }
+        let fst = self
+            .map
+            .into_inner()
+            .expect("in-memory fst writes cannot fail");
+        format::put_bytes(&mut payload, &fst);
+        payload.extend_from_slice(&self.data);
+        payload
+    }
+}
+
+/// Kind tag of a parsed chunk file (for [`format::open_file`]).
+pub const FILE_KIND: FileKind = FileKind::TermChunk;

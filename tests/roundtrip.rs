@@ -1,0 +1,237 @@
+//! Posts → bundle → search, natively: the engine's behaviour end to end.
+
+use jiansuo::build::{BuildOptions, Document, IndexBuilder};
+use jiansuo::local::LocalIndex;
+use jiansuo::{SearchOptions, SortOrder};
+
+fn doc(
+    url: &str,
+    day: i64,
+    title: &str,
+    text: &str,
+    categories: &[&str],
+    tags: &[&str],
+) -> Document {
+    Document {
+        url: url.into(),
+        title: title.into(),
+        date: format!("day {day}"),
+        timestamp: day * 86_400,
+        categories: categories.iter().map(|s| s.to_string()).collect(),
+        tags: tags.iter().map(|s| s.to_string()).collect(),
+        text: text.into(),
+        words: Vec::new(),
+    }
+}
+
+fn corpus() -> Vec<Document> {
+    vec![
+        doc(
+            "/a",
+            100,
+            "长春打造人工智能创新策源地",
+            "科大讯飞吉林公司助力长春。人工智能产业。",
+            &["本地"],
+            &["长春日报"],
+        ),
+        doc(
+            "/b",
+            101,
+            "黄金价格再创新高",
+            "国际金价上涨，黄金价格突破每盎司4495.29美元。",
+            &["财经"],
+            &["黄金"],
+        ),
+        doc(
+            "/c",
+            102,
+            "苹果发布iPhone15",
+            "iPhone 15 Pro 搭载新芯片；ambiphone 不是手机。5G网络覆盖。",
+            &["科技"],
+            &[],
+        ),
+        doc(
+            "/d",
+            103,
+            "生物医药产业",
+            "生物医药企业研发新药。2.5G 不是 5G。PM2.5 超标。",
+            &["财经"],
+            &[],
+        ),
+        doc(
+            "/e",
+            104,
+            "雨",
+            "今天有雨。AI芯片出货量增长3.72%。Open Source 软件。",
+            &["社会"],
+            &["天气 新闻"],
+        ),
+        doc("/f", 99, "智能手机", "智能手机销量。", &["科技"], &[]),
+    ]
+}
+
+fn build(docs: Vec<Document>) -> (tempdir::TempDir, LocalIndex) {
+    let mut builder = IndexBuilder::new(BuildOptions::default());
+    for d in docs {
+        builder.add(d);
+    }
+    let bundle = builder.finish().expect("bundle");
+    let dir = tempdir::TempDir::new();
+    bundle.write_to(dir.path()).expect("write");
+    let index = LocalIndex::open(dir.path()).expect("open");
+    (dir, index)
+}
+
+fn urls(index: &mut LocalIndex, query: &str) -> Vec<String> {
+    let options = SearchOptions {
+        limit: 100,
+        ..Default::default()
+    };
+    let mut urls: Vec<String> = index
+        .search(query, &options)
+        .expect(query)
+        .results
+        .into_iter()
+        .map(|r| r.url)
+        .collect();
+    urls.sort();
+    urls
+}
+
+#[test]
+fn substrings_match_regardless_of_segmentation() {
+    let (_dir, mut index) = build(corpus());
+    assert_eq!(urls(&mut index, "智能"), ["/a", "/f"]);
+    assert_eq!(urls(&mut index, "人工智能"), ["/a"]);
+    assert_eq!(urls(&mut index, "金价"), ["/b"]);
+    assert_eq!(urls(&mut index, "黄金价格"), ["/b"]);
+    assert_eq!(urls(&mut index, "药"), ["/d"]);
+    assert_eq!(urls(&mut index, "雨"), ["/e"]);
+    assert_eq!(urls(&mut index, "长春"), ["/a"]);
+    assert_eq!(urls(&mut index, "創新策源地"), ["/a"]);
+    assert!(urls(&mut index, "金格").is_empty());
+    assert!(urls(&mut index, "人工智能手机").is_empty());
+}
+
+#[test]
+fn latin_runs_match_at_their_start() {
+    let (_dir, mut index) = build(corpus());
+    assert_eq!(urls(&mut index, "iphone"), ["/c"]);
+    assert_eq!(urls(&mut index, "IPHONE15"), ["/c"]);
+    assert!(urls(&mut index, "phone").is_empty());
+    assert_eq!(urls(&mut index, "5g"), ["/c", "/d"]);
+    assert_eq!(urls(&mut index, "５Ｇ网络"), ["/c"]);
+    assert_eq!(urls(&mut index, "2.5g"), ["/d"]);
+    assert_eq!(urls(&mut index, "pm2.5"), ["/d"]);
+    assert_eq!(urls(&mut index, "ai芯片"), ["/e"]);
+    assert_eq!(urls(&mut index, "3.72%"), ["/e"]);
+    assert_eq!(urls(&mut index, "4495.29美元"), ["/b"]);
+    assert_eq!(urls(&mut index, "\"open source\""), ["/e"]);
+    assert!(urls(&mut index, "\"open sourcery\"").is_empty());
+    assert_eq!(urls(&mut index, "芯片出"), ["/e"]);
+}
+
+#[test]
+fn operators_and_fields() {
+    let (_dir, mut index) = build(corpus());
+    assert_eq!(urls(&mut index, "长春 人工智能"), ["/a"]);
+    assert_eq!(urls(&mut index, "智能 -手机"), ["/a"]);
+    assert_eq!(urls(&mut index, "黄金 OR 医药"), ["/b", "/d"]);
+    assert_eq!(urls(&mut index, "长春日报"), ["/a"]);
+    assert_eq!(urls(&mut index, "天气"), ["/e"]);
+    assert_eq!(urls(&mut index, "财经"), ["/b", "/d"]);
+    assert!(urls(&mut index, "-黄金").is_empty());
+    assert!(urls(&mut index, "").is_empty());
+}
+
+#[test]
+fn ranking_prefers_titles_and_date_sort_is_newest_first() {
+    let (_dir, mut index) = build(corpus());
+    let page = index.search("智能", &SearchOptions::default()).unwrap();
+    assert_eq!(page.total, 2);
+    assert_eq!(page.results[0].url, "/f", "exact title match first");
+    let page = index.search("雨", &SearchOptions::default()).unwrap();
+    assert_eq!(
+        page.results[0].excerpt,
+        "今天有<mark>雨</mark>。AI芯片出货量增长3.72%。Open Source 软件。"
+    );
+    let options = SearchOptions {
+        sort: SortOrder::Date,
+        ..Default::default()
+    };
+    let dated: Vec<String> = index
+        .search("5g", &options)
+        .unwrap()
+        .results
+        .into_iter()
+        .map(|r| r.url)
+        .collect();
+    assert_eq!(dated, ["/d", "/c"]);
+    let paged = index
+        .search(
+            "智能",
+            &SearchOptions {
+                limit: 1,
+                offset: 1,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            paged.total,
+            paged.results.len(),
+            paged.results[0].url.as_str()
+        ),
+        (2, 1, "/a")
+    );
+}
+
+#[test]
+fn output_is_deterministic() {
+    let bundle = |docs: Vec<Document>| {
+        let mut builder = IndexBuilder::new(BuildOptions::default());
+        for d in docs {
+            builder.add(d);
+        }
+        builder
+            .finish()
+            .unwrap()
+            .files
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect::<Vec<_>>()
+    };
+    let mut reversed = corpus();
+    reversed.reverse();
+    assert_eq!(bundle(corpus()), bundle(reversed));
+}
+
+mod tempdir {
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub struct TempDir(PathBuf);
+
+    impl TempDir {
+        pub fn new() -> TempDir {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let path = std::env::temp_dir().join(format!(
+                "jiansuo-test-{}-{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::SeqCst)
+            ));
+            std::fs::create_dir_all(&path).unwrap();
+            TempDir(path)
+        }
+        pub fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
