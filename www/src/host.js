@@ -1,0 +1,299 @@
+// The host side of jiansuo's engine protocol (docs/DESIGN.md): find the bundle, read the files the
+// engine names, inflate them, hand them over, ask again. No search logic lives here.
+// Shared by jiansuo.js (in-page) and worker.js (inside a Web Worker); runs in browsers and Node >= 20.
+
+const NODE_FS = 'node:fs/promises'; // a variable, so that bundlers leave the Node-only import alone
+
+/** Whether this module was loaded from disk by Node (or a runtime that behaves like it). */
+const onDisk =
+  typeof process === 'object' && !!process?.versions?.node && import.meta.url.startsWith('file:');
+
+/**
+ * Every failure that reaches the caller is a JiansuoError.
+ * code: 'missing' (a file is not there: HTTP 404/410, ENOENT), 'network' (it could not be read),
+ *       'damaged' (it cannot be inflated, or the engine rejects it: checksum, version),
+ *       'bad-query', 'engine' (any other engine failure), 'unsupported' (no WebAssembly or
+ *       DecompressionStream), 'aborted' (AbortSignal, or superseded by a newer search), 'closed'.
+ * file: the bundle file concerned, relative to the bundle ('manifest.bin', 't/….bin'), when there is one.
+ * detail: the engine's own error code ('corrupt-file', 'version-mismatch', …) or the HTTP status.
+ */
+export class JiansuoError extends Error {
+  constructor(code, message, { file, detail, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'JiansuoError';
+    this.code = code;
+    if (file !== undefined) this.file = file;
+    if (detail !== undefined) this.detail = detail;
+  }
+
+  /** A plain object that survives postMessage. */
+  toJSON() {
+    return { code: this.code, message: this.message, file: this.file, detail: this.detail };
+  }
+
+  static from(data) {
+    return data instanceof JiansuoError
+      ? data
+      : new JiansuoError(data?.code ?? 'engine', data?.message ?? String(data), data ?? {});
+  }
+}
+
+export const aborted = (reason) =>
+  reason instanceof JiansuoError ? reason : new JiansuoError('aborted', 'search aborted');
+
+/**
+ * Maps whatever the engine threw to a JiansuoError. The engine's errors carry a stable `code`
+ * (also the start of the message: 'corrupt-file: t/….bin: …') and, where there is one, the `file`.
+ */
+export function engineError(thrown, file) {
+  if (thrown instanceof JiansuoError) return thrown;
+  const message = typeof thrown === 'string' ? thrown : thrown?.message ?? String(thrown);
+  const detail =
+    (typeof thrown?.code === 'string' && thrown.code) || /^([a-z][a-z0-9]*(?:-[a-z0-9]+)*):/.exec(message)?.[1];
+  const code =
+    detail === 'corrupt-file' || detail === 'version-mismatch'
+      ? 'damaged'
+      : detail === 'bad-query'
+        ? 'bad-query'
+        : 'engine';
+  return new JiansuoError(code, message, { file: (typeof thrown?.file === 'string' && thrown.file) || file, detail, cause: thrown });
+}
+
+/**
+ * The folder of a bundle as a URL ending in '/'.
+ * Accepts a URL object, an absolute URL, a URL relative to the document (browser), or a directory path
+ * (Node; relative to the working directory). A trailing 'manifest.bin' is tolerated.
+ */
+export async function bundleBase(source) {
+  if (source == null || source === '') throw new TypeError('openIndex: the bundle location is required');
+  let url;
+  if (source instanceof URL) {
+    url = new URL(source.href);
+  } else {
+    const text = String(source);
+    const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[a-z]:[\\/]/i.test(text);
+    if (onDisk && !hasScheme) {
+      const { pathToFileURL } = await import('node:url');
+      url = pathToFileURL(text.endsWith('/') || text.endsWith('\\') ? text : text + '/');
+    } else {
+      const base = globalThis.document?.baseURI ?? globalThis.location?.href;
+      url = base ? new URL(text, base) : new URL(text);
+    }
+  }
+  url.hash = '';
+  if (url.pathname.endsWith('/manifest.bin')) url.pathname = url.pathname.slice(0, -'manifest.bin'.length);
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url;
+}
+
+// Names the engine asks for are relative paths inside the bundle; anything else is refused, so that a
+// damaged manifest can never point the host at another origin or outside the bundle.
+const SAFE_NAME = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+
+/** Reads one bundle file as stored (compressed). */
+export async function readRaw(base, name) {
+  if (!SAFE_NAME.test(name)) {
+    throw new JiansuoError('damaged', `the index names an invalid file: ${JSON.stringify(name)}`, { file: name });
+  }
+  const url = new URL(name, base);
+  if (url.protocol === 'file:') {
+    const { readFile } = await import(NODE_FS);
+    try {
+      return await readFile(url);
+    } catch (e) {
+      const missing = e?.code === 'ENOENT' || e?.code === 'ENOTDIR';
+      throw new JiansuoError(missing ? 'missing' : 'network', `${missing ? 'missing' : 'cannot read'} ${name}`, {
+        file: name,
+        detail: e?.code,
+        cause: e,
+      });
+    }
+  }
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw new JiansuoError('network', `cannot fetch ${name}: ${e?.message ?? e}`, { file: name, cause: e });
+  }
+  if (!response.ok) {
+    const missing = response.status === 404 || response.status === 410;
+    throw new JiansuoError(missing ? 'missing' : 'network', `${name}: HTTP ${response.status}`, {
+      file: name,
+      detail: response.status,
+    });
+  }
+  try {
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (e) {
+    throw new JiansuoError('network', `cannot fetch ${name}: ${e?.message ?? e}`, { file: name, cause: e });
+  }
+}
+
+/** Inflates a deflate-raw stream (every index file is stored that way). */
+export async function inflate(bytes, name) {
+  if (typeof DecompressionStream !== 'function') {
+    throw new JiansuoError('unsupported', 'this browser has no DecompressionStream', { file: name });
+  }
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new JiansuoError('damaged', `${name} cannot be inflated: ${e?.message ?? e}`, { file: name, cause: e });
+  }
+}
+
+export const loadFile = async (base, name) => inflate(await readRaw(base, name), name);
+
+const started = new WeakMap();
+
+/** Instantiates the wasm module of a wasm-bindgen glue module once. */
+export function startEngine(glue) {
+  let ready = started.get(glue);
+  if (!ready) {
+    ready = (async () => {
+      if (typeof WebAssembly !== 'object') throw new JiansuoError('unsupported', 'WebAssembly is not available');
+      // The literal `new URL('…', import.meta.url)` lets bundlers such as Vite find and emit the wasm file.
+      const wasmUrl = new URL('./jiansuo_engine_bg.wasm', import.meta.url);
+      const file = 'jiansuo_engine_bg.wasm';
+      let source;
+      if (wasmUrl.protocol === 'file:' && onDisk) {
+        source = await readRaw(new URL('./', wasmUrl), file);
+      } else {
+        let response;
+        try {
+          response = await fetch(wasmUrl);
+        } catch (e) {
+          throw new JiansuoError('network', `cannot fetch ${file}: ${e?.message ?? e}`, { file, cause: e });
+        }
+        if (!response.ok) {
+          throw new JiansuoError(response.status === 404 ? 'missing' : 'network', `${file}: HTTP ${response.status}`, {
+            file,
+            detail: response.status,
+          });
+        }
+        source = response; // the glue streams it (and falls back when the server's MIME type is not application/wasm)
+      }
+      try {
+        await glue.default({ module_or_path: source });
+      } catch (e) {
+        throw new JiansuoError('damaged', `the engine cannot be started: ${e?.message ?? e}`, { file, cause: e });
+      }
+    })();
+    started.set(glue, ready);
+    ready.catch(() => started.delete(glue)); // a later attempt may succeed (network)
+  }
+  return ready;
+}
+
+/** After this many fetch rounds for one query the engine is assumed to be looping. */
+const MAX_ROUNDS = 32;
+
+/** The search index in this thread: the engine plus the fetch loop. */
+export class LocalIndex {
+  #engine;
+  #base;
+  #inflight = new Map(); // name -> Promise<void> while being fetched and added
+
+  constructor(engine, base) {
+    this.#engine = engine;
+    this.#base = base;
+  }
+
+  /** The bundle folder, as an absolute URL ending in '/'. */
+  get base() {
+    return this.#base.href;
+  }
+
+  async search(query, options = {}) {
+    const { signal, ...rest } = options ?? {};
+    const engineOptions = { limit: 10, offset: 0, sort: 'relevance', ...rest };
+    const text = String(query ?? '');
+    for (let round = 0; ; round++) {
+      if (signal?.aborted) throw aborted(signal.reason);
+      if (!this.#engine) throw new JiansuoError('closed', 'the index is closed');
+      let step;
+      try {
+        step = this.#engine.search(text, engineOptions);
+      } catch (e) {
+        throw engineError(e);
+      }
+      const need = step?.need;
+      if (!need || need.length === 0) {
+        if (step?.page) return step.page;
+        throw new JiansuoError('engine', 'the engine answered neither a page nor files to fetch');
+      }
+      if (round >= MAX_ROUNDS) {
+        throw new JiansuoError('engine', `the engine still needs files after ${MAX_ROUNDS} rounds`, { file: need[0] });
+      }
+      const files = Promise.all(Array.from(need, (name) => this.#ensure(name)));
+      if (signal) {
+        // Leave the fetches running (they fill the engine for the next query) but stop waiting for them.
+        await new Promise((resolve, reject) => {
+          const stop = () => reject(aborted(signal.reason));
+          if (signal.aborted) return stop();
+          signal.addEventListener('abort', stop, { once: true });
+          files.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+        });
+      } else {
+        await files;
+      }
+    }
+  }
+
+  /** Fetches one file and adds it to the engine; concurrent requests for the same file share one fetch. */
+  #ensure(name) {
+    let pending = this.#inflight.get(name);
+    if (!pending) {
+      pending = loadFile(this.#base, name)
+        .then((bytes) => {
+          if (!this.#engine) throw new JiansuoError('closed', 'the index is closed');
+          try {
+            this.#engine.addFile(name, bytes);
+          } catch (e) {
+            throw engineError(e, name);
+          }
+        })
+        .finally(() => this.#inflight.delete(name));
+      this.#inflight.set(name, pending);
+    }
+    return pending;
+  }
+
+  /** A search function for search-as-you-type: each call supersedes (aborts) the previous one. */
+  searcher() {
+    return supersedingSearch(this);
+  }
+
+  close() {
+    this.#engine?.free?.();
+    this.#engine = null;
+  }
+}
+
+/** Each call aborts the call before it, which then rejects with JiansuoError code 'aborted'. */
+export function supersedingSearch(index) {
+  let current = null;
+  return (query, options = {}) => {
+    current?.abort(new JiansuoError('aborted', 'superseded by a newer search', { detail: 'superseded' }));
+    const controller = (current = new AbortController());
+    const outer = options?.signal;
+    if (outer) {
+      if (outer.aborted) controller.abort(outer.reason);
+      else outer.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
+    }
+    return index.search(query, { ...options, signal: controller.signal });
+  };
+}
+
+/** Opens a bundle in this thread with the given wasm-bindgen glue module. */
+export async function openLocal(glue, source) {
+  const base = await bundleBase(source);
+  const [manifest] = await Promise.all([loadFile(base, 'manifest.bin'), startEngine(glue)]);
+  let engine;
+  try {
+    engine = new glue.Engine(manifest);
+  } catch (e) {
+    throw engineError(e, 'manifest.bin');
+  }
+  return new LocalIndex(engine, base);
+}

@@ -1,0 +1,132 @@
+// jiansuo — client-side Chinese full-text search for static sites.
+//
+//   import { openIndex } from './search/jiansuo.js';
+//   const index = await openIndex('./search/');            // browser: URL of the bundle folder
+//   const index = await openIndex('_site/search');         // Node >= 20: a directory or a file: URL
+//   const { total, results } = await index.search('长春', { limit: 10, offset: 0, sort: 'relevance' });
+//
+// The engine (WebAssembly) is loaded from next to this file; the index files from the bundle folder.
+import { JiansuoError, bundleBase, openLocal, supersedingSearch } from './host.js';
+
+export { JiansuoError };
+
+const inBrowser = typeof Worker === 'function' && typeof process !== 'object';
+
+/**
+ * Opens a search bundle.
+ * options.worker: run the engine in a Web Worker so that searching never blocks the page (browsers;
+ * ignored elsewhere, and when the worker cannot be started the engine runs in the page).
+ */
+export async function openIndex(source, options = {}) {
+  if (options?.worker && inBrowser) {
+    const base = await bundleBase(source);
+    try {
+      return await WorkerIndex.open(base);
+    } catch (e) {
+      if (!(e instanceof JiansuoError && e.code === 'worker')) throw e;
+      // The worker script could not run (CSP, old browser): fall back to the page's own thread.
+    }
+  }
+  let glue;
+  try {
+    glue = await import('./jiansuo_engine.js');
+  } catch (e) {
+    throw new JiansuoError('network', `cannot load jiansuo_engine.js: ${e?.message ?? e}`, {
+      file: 'jiansuo_engine.js',
+      cause: e,
+    });
+  }
+  return openLocal(glue, source);
+}
+
+/** The same interface as the in-page index, answered by worker.js. */
+class WorkerIndex {
+  #worker;
+  #base;
+  #calls = new Map(); // id -> { resolve, reject }
+  #next = 1;
+  #failure = null;
+
+  static async open(base) {
+    let worker;
+    try {
+      // Written out literally so that bundlers (Vite, webpack, esbuild) recognise and emit the worker.
+      worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'jiansuo' });
+    } catch (e) {
+      throw new JiansuoError('worker', `cannot start the search worker: ${e?.message ?? e}`, { cause: e });
+    }
+    const index = new WorkerIndex(worker, base);
+    try {
+      await index.#call({ op: 'open', base: base.href });
+    } catch (e) {
+      index.close();
+      throw e;
+    }
+    return index;
+  }
+
+  constructor(worker, base) {
+    this.#worker = worker;
+    this.#base = base;
+    worker.onmessage = ({ data }) => {
+      const call = this.#calls.get(data?.id);
+      if (!call) return; // answered after it was aborted: a stale answer, dropped
+      this.#calls.delete(data.id);
+      if (data.ok) call.resolve(data.value);
+      else call.reject(JiansuoError.from(data.error));
+    };
+    // A module worker that fails to load reports only an 'error' event without details.
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.#fail(new JiansuoError('worker', `the search worker failed: ${event.message || 'worker.js did not load'}`));
+    };
+  }
+
+  get base() {
+    return this.#base.href;
+  }
+
+  #fail(error) {
+    this.#failure = error;
+    for (const call of this.#calls.values()) call.reject(error);
+    this.#calls.clear();
+  }
+
+  #call(message, signal) {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (!this.#worker) return Promise.reject(new JiansuoError('closed', 'the index is closed'));
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(abortReason(signal));
+      this.#calls.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...message, id });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.#calls.delete(id)) return;
+          this.#worker?.postMessage({ op: 'abort', id });
+          reject(abortReason(signal));
+        },
+        { once: true },
+      );
+    });
+  }
+
+  search(query, options = {}) {
+    const { signal, ...rest } = options ?? {};
+    return this.#call({ op: 'search', query: String(query ?? ''), options: rest }, signal);
+  }
+
+  searcher() {
+    return supersedingSearch(this);
+  }
+
+  close() {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#fail(new JiansuoError('closed', 'the index is closed'));
+  }
+}
+
+const abortReason = (signal) =>
+  signal.reason instanceof JiansuoError ? signal.reason : new JiansuoError('aborted', 'search aborted');
