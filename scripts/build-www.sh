@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Builds the web assets of jiansuo into www/dist/:
+#   jiansuo_engine_bg.wasm  the engine (crate `jiansuo`, release, wasm32-unknown-unknown)
+#   jiansuo_engine.js       wasm-bindgen glue (--target web)
+#   jiansuo.js host.js worker.js widget.js   from www/src/, minified with esbuild when it is installed
+#
+# build-index embeds www/dist at compile time, so run this before building build-index.
+#
+# Usage: scripts/build-www.sh [--js-only] [--no-minify]
+#   --js-only    keep the engine already in www/dist, rebuild only the JS from www/src
+#   --no-minify  copy www/src as is (also the fallback when esbuild is not installed: run `npm ci`)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+js_only=0
+minify=1
+for arg in "$@"; do
+  case "$arg" in
+    --js-only) js_only=1 ;;
+    --no-minify) minify=0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "build-www: unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+dist="www/dist"
+pkg="target/www-pkg"
+mkdir -p "$dist"
+
+if [[ $js_only == 0 ]]; then
+  # The wasm-bindgen CLI must be exactly the version the crate links, or the glue does not match the module.
+  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+  if [[ -z "$want" ]]; then
+    want="$(sed -n 's/^wasm-bindgen = "=\{0,1\}\([0-9.]*\)".*/\1/p' Cargo.toml | head -n1)"
+  fi
+  if [[ -z "$want" ]]; then
+    echo "build-www: cannot tell which wasm-bindgen version the crate uses (Cargo.lock, Cargo.toml)" >&2
+    exit 1
+  fi
+  bindgen="$(command -v wasm-bindgen || true)"
+  [[ -z "$bindgen" && -x "$HOME/.cargo/bin/wasm-bindgen" ]] && bindgen="$HOME/.cargo/bin/wasm-bindgen"
+  if [[ -z "$bindgen" ]]; then
+    echo "build-www: wasm-bindgen CLI not found; install it with: cargo install wasm-bindgen-cli --version $want --locked" >&2
+    exit 1
+  fi
+  have="$("$bindgen" --version | awk '{ print $2 }')"
+  if [[ "$have" != "$want" ]]; then
+    echo "build-www: wasm-bindgen CLI is $have but the crate uses wasm-bindgen $want;" >&2
+    echo "           install the matching CLI: cargo install wasm-bindgen-cli --version $want --locked --force" >&2
+    exit 1
+  fi
+
+  echo "build-www: cargo build --release --target wasm32-unknown-unknown -p jiansuo"
+  cargo build --release --target wasm32-unknown-unknown -p jiansuo
+  wasm="target/wasm32-unknown-unknown/release/jiansuo.wasm"
+  [[ -f "$wasm" ]] || { echo "build-www: $wasm was not produced" >&2; exit 1; }
+
+  rm -rf "$pkg"
+  "$bindgen" --target web --out-name jiansuo_engine --out-dir "$pkg" "$wasm"
+
+  # Optional: binaryen's optimizer when it is on PATH (not required).
+  if command -v wasm-opt >/dev/null 2>&1; then
+    echo "build-www: wasm-opt -Os"
+    wasm-opt -Os --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      -o "$pkg/jiansuo_engine_bg.wasm" "$pkg/jiansuo_engine_bg.wasm"
+  fi
+
+  rm -rf "$dist"
+  mkdir -p "$dist"
+  cp "$pkg/jiansuo_engine_bg.wasm" "$dist/"
+  # The generated TypeScript file describes the raw glue; the package ships its own jiansuo.d.ts.
+  cp "$pkg/jiansuo_engine.js" "$dist/"
+elif [[ ! -f "$dist/jiansuo_engine_bg.wasm" || ! -f "$dist/jiansuo_engine.js" ]]; then
+  echo "build-www: --js-only needs an engine already built in $dist (run without --js-only first)" >&2
+  exit 1
+fi
+
+esbuild="node_modules/.bin/esbuild"
+if [[ $minify == 1 && ! -x "$esbuild" ]]; then
+  echo "build-www: esbuild is not installed (npm ci); copying the JS unminified" >&2
+  minify=0
+fi
+
+sources=(www/src/jiansuo.js www/src/host.js www/src/worker.js www/src/widget.js)
+if [[ $minify == 1 ]]; then
+  # One file in, one file out: the relative imports between the files stay as they are, so every
+  # file is cached once and the worker shares host.js and the glue with nothing duplicated.
+  "$esbuild" "${sources[@]}" --outdir="$dist" --format=esm --target=es2022 --minify \
+    --legal-comments=none --log-level=warning
+  if [[ $js_only == 0 ]]; then
+    "$esbuild" "$dist/jiansuo_engine.js" --outfile="$dist/jiansuo_engine.js" --allow-overwrite \
+      --format=esm --target=es2022 --minify --legal-comments=none --log-level=warning
+  fi
+else
+  cp "${sources[@]}" "$dist/"
+fi
+
+# Sizes as a visitor downloads them (gzip -9 as most static hosts do).
+total=0
+printf 'build-www: %-26s %9s %9s\n' file bytes gzip
+for f in "$dist"/*; do
+  raw=$(wc -c <"$f")
+  gz=$(gzip -9c "$f" | wc -c)
+  total=$((total + gz))
+  printf 'build-www: %-26s %9d %9d\n' "$(basename "$f")" "$raw" "$gz"
+done
+printf 'build-www: %-26s %9s %9d\n' "total (gzip)" "" "$total"
