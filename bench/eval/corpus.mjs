@@ -8,7 +8,8 @@ import * as yaml from 'js-yaml';
 import MarkdownIt from 'markdown-it';
 import { Parser } from 'htmlparser2';
 
-const markdown = new MarkdownIt('commonmark', { html: true });
+// CommonMark with GFM tables and strikethrough, as build-index's pulldown-cmark options have them.
+const markdown = new MarkdownIt('commonmark', { html: true }).enable(['table', 'strikethrough']);
 
 // Elements whose start and end separate the text around them (HTML's block-level elements, list items,
 // table cells and rows, line breaks).

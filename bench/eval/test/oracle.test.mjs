@@ -1,0 +1,62 @@
+// The oracle's own checks: node --test bench/eval/test/
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { htmlToText, markdownToText } from '../corpus.mjs';
+import { loadT2S, makeNormalizer } from '../normalize.mjs';
+import { Oracle, isRunStart, parseQuery } from '../oracle.mjs';
+
+const normalize = makeNormalizer(loadT2S(fileURLToPath(new URL('../../../src/normalize/t2s.bin', import.meta.url))));
+
+test('normalization: NFKC, lower case, traditional to simplified, Cf removed, white space', () => {
+  assert.equal(normalize('ＧＤＰ ５Ｇ'), 'gdp 5g');
+  assert.equal(normalize('長春經濟'), '长春经济');
+  assert.equal(normalize('人工\u200b智能\ufeff'), '人工智能');
+  assert.equal(normalize(' 长春\u3000人工智能 '), '长春人工智能');
+  assert.equal(normalize('Hacker\u00a0\n News'), 'hacker news');
+  assert.equal(normalize('Chrome 浏览器'), 'chrome浏览器');
+  assert.equal(normalize('①AI'), '1ai');
+});
+
+test('Latin runs: a keyword starting with [a-z0-9] must start a run', () => {
+  const s = normalize('iPhone15 ambiphone 2.5G 5G 3.72% v1.2');
+  for (const [word, expected] of [['iphone', 1], ['5g', 1], ['72%', 0], ['2.5g', 1], ['1.2', 0]]) {
+    let found = 0;
+    for (let i = s.indexOf(word); i !== -1; i = s.indexOf(word, i + 1)) if (isRunStart(s, i)) found++;
+    assert.equal(found, expected, word);
+  }
+});
+
+test('query syntax', () => {
+  assert.deepEqual(parseQuery('长春 人工智能', normalize), { groups: [['长春'], ['人工智能']], excluded: [] });
+  assert.deepEqual(parseQuery('新能源 -汽车', normalize), { groups: [['新能源']], excluded: ['汽车'] });
+  assert.deepEqual(parseQuery('长春 OR 吉林 雨', normalize), { groups: [['长春', '吉林'], ['雨']], excluded: [] });
+  assert.deepEqual(parseQuery('"Hacker News" -"VS Code"', normalize), { groups: [['hacker news']], excluded: ['vs code'] });
+  assert.deepEqual(parseQuery('or OR', normalize), { groups: [['or'], ['or']], excluded: [] });
+});
+
+test('oracle: substring of one field, run start, exclusion, OR', () => {
+  const posts = [
+    { title: '黄金价格上涨', text: 'iPhone15 发布', categories: ['cls'], tags: ['财联社电报'] },
+    { title: '', text: 'ambiphone 2.5G', categories: ['cls'], tags: [] },
+    { title: '金', text: '价', categories: [], tags: [] },
+  ];
+  const oracle = new Oracle(posts, normalize);
+  assert.deepEqual(oracle.search('金价').docs, [0]);
+  assert.deepEqual(oracle.search('iphone').docs, [0]);
+  assert.deepEqual(oracle.search('5G').docs, []);
+  assert.deepEqual(oracle.search('phone').docs, []);
+  assert.deepEqual(oracle.search('金 价').docs, [0, 2]);
+  assert.deepEqual(oracle.search('cls -金').docs, [1]);
+  assert.deepEqual(oracle.search('2.5g OR 电报').docs, [0, 1]);
+  assert.equal(oracle.whyNot(2, '金价').reason, 'only across two fields');
+  assert.equal(oracle.whyNot(1, 'phone').reason, 'inside a Latin run');
+});
+
+test('body text: Markdown and HTML reduced to text', () => {
+  assert.equal(markdownToText('本杂志[开源](https://github.com/x)，![封面](a.png) <http://a.cn/b.html>'),
+    '本杂志开源，封面 http://a.cn/b.html');
+  assert.equal(markdownToText('<p><strong>央视网消息</strong>&nbsp;A&amp;B</p><p>第二段<br>C</p><script>x</script>'),
+    '央视网消息\u00a0A&B\n第二段\nC');
+  assert.equal(htmlToText('<p>a</p><p>b</p>'), 'a\nb');
+});
