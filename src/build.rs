@@ -45,9 +45,7 @@ pub struct BuildOptions {
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions {
-            recency_half_life_days: 365.0,
-        }
+        BuildOptions { recency_half_life_days: 365.0 }
     }
 }
 
@@ -105,10 +103,7 @@ pub struct IndexBuilder {
 
 impl IndexBuilder {
     pub fn new(options: BuildOptions) -> Self {
-        IndexBuilder {
-            options,
-            documents: Vec::new(),
-        }
+        IndexBuilder { options, documents: Vec::new() }
     }
 
     pub fn add(&mut self, document: Document) {
@@ -123,10 +118,7 @@ impl IndexBuilder {
             return Err(BuildError::TooMany(self.documents.len()));
         }
         self.documents.sort_by(|a, b| {
-            b.timestamp
-                .cmp(&a.timestamp)
-                .then_with(|| a.url.cmp(&b.url))
-                .then_with(|| a.title.cmp(&b.title))
+            b.timestamp.cmp(&a.timestamp).then_with(|| a.url.cmp(&b.url)).then_with(|| a.title.cmp(&b.title))
         });
         let documents = std::mem::take(&mut self.documents);
 
@@ -142,17 +134,11 @@ impl IndexBuilder {
                 for (sum, len) in length_sums.iter_mut().zip(analysed.lengths) {
                     *sum += f64::from(len);
                 }
-                meta.title_lengths
-                    .push(analysed.lengths[TITLE].min(255) as u8);
-                meta.body_norms
-                    .push(quantize_length(analysed.lengths[BODY]));
+                meta.title_lengths.push(analysed.lengths[TITLE].min(255) as u8);
+                meta.body_norms.push(quantize_length(analysed.lengths[BODY]));
                 meta.days.push(document.timestamp.div_euclid(86_400) as i32);
-                let mut unique: Vec<String> = document
-                    .words
-                    .iter()
-                    .map(|w| normalize(w))
-                    .filter(|w| w.chars().count() >= 2)
-                    .collect();
+                let mut unique: Vec<String> =
+                    document.words.iter().map(|w| normalize(w)).filter(|w| w.chars().count() >= 2).collect();
                 unique.sort_unstable();
                 unique.dedup();
                 for word in unique {
@@ -178,31 +164,17 @@ impl IndexBuilder {
             store_folder,
         };
         for (chunk, payload) in chunks.chunk_files.into_iter().enumerate() {
-            files.push(BundleFile {
-                path: manifest.chunk_name(chunk),
-                bytes: payload,
-            });
+            files.push(BundleFile { path: manifest.chunk_name(chunk), bytes: payload });
         }
         for (chunk, payload) in meta_files {
-            files.push(BundleFile {
-                path: manifest.meta_chunk_name(chunk),
-                bytes: payload,
-            });
+            files.push(BundleFile { path: manifest.meta_chunk_name(chunk), bytes: payload });
         }
         for (doc, payload) in store_files {
-            files.push(BundleFile {
-                path: manifest.document_name(doc),
-                bytes: payload,
-            });
+            files.push(BundleFile { path: manifest.document_name(doc), bytes: payload });
         }
         let (manifest_bytes, _) = format::seal_file(FileKind::Manifest, &manifest.encode());
-        files.push(BundleFile {
-            path: MANIFEST_FILE.to_string(),
-            bytes: manifest_bytes,
-        });
-        files
-            .par_iter_mut()
-            .for_each(|file| file.bytes = deflate(&file.bytes));
+        files.push(BundleFile { path: MANIFEST_FILE.to_string(), bytes: manifest_bytes });
+        files.par_iter_mut().for_each(|file| file.bytes = deflate(&file.bytes));
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Bundle { files })
     }
@@ -231,17 +203,9 @@ struct DocTerm {
 fn analyse(document: &Document) -> AnalysedDocument {
     let mut terms: HashMap<Vec<u8>, DocTerm> = HashMap::new();
     let mut lengths = [0u32; FIELDS];
-    let meta_values: Vec<&str> = document
-        .categories
-        .iter()
-        .chain(&document.tags)
-        .map(String::as_str)
-        .collect();
-    let fields: [(usize, Vec<&str>); FIELDS] = [
-        (TITLE, vec![document.title.as_str()]),
-        (META, meta_values),
-        (BODY, vec![document.text.as_str()]),
-    ];
+    let meta_values: Vec<&str> = document.categories.iter().chain(&document.tags).map(String::as_str).collect();
+    let fields: [(usize, Vec<&str>); FIELDS] =
+        [(TITLE, vec![document.title.as_str()]), (META, meta_values), (BODY, vec![document.text.as_str()])];
     for (field, values) in fields {
         // Values of one field (the categories and tags) are separated by a gap so no bigram spans two of them.
         let mut base = 0u32;
@@ -253,19 +217,11 @@ fn analyse(document: &Document) -> AnalysedDocument {
                     record(&mut terms, key, field, None);
                 }
                 if let Some(next) = tokens.get(i + 1) {
-                    record(
-                        &mut terms,
-                        termdict::bigram_key(token, next),
-                        field,
-                        Some(base + i as u32),
-                    );
+                    record(&mut terms, termdict::bigram_key(token, next), field, Some(base + i as u32));
                 }
             }
             base += tokens.len() as u32 + 1;
-            lengths[field] += tokens
-                .iter()
-                .filter(|t: &&Token| t.kind != TokenKind::Space)
-                .count() as u32;
+            lengths[field] += tokens.iter().filter(|t: &&Token| t.kind != TokenKind::Space).count() as u32;
         }
     }
     let mut terms: Vec<DocTerm> = terms.into_values().collect();
@@ -273,12 +229,7 @@ fn analyse(document: &Document) -> AnalysedDocument {
     AnalysedDocument { terms, lengths }
 }
 
-fn record(
-    terms: &mut HashMap<Vec<u8>, DocTerm>,
-    key: Vec<u8>,
-    field: usize,
-    position: Option<u32>,
-) {
+fn record(terms: &mut HashMap<Vec<u8>, DocTerm>, key: Vec<u8>, field: usize, position: Option<u32>) {
     let entry = terms.entry(key).or_insert_with_key(|key| DocTerm {
         key: key.clone(),
         freqs: [0; FIELDS],
@@ -321,10 +272,7 @@ impl TermTable {
             let lists = &mut self.lists[id as usize];
             let [title, meta, body] = term.freqs;
             put_varint(&mut lists.doclist, u64::from(doc - lists.next_doc));
-            put_varint(
-                &mut lists.doclist,
-                u64::from(body) << 2 | u64::from(title > 0) << 1 | u64::from(meta > 0),
-            );
+            put_varint(&mut lists.doclist, u64::from(body) << 2 | u64::from(title > 0) << 1 | u64::from(meta > 0));
             if title > 0 {
                 put_varint(&mut lists.doclist, u64::from(title));
             }
@@ -357,21 +305,11 @@ struct TermFiles {
 
 fn write_term_chunks(terms: TermTable, words: HashMap<String, u32>, doc_count: u32) -> TermFiles {
     let TermTable { ids, mut lists } = terms;
-    let mut keys: Vec<(Box<[u8]>, Option<u32>, u32)> = ids
-        .into_iter()
-        .map(|(key, id)| (key, Some(id), 0))
-        .collect();
-    keys.extend(
-        words
-            .into_iter()
-            .map(|(word, df)| (termdict::word_key(&word).into_boxed_slice(), None, df)),
-    );
+    let mut keys: Vec<(Box<[u8]>, Option<u32>, u32)> = ids.into_iter().map(|(key, id)| (key, Some(id), 0)).collect();
+    keys.extend(words.into_iter().map(|(word, df)| (termdict::word_key(&word).into_boxed_slice(), None, df)));
     keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
-    let mut chunks = ChunkSet {
-        doc_count,
-        ..Default::default()
-    };
+    let mut chunks = ChunkSet { doc_count, ..Default::default() };
     for (key, id, word_df) in keys {
         match id {
             Some(id) => {
@@ -420,36 +358,24 @@ impl ChunkSet {
         doclist.extend_from_slice(&term.doclist);
         let doclist_placement = if doclist.len() > INLINE_DOCLIST_MAX {
             let checksum = self.push_postings_file(&doclist);
-            Placement::External {
-                checksum,
-                start: 0,
-                len: doclist.len(),
-            }
+            Placement::External { checksum, start: 0, len: doclist.len() }
         } else {
             Placement::Inline(&doclist)
         };
         let positions = if key.first() == Some(&termdict::BIGRAM) {
             if term.positions.len() > SHARED_POSITIONS_MAX {
                 let checksum = self.push_postings_file(&term.positions);
-                Some(Placement::External {
-                    checksum,
-                    start: 0,
-                    len: term.positions.len(),
-                })
+                Some(Placement::External { checksum, start: 0, len: term.positions.len() })
             } else {
                 let start = self.companion.len();
                 self.companion.extend_from_slice(&term.positions);
-                Some(Placement::Companion {
-                    start,
-                    len: term.positions.len(),
-                })
+                Some(Placement::Companion { start, len: term.positions.len() })
             }
         } else {
             None
         };
         debug_assert!(term.doc_freq <= self.doc_count);
-        self.writer
-            .add(key, term.doc_freq, doclist_placement, positions);
+        self.writer.add(key, term.doc_freq, doclist_placement, positions);
     }
 
     fn seal(&mut self) {
@@ -457,14 +383,9 @@ impl ChunkSet {
             return;
         };
         let companion = std::mem::take(&mut self.companion);
-        let companion_checksum = if companion.is_empty() {
-            0
-        } else {
-            self.push_postings_file(&companion)
-        };
+        let companion_checksum = if companion.is_empty() { 0 } else { self.push_postings_file(&companion) };
         let writer = std::mem::take(&mut self.writer);
-        let (bytes, checksum) =
-            format::seal_file(FileKind::TermChunk, &writer.finish(companion_checksum));
+        let (bytes, checksum) = format::seal_file(FileKind::TermChunk, &writer.finish(companion_checksum));
         self.files.chunk_files.push(bytes);
         self.files.first_keys.push(first_key);
         self.checksums.push(checksum);
@@ -473,10 +394,7 @@ impl ChunkSet {
     fn push_postings_file(&mut self, payload: &[u8]) -> u64 {
         let (bytes, checksum) = format::seal_file(FileKind::Postings, payload);
         if self.written_postings.insert(checksum) {
-            self.files.postings_files.push(BundleFile {
-                path: termdict::postings_file_name(checksum),
-                bytes,
-            });
+            self.files.postings_files.push(BundleFile { path: termdict::postings_file_name(checksum), bytes });
         }
         checksum
     }
@@ -519,20 +437,9 @@ fn write_documents(documents: &[Document]) -> (u64, Vec<(u32, Vec<u8>)>) {
         })
         .collect();
     let checksums: Vec<u64> = sealed.iter().map(|s| s.2).collect();
-    (
-        folder_hash(&checksums),
-        sealed
-            .into_iter()
-            .map(|(doc, bytes, _)| (doc, bytes))
-            .collect(),
-    )
+    (folder_hash(&checksums), sealed.into_iter().map(|(doc, bytes, _)| (doc, bytes)).collect())
 }
 
 fn folder_hash(checksums: &[u64]) -> u64 {
-    format::checksum(
-        &checksums
-            .iter()
-            .flat_map(|c| c.to_le_bytes())
-            .collect::<Vec<u8>>(),
-    )
+    format::checksum(&checksums.iter().flat_map(|c| c.to_le_bytes()).collect::<Vec<u8>>())
 }

@@ -6,11 +6,7 @@ pub enum Error {
     #[error("corrupt-file: {file}: {what}")]
     CorruptFile { file: String, what: String },
     #[error("version-mismatch: {file}: format version {found}, this engine reads {expected}")]
-    VersionMismatch {
-        file: String,
-        found: u8,
-        expected: u8,
-    },
+    VersionMismatch { file: String, found: u8, expected: u8 },
     #[error("unexpected-file: {file}: the index did not ask for this file")]
     UnexpectedFile { file: String },
     #[error("bad-query: {0}")]
@@ -21,10 +17,7 @@ pub enum Error {
 
 impl Error {
     pub fn corrupt(file: &str, what: impl Into<String>) -> Error {
-        Error::CorruptFile {
-            file: file.to_string(),
-            what: what.into(),
-        }
+        Error::CorruptFile { file: file.to_string(), what: what.into() }
     }
 
     /// The stable code at the start of the message.
@@ -41,9 +34,9 @@ impl Error {
     /// The bundle file the error is about, if any.
     pub fn file(&self) -> Option<&str> {
         match self {
-            Error::CorruptFile { file, .. }
-            | Error::VersionMismatch { file, .. }
-            | Error::UnexpectedFile { file } => Some(file),
+            Error::CorruptFile { file, .. } | Error::VersionMismatch { file, .. } | Error::UnexpectedFile { file } => {
+                Some(file)
+            }
             _ => None,
         }
     }

@@ -23,10 +23,7 @@ pub fn excerpt(text: &str, keywords: &[&str], window: usize) -> String {
         html.push('…');
     }
     let mut in_space = false;
-    let mut hit_iter = hits
-        .iter()
-        .filter(|h| h.end > start && h.start < end)
-        .peekable();
+    let mut hit_iter = hits.iter().filter(|h| h.end > start && h.start < end).peekable();
     let mut open_until: Option<usize> = None;
     for (i, &(_, c)) in chars.iter().enumerate().take(end).skip(start) {
         if open_until.is_none() {
@@ -40,7 +37,8 @@ pub fn excerpt(text: &str, keywords: &[&str], window: usize) -> String {
             }
         }
         if c.is_whitespace() {
-            if !in_space {
+            let at_start = html.is_empty() || html == "…";
+            if !in_space && !at_start {
                 html.push(' ');
             }
             in_space = true;
@@ -88,16 +86,10 @@ fn find_hits(text: &str, chars: &[(usize, char)], keywords: &[&str]) -> Vec<Hit>
             }
             let first = folded_starts.partition_point(|&b| b < at);
             let last = folded_starts.partition_point(|&b| b < at + matched.len()) - 1;
-            let (Some(&(start, _)), Some(&(_, end))) =
-                (folded.origins.get(first), folded.origins.get(last))
-            else {
+            let (Some(&(start, _)), Some(&(_, end))) = (folded.origins.get(first), folded.origins.get(last)) else {
                 continue;
             };
-            hits.push(Hit {
-                start: original_index(start as usize),
-                end: original_index(end as usize),
-                keyword: k,
-            });
+            hits.push(Hit { start: original_index(start as usize), end: original_index(end as usize), keyword: k });
             if hits.len() >= MAX_HITS {
                 break;
             }
@@ -171,38 +163,19 @@ mod tests {
             excerpt("<b>人工智能</b> & 5G", &["智能", "5g"], 100),
             "&lt;b&gt;人工<mark>智能</mark>&lt;/b&gt; &amp; <mark>5G</mark>"
         );
-        assert_eq!(
-            excerpt("長春的人工智慧", &["长春"], 100),
-            "<mark>長春</mark>的人工智慧"
-        );
-        assert_eq!(
-            excerpt("ambiphone iPhone15", &["iphone"], 100),
-            "ambiphone <mark>iPhone</mark>15"
-        );
-        assert_eq!(
-            excerpt("人工智能", &["人工智能", "智能"], 100),
-            "<mark>人工智能</mark>"
-        );
+        assert_eq!(excerpt("長春的人工智慧", &["长春"], 100), "<mark>長春</mark>的人工智慧");
+        assert_eq!(excerpt("ambiphone iPhone15", &["iphone"], 100), "ambiphone <mark>iPhone</mark>15");
+        assert_eq!(excerpt("人工智能", &["人工智能", "智能"], 100), "<mark>人工智能</mark>");
     }
 
     #[test]
     fn picks_the_densest_window() {
-        let text = format!(
-            "{}黄金价格上涨{}黄金{}价格",
-            "甲".repeat(300),
-            "乙".repeat(300),
-            "丙".repeat(10)
-        );
+        let text = format!("{}黄金价格上涨{}黄金{}价格", "甲".repeat(300), "乙".repeat(300), "丙".repeat(10));
         let html = excerpt(&text, &["黄金", "价格"], 40);
         assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
-        assert!(
-            html.contains("<mark>黄金</mark><mark>价格</mark>")
-                || html.contains("<mark>黄金</mark>丙"),
-            "{html}"
-        );
+        assert!(html.contains("<mark>黄金</mark><mark>价格</mark>") || html.contains("<mark>黄金</mark>丙"), "{html}");
         assert_eq!(
-            html.chars().filter(|&c| c != '…').count()
-                - "<mark></mark>".len() * html.matches("<mark>").count(),
+            html.chars().filter(|&c| c != '…').count() - "<mark></mark>".len() * html.matches("<mark>").count(),
             40
         );
     }
@@ -210,9 +183,6 @@ mod tests {
     #[test]
     fn no_hit_gives_the_opening() {
         assert_eq!(excerpt("第一段\n\n第二段", &["无"], 100), "第一段 第二段");
-        assert_eq!(
-            excerpt(&"字".repeat(200), &["无"], 10),
-            format!("{}…", "字".repeat(10))
-        );
+        assert_eq!(excerpt(&"字".repeat(200), &["无"], 10), format!("{}…", "字".repeat(10)));
     }
 }

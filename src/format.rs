@@ -46,42 +46,23 @@ pub fn checksum(payload: &[u8]) -> u64 {
 }
 
 /// Checks the header of `bytes` (an inflated file named `name`) and returns its payload and checksum.
-pub fn open_file<'a>(
-    name: &str,
-    bytes: &'a [u8],
-    expected: FileKind,
-) -> Result<(&'a [u8], u64), Error> {
+pub fn open_file<'a>(name: &str, bytes: &'a [u8], expected: FileKind) -> Result<(&'a [u8], u64), Error> {
     if bytes.len() < HEADER_LEN || &bytes[..4] != MAGIC {
-        return Err(Error::corrupt(
-            name,
-            "not a jiansuo index file (bad magic or truncated header)",
-        ));
+        return Err(Error::corrupt(name, "not a jiansuo index file (bad magic or truncated header)"));
     }
     if bytes[4] != FORMAT_VERSION {
-        return Err(Error::VersionMismatch {
-            file: name.to_string(),
-            found: bytes[4],
-            expected: FORMAT_VERSION,
-        });
+        return Err(Error::VersionMismatch { file: name.to_string(), found: bytes[4], expected: FORMAT_VERSION });
     }
     match FileKind::from_byte(bytes[5]) {
         Some(kind) if kind == expected => {}
-        _ => {
-            return Err(Error::corrupt(
-                name,
-                format!("expected a {expected:?} file, found kind {}", bytes[5]),
-            ))
-        }
+        _ => return Err(Error::corrupt(name, format!("expected a {expected:?} file, found kind {}", bytes[5]))),
     }
     let mut stored = [0u8; 8];
     stored.copy_from_slice(&bytes[6..14]);
     let stored = u64::from_le_bytes(stored);
     let payload = &bytes[HEADER_LEN..];
     if checksum(payload) != stored {
-        return Err(Error::corrupt(
-            name,
-            "checksum mismatch (truncated or damaged file)",
-        ));
+        return Err(Error::corrupt(name, "checksum mismatch (truncated or damaged file)"));
     }
     Ok((payload, stored))
 }
@@ -127,11 +108,7 @@ pub struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub fn new(file: &'a str, bytes: &'a [u8]) -> Self {
-        Reader {
-            file,
-            bytes,
-            pos: 0,
-        }
+        Reader { file, bytes, pos: 0 }
     }
 
     pub fn file(&self) -> &'a str {
@@ -151,10 +128,7 @@ impl<'a> Reader<'a> {
     }
 
     pub fn u8(&mut self) -> Result<u8, Error> {
-        let byte = *self
-            .bytes
-            .get(self.pos)
-            .ok_or_else(|| self.error("unexpected end of data"))?;
+        let byte = *self.bytes.get(self.pos).ok_or_else(|| self.error("unexpected end of data"))?;
         self.pos += 1;
         Ok(byte)
     }
@@ -203,12 +177,8 @@ impl<'a> Reader<'a> {
     }
 
     pub fn take(&mut self, len: usize) -> Result<&'a [u8], Error> {
-        let end = self
-            .pos
-            .checked_add(len)
-            .filter(|&end| end <= self.bytes.len());
-        let end = end
-            .ok_or_else(|| self.error(format!("{len} bytes wanted, {} left", self.remaining())))?;
+        let end = self.pos.checked_add(len).filter(|&end| end <= self.bytes.len());
+        let end = end.ok_or_else(|| self.error(format!("{len} bytes wanted, {} left", self.remaining())))?;
         let slice = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(slice)
@@ -259,23 +229,14 @@ mod tests {
     #[test]
     fn header_detects_damage() {
         let (bytes, sum) = seal_file(FileKind::Postings, b"payload");
-        assert_eq!(
-            open_file("p", &bytes, FileKind::Postings).unwrap(),
-            (&b"payload"[..], sum)
-        );
-        assert!(matches!(
-            open_file("p", &bytes, FileKind::Manifest),
-            Err(Error::CorruptFile { .. })
-        ));
+        assert_eq!(open_file("p", &bytes, FileKind::Postings).unwrap(), (&b"payload"[..], sum));
+        assert!(matches!(open_file("p", &bytes, FileKind::Manifest), Err(Error::CorruptFile { .. })));
         let mut damaged = bytes.clone();
         *damaged.last_mut().unwrap() ^= 1;
         assert!(open_file("p", &damaged, FileKind::Postings).is_err());
         assert!(open_file("p", &bytes[..bytes.len() - 1], FileKind::Postings).is_err());
         let mut other_version = bytes.clone();
         other_version[4] = FORMAT_VERSION + 1;
-        assert!(matches!(
-            open_file("p", &other_version, FileKind::Postings),
-            Err(Error::VersionMismatch { .. })
-        ));
+        assert!(matches!(open_file("p", &other_version, FileKind::Postings), Err(Error::VersionMismatch { .. })));
     }
 }

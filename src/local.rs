@@ -11,10 +11,7 @@ use crate::search::{Index, SearchOptions, SearchPage, Step};
 #[derive(Debug, thiserror::Error)]
 pub enum LocalError {
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Index(#[from] crate::Error),
     #[error("search did not settle after {0} rounds of fetching")]
@@ -32,22 +29,14 @@ impl LocalIndex {
     pub fn open(root: impl AsRef<Path>) -> Result<LocalIndex, LocalError> {
         let root = root.as_ref().to_path_buf();
         let (manifest, size) = read_inflated(&root.join(MANIFEST_FILE))?;
-        Ok(LocalIndex {
-            index: Index::open(&manifest)?,
-            root,
-            bytes_read: size,
-        })
+        Ok(LocalIndex { index: Index::open(&manifest)?, root, bytes_read: size })
     }
 
     pub fn index(&self) -> &Index {
         &self.index
     }
 
-    pub fn search(
-        &mut self,
-        query: &str,
-        options: &SearchOptions,
-    ) -> Result<SearchPage, LocalError> {
+    pub fn search(&mut self, query: &str, options: &SearchOptions) -> Result<SearchPage, LocalError> {
         const MAX_ROUNDS: usize = 8;
         for _ in 0..MAX_ROUNDS {
             match self.index.search(query, options)? {
@@ -66,14 +55,9 @@ impl LocalIndex {
 }
 
 fn read_inflated(path: &Path) -> Result<(Vec<u8>, u64), LocalError> {
-    let io = |source| LocalError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = |source| LocalError::Io { path: path.to_path_buf(), source };
     let compressed = std::fs::read(path).map_err(io)?;
     let mut bytes = Vec::with_capacity(compressed.len() * 3);
-    flate2::read::DeflateDecoder::new(compressed.as_slice())
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
+    flate2::read::DeflateDecoder::new(compressed.as_slice()).read_to_end(&mut bytes).map_err(io)?;
     Ok((bytes, compressed.len() as u64))
 }

@@ -37,10 +37,7 @@ impl Manifest {
         use format::put_varint;
         let mut out = Vec::new();
         put_varint(&mut out, u64::from(self.doc_count));
-        put_varint(
-            &mut out,
-            u64::from(((self.newest_day << 1) ^ (self.newest_day >> 31)) as u32),
-        );
+        put_varint(&mut out, u64::from(((self.newest_day << 1) ^ (self.newest_day >> 31)) as u32));
         out.extend_from_slice(&self.recency_half_life_days.to_le_bytes());
         for average in self.average_lengths {
             out.extend_from_slice(&average.to_le_bytes());
@@ -104,17 +101,13 @@ impl Manifest {
 
     /// The chunk that may hold `key`.
     pub fn chunk_for(&self, key: &[u8]) -> Option<usize> {
-        self.first_keys
-            .partition_point(|first| first.as_slice() <= key)
-            .checked_sub(1)
+        self.first_keys.partition_point(|first| first.as_slice() <= key).checked_sub(1)
     }
 
     /// The chunks that may hold keys starting with `prefix`.
     pub fn chunks_for_prefix(&self, prefix: &[u8]) -> std::ops::Range<usize> {
         let start = self.chunk_for(prefix).unwrap_or(0);
-        let end = self
-            .first_keys
-            .partition_point(|first| first.as_slice() < prefix || first.starts_with(prefix));
+        let end = self.first_keys.partition_point(|first| first.as_slice() < prefix || first.starts_with(prefix));
         start..end.max(start)
     }
 

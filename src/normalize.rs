@@ -33,10 +33,7 @@ pub fn normalize(input: &str) -> String {
 
 /// Folds `input` and records where each output character came from.
 pub fn normalize_mapped(input: &str) -> Folded {
-    let mut folded = Folded {
-        text: String::with_capacity(input.len()),
-        origins: Vec::new(),
-    };
+    let mut folded = Folded { text: String::with_capacity(input.len()), origins: Vec::new() };
     fold_into(input, |c, start, end| {
         folded.text.push(c);
         folded.origins.push((start as u32, end as u32));
@@ -49,23 +46,20 @@ fn fold_into(input: &str, mut emit: impl FnMut(char, usize, usize)) {
     // White space is held back until the next visible character shows whether it is kept.
     let mut previous: Option<char> = None;
     let mut pending_space: Option<(usize, usize)> = None;
-    let mut emit_visible =
-        |c: char, start: usize, end: usize, pending: &mut Option<(usize, usize)>| {
-            if let (Some((space_start, space_end)), Some(before)) = (pending.take(), previous) {
-                if before.is_ascii() && c.is_ascii() {
-                    emit(' ', space_start, space_end);
-                }
+    let mut emit_visible = |c: char, start: usize, end: usize, pending: &mut Option<(usize, usize)>| {
+        if let (Some((space_start, space_end)), Some(before)) = (pending.take(), previous) {
+            if before.is_ascii() && c.is_ascii() {
+                emit(' ', space_start, space_end);
             }
-            emit(c, start, end);
-            previous = Some(c);
-        };
+        }
+        emit(c, start, end);
+        previous = Some(c);
+    };
 
     let mut chars = input.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         let mut end = start + c.len_utf8();
-        let combines_with_next = chars
-            .peek()
-            .is_some_and(|&(_, next)| is_combining_mark(next));
+        let combines_with_next = chars.peek().is_some_and(|&(_, next)| is_combining_mark(next));
         if c.is_ascii() && !combines_with_next {
             if c.is_ascii_whitespace() {
                 pending_space.get_or_insert((start, end));
@@ -201,11 +195,7 @@ mod tests {
         let input = "ＡＩ 芯片";
         let folded = normalize_mapped(input);
         assert_eq!(folded.text, "ai芯片");
-        let spans: Vec<&str> = folded
-            .origins
-            .iter()
-            .map(|&(s, e)| &input[s as usize..e as usize])
-            .collect();
+        let spans: Vec<&str> = folded.origins.iter().map(|&(s, e)| &input[s as usize..e as usize]).collect();
         assert_eq!(spans, ["Ａ", "Ｉ", "芯", "片"]);
     }
 

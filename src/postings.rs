@@ -36,10 +36,7 @@ pub fn encode_doclist(postings: &[Posting], out: &mut Vec<u8>) {
         put_varint(out, u64::from(posting.doc - next));
         next = posting.doc + 1;
         let [title, meta, body] = posting.freqs;
-        put_varint(
-            out,
-            u64::from(body) << 2 | u64::from(title > 0) << 1 | u64::from(meta > 0),
-        );
+        put_varint(out, u64::from(body) << 2 | u64::from(title > 0) << 1 | u64::from(meta > 0));
         if title > 0 {
             put_varint(out, u64::from(title));
         }
@@ -62,20 +59,9 @@ pub fn decode_doclist(reader: &mut Reader<'_>, doc_count: u32) -> Result<Vec<Pos
         next = doc + 1;
         let packed = reader.varint()?;
         let body = u32::try_from(packed >> 2).map_err(|_| reader.error("frequency overflow"))?;
-        let title = if packed & 2 != 0 {
-            reader.u32_varint()?
-        } else {
-            0
-        };
-        let meta = if packed & 1 != 0 {
-            reader.u32_varint()?
-        } else {
-            0
-        };
-        postings.push(Posting {
-            doc: doc as u32,
-            freqs: [title, meta, body],
-        });
+        let title = if packed & 2 != 0 { reader.u32_varint()? } else { 0 };
+        let meta = if packed & 1 != 0 { reader.u32_varint()? } else { 0 };
+        postings.push(Posting { doc: doc as u32, freqs: [title, meta, body] });
     }
     Ok(postings)
 }
@@ -107,19 +93,15 @@ impl PositionLists {
         if total > reader.remaining() as u64 {
             return Err(reader.error("position list shorter than its doc list says"));
         }
-        let mut lists = PositionLists {
-            starts: Vec::with_capacity(postings.len() * FIELDS + 1),
-            data: Vec::new(),
-        };
+        let mut lists = PositionLists { starts: Vec::with_capacity(postings.len() * FIELDS + 1), data: Vec::new() };
         lists.data.reserve(total as usize);
         lists.starts.push(0);
         for posting in postings {
             for &freq in &posting.freqs {
                 let mut position = 0u32;
                 for _ in 0..freq {
-                    position = position
-                        .checked_add(reader.u32_varint()?)
-                        .ok_or_else(|| reader.error("position overflow"))?;
+                    position =
+                        position.checked_add(reader.u32_varint()?).ok_or_else(|| reader.error("position overflow"))?;
                     lists.data.push(position);
                 }
                 lists.starts.push(lists.data.len() as u32);
@@ -144,18 +126,9 @@ mod tests {
     #[test]
     fn doclists_and_positions_round_trip() {
         let postings = vec![
-            Posting {
-                doc: 0,
-                freqs: [1, 0, 2],
-            },
-            Posting {
-                doc: 7,
-                freqs: [0, 1, 0],
-            },
-            Posting {
-                doc: 8,
-                freqs: [0, 0, 300],
-            },
+            Posting { doc: 0, freqs: [1, 0, 2] },
+            Posting { doc: 7, freqs: [0, 1, 0] },
+            Posting { doc: 8, freqs: [0, 0, 300] },
         ];
         let positions = vec![
             [vec![3], vec![], vec![0, 9]],

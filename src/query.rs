@@ -32,10 +32,7 @@ pub struct Query {
 impl Query {
     /// Keywords that select posts (not excluded ones): these are highlighted and ranked.
     pub fn positive_keywords(&self) -> impl Iterator<Item = &Keyword> {
-        self.clauses
-            .iter()
-            .filter(|c| !c.negated)
-            .flat_map(|c| c.alternatives.iter())
+        self.clauses.iter().filter(|c| !c.negated).flat_map(|c| c.alternatives.iter())
     }
 
     pub fn has_positive(&self) -> bool {
@@ -64,11 +61,7 @@ fn lex(input: &str) -> Vec<Lexeme> {
             match chars.peek() {
                 Some(c) if !c.is_whitespace() => negated = true,
                 _ => {
-                    lexemes.push(Lexeme {
-                        text: "-".into(),
-                        negated: false,
-                        quoted: false,
-                    });
+                    lexemes.push(Lexeme { text: "-".into(), negated: false, quoted: false });
                     continue;
                 }
             }
@@ -76,11 +69,7 @@ fn lex(input: &str) -> Vec<Lexeme> {
         if chars.peek().is_some_and(|&c| is_quote(c)) {
             chars.next();
             let text: String = chars.by_ref().take_while(|&c| !is_quote(c)).collect();
-            lexemes.push(Lexeme {
-                text,
-                negated,
-                quoted: true,
-            });
+            lexemes.push(Lexeme { text, negated, quoted: true });
             continue;
         }
         let mut text = String::new();
@@ -91,11 +80,7 @@ fn lex(input: &str) -> Vec<Lexeme> {
             text.push(c);
             chars.next();
         }
-        lexemes.push(Lexeme {
-            text,
-            negated,
-            quoted: false,
-        });
+        lexemes.push(Lexeme { text, negated, quoted: false });
     }
     lexemes
 }
@@ -107,19 +92,13 @@ fn is_quote(c: char) -> bool {
 /// Parses a query. Fails only for inputs beyond the size limits.
 pub fn parse(input: &str) -> Result<Query, crate::Error> {
     if input.chars().count() > MAX_QUERY_CHARS {
-        return Err(crate::Error::BadQuery(format!(
-            "query longer than {MAX_QUERY_CHARS} characters"
-        )));
+        return Err(crate::Error::BadQuery(format!("query longer than {MAX_QUERY_CHARS} characters")));
     }
     let lexemes = lex(input);
     let mut clauses: Vec<Clause> = Vec::new();
     let mut join_next = false;
     for (i, lexeme) in lexemes.iter().enumerate() {
-        let Lexeme {
-            text,
-            negated,
-            quoted,
-        } = lexeme;
+        let Lexeme { text, negated, quoted } = lexeme;
         let is_operator = !quoted && !negated && text == "OR" && i > 0 && i + 1 < lexemes.len();
         if is_operator && clauses.last().is_some_and(|c| !c.negated) {
             join_next = true;
@@ -133,18 +112,13 @@ pub fn parse(input: &str) -> Result<Query, crate::Error> {
         let keyword = Keyword { text: folded };
         match clauses.last_mut() {
             Some(last) if join_next && !negated => last.alternatives.push(keyword),
-            _ => clauses.push(Clause {
-                alternatives: vec![keyword],
-                negated: *negated,
-            }),
+            _ => clauses.push(Clause { alternatives: vec![keyword], negated: *negated }),
         }
         join_next = false;
     }
     let keyword_count: usize = clauses.iter().map(|c| c.alternatives.len()).sum();
     if keyword_count > MAX_KEYWORDS {
-        return Err(crate::Error::BadQuery(format!(
-            "more than {MAX_KEYWORDS} keywords"
-        )));
+        return Err(crate::Error::BadQuery(format!("more than {MAX_KEYWORDS} keywords")));
     }
     // The same keyword twice adds nothing.
     let mut seen = std::collections::HashSet::new();

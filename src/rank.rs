@@ -40,11 +40,7 @@ impl Collection {
 
     /// The BM25F contribution of one keyword with `freqs` occurrences in a document.
     pub fn keyword_score(&self, idf: f32, freqs: &FieldFreqs, doc: &DocStats) -> f32 {
-        let lengths = [
-            doc.title_length as f32,
-            self.average_lengths[META],
-            doc.body_length,
-        ];
+        let lengths = [doc.title_length as f32, self.average_lengths[META], doc.body_length];
         let mut weighted = 0.0;
         for field in [TITLE, META, BODY] {
             if freqs[field] == 0 {
@@ -82,17 +78,10 @@ mod tests {
     #[test]
     fn title_outweighs_body_and_short_beats_long() {
         let c = collection();
-        let doc = DocStats {
-            title_length: 12,
-            body_length: 400.0,
-            day: 100,
-        };
+        let doc = DocStats { title_length: 12, body_length: 400.0, day: 100 };
         let idf = c.idf(10);
         assert!(c.keyword_score(idf, &[1, 0, 0], &doc) > c.keyword_score(idf, &[0, 0, 2], &doc));
-        let long = DocStats {
-            body_length: 4000.0,
-            ..doc
-        };
+        let long = DocStats { body_length: 4000.0, ..doc };
         assert!(c.keyword_score(idf, &[0, 0, 2], &doc) > c.keyword_score(idf, &[0, 0, 2], &long));
         assert!(c.keyword_score(idf, &[0, 0, 3], &doc) > c.keyword_score(idf, &[0, 0, 1], &doc));
         assert!(c.idf(1) > c.idf(500));
@@ -103,13 +92,6 @@ mod tests {
         let c = collection();
         assert!((c.recency_factor(100) - 1.3).abs() < 1e-6);
         assert!((c.recency_factor(70) - 1.15).abs() < 1e-3);
-        assert_eq!(
-            Collection {
-                recency_half_life_days: 0.0,
-                ..c
-            }
-            .recency_factor(0),
-            1.0
-        );
+        assert_eq!(Collection { recency_half_life_days: 0.0, ..c }.recency_factor(0), 1.0);
     }
 }

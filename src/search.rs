@@ -42,11 +42,7 @@ pub struct SearchOptions {
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions {
-            limit: 10,
-            offset: 0,
-            sort: SortOrder::Relevance,
-        }
+        SearchOptions { limit: 10, offset: 0, sort: SortOrder::Relevance }
     }
 }
 
@@ -85,8 +81,20 @@ pub struct Index {
     /// Files asked for and not yet received: anything else handed over is refused.
     requested: HashSet<String>,
     /// The ranked matches of the latest query, reused by later rounds and further pages.
-    ranked: Option<(String, SortOrder, Vec<(u32, f32)>)>,
+    last_ranking: Option<LastRanking>,
 }
+
+/// Documents with their scores, in result order.
+type Ranking = Vec<(u32, f32)>;
+
+struct LastRanking {
+    input: String,
+    sort: SortOrder,
+    ranking: Ranking,
+}
+
+/// The terms each lookup of a keyword found, with the chunk each is in.
+type ResolvedKeyword = Vec<Vec<(usize, TermInfo)>>;
 
 /// Documents kept in memory; beyond this the oldest-loaded are dropped (they can be fetched again).
 const MAX_CACHED_DOCUMENTS: usize = 2_000;
@@ -94,11 +102,7 @@ const MAX_CACHED_DOCUMENTS: usize = 2_000;
 impl Index {
     /// Opens an index from the (inflated) bytes of its `manifest.bin`.
     pub fn open(manifest_file: &[u8]) -> Result<Index, Error> {
-        let (payload, _) = format::open_file(
-            crate::manifest::MANIFEST_FILE,
-            manifest_file,
-            FileKind::Manifest,
-        )?;
+        let (payload, _) = format::open_file(crate::manifest::MANIFEST_FILE, manifest_file, FileKind::Manifest)?;
         Ok(Index {
             manifest: Manifest::decode(payload)?,
             chunks: HashMap::new(),
@@ -106,7 +110,7 @@ impl Index {
             meta: HashMap::new(),
             documents: HashMap::new(),
             requested: HashSet::new(),
-            ranked: None,
+            last_ranking: None,
         })
     }
 
@@ -121,9 +125,7 @@ impl Index {
     /// Hands over a file the last [`Step::Need`] asked for (inflated bytes).
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
         if !self.requested.contains(name) {
-            return Err(Error::UnexpectedFile {
-                file: name.to_string(),
-            });
+            return Err(Error::UnexpectedFile { file: name.to_string() });
         }
         let mut parts = name.split('/');
         let (kind, folder, item) = (parts.next(), parts.next(), parts.next());
@@ -136,10 +138,7 @@ impl Index {
             (Some("p"), Some(_), None) => {
                 let (payload, checksum) = format::open_file(name, bytes, FileKind::Postings)?;
                 if termdict::postings_file_name(checksum) != name {
-                    return Err(Error::corrupt(
-                        name,
-                        "content does not match the file's name",
-                    ));
+                    return Err(Error::corrupt(name, "content does not match the file's name"));
                 }
                 self.postings.insert(name.to_string(), payload.to_vec());
             }
@@ -148,13 +147,8 @@ impl Index {
                 let chunk = item_number(name, item)?;
                 let meta = DocMeta::decode(name, payload)?;
                 let expected_first = chunk as u64 * u64::from(self.manifest.docs_per_meta_chunk);
-                if u64::from(meta.first) != expected_first
-                    || meta.len() > self.manifest.docs_per_meta_chunk as usize
-                {
-                    return Err(Error::corrupt(
-                        name,
-                        "covers other documents than its name says",
-                    ));
+                if u64::from(meta.first) != expected_first || meta.len() > self.manifest.docs_per_meta_chunk as usize {
+                    return Err(Error::corrupt(name, "covers other documents than its name says"));
                 }
                 self.meta.insert(chunk, meta);
             }
@@ -164,14 +158,9 @@ impl Index {
                 if self.documents.len() >= MAX_CACHED_DOCUMENTS {
                     self.documents.clear();
                 }
-                self.documents
-                    .insert(doc, StoredDocument::decode(name, payload)?);
+                self.documents.insert(doc, StoredDocument::decode(name, payload)?);
             }
-            _ => {
-                return Err(Error::UnexpectedFile {
-                    file: name.to_string(),
-                })
-            }
+            _ => return Err(Error::UnexpectedFile { file: name.to_string() }),
         }
         self.requested.remove(name);
         Ok(())
@@ -180,26 +169,19 @@ impl Index {
     /// Runs a query; see the module documentation for the protocol.
     pub fn search(&mut self, input: &str, options: &SearchOptions) -> Result<Step, Error> {
         let query = query::parse(input)?;
-        let ranked = match &self.ranked {
-            Some((cached_input, sort, ranked))
-                if cached_input == input && *sort == options.sort =>
-            {
-                ranked.clone()
-            }
+        let ranked = match &self.last_ranking {
+            Some(last) if last.input == input && last.sort == options.sort => last.ranking.clone(),
             _ => match self.rank(&query, options.sort)? {
-                Ok(ranked) => {
-                    self.ranked = Some((input.to_string(), options.sort, ranked.clone()));
-                    ranked
+                Ok(ranking) => {
+                    let sort = options.sort;
+                    self.last_ranking = Some(LastRanking { input: input.to_string(), sort, ranking: ranking.clone() });
+                    ranking
                 }
                 Err(need) => return Ok(self.need(need)),
             },
         };
         let total = ranked.len();
-        let page: Vec<(u32, f32)> = ranked
-            .into_iter()
-            .skip(options.offset)
-            .take(options.limit)
-            .collect();
+        let page: Vec<(u32, f32)> = ranked.into_iter().skip(options.offset).take(options.limit).collect();
         let missing: Vec<String> = page
             .iter()
             .filter(|(doc, _)| !self.documents.contains_key(doc))
@@ -234,11 +216,7 @@ impl Index {
     }
 
     /// The matching documents in result order, or the files still needed to know them.
-    fn rank(
-        &self,
-        query: &Query,
-        sort: SortOrder,
-    ) -> Result<Result<Vec<(u32, f32)>, Vec<String>>, Error> {
+    fn rank(&self, query: &Query, sort: SortOrder) -> Result<Result<Ranking, Vec<String>>, Error> {
         if !query.has_positive() {
             return Ok(Ok(Vec::new()));
         }
@@ -246,13 +224,7 @@ impl Index {
         let plans: Vec<Vec<Option<KeywordPlan>>> = query
             .clauses
             .iter()
-            .map(|clause| {
-                clause
-                    .alternatives
-                    .iter()
-                    .map(|k| KeywordPlan::new(&k.text))
-                    .collect()
-            })
+            .map(|clause| clause.alternatives.iter().map(|k| KeywordPlan::new(&k.text)).collect())
             .collect();
         let mut needed = BTreeSet::new();
         for plan in plans.iter().flatten().flatten() {
@@ -268,7 +240,7 @@ impl Index {
             return Ok(Err(needed.into_iter().collect()));
         }
         // Round 2: the postings those lookups point to.
-        let mut resolved: Vec<Vec<Option<Vec<Vec<(usize, TermInfo)>>>>> = Vec::new();
+        let mut resolved: Vec<Vec<Option<ResolvedKeyword>>> = Vec::new();
         for clause in &plans {
             let mut alternatives = Vec::new();
             for plan in clause {
@@ -340,10 +312,7 @@ impl Index {
             newest_day: self.manifest.newest_day,
             recency_half_life_days: self.manifest.recency_half_life_days,
         };
-        let idfs: Vec<f32> = keyword_matches
-            .iter()
-            .map(|m| collection.idf(m.docs.len()))
-            .collect();
+        let idfs: Vec<f32> = keyword_matches.iter().map(|m| collection.idf(m.docs.len())).collect();
         let mut cursors = vec![0usize; keyword_matches.len()];
         let mut ranked: Vec<(u32, f32)> = Vec::with_capacity(docs.len());
         for &doc in &docs {
@@ -360,8 +329,7 @@ impl Index {
                 if matches.docs.get(*cursor) == Some(&doc) {
                     let freqs = &matches.freqs[*cursor];
                     score += collection.keyword_score(*idf, freqs, &stats);
-                    exact_title |= freqs[crate::postings::TITLE] == 1
-                        && stats.title_length == matches.token_count;
+                    exact_title |= freqs[crate::postings::TITLE] == 1 && stats.title_length == matches.token_count;
                 }
             }
             score *= collection.recency_factor(stats.day);
@@ -382,20 +350,11 @@ impl Index {
             return Ok(None);
         };
         let i = (doc - meta.first) as usize;
-        match (
-            meta.title_lengths.get(i),
-            meta.body_norms.get(i),
-            meta.days.get(i),
-        ) {
-            (Some(&title), Some(&body), Some(&day)) => Ok(Some(DocStats {
-                title_length: u32::from(title),
-                body_length: dequantize_length(body),
-                day,
-            })),
-            _ => Err(Error::corrupt(
-                &self.manifest.meta_chunk_name((doc / per_chunk) as usize),
-                "document missing",
-            )),
+        match (meta.title_lengths.get(i), meta.body_norms.get(i), meta.days.get(i)) {
+            (Some(&title), Some(&body), Some(&day)) => {
+                Ok(Some(DocStats { title_length: u32::from(title), body_length: dequantize_length(body), day }))
+            }
+            _ => Err(Error::corrupt(&self.manifest.meta_chunk_name((doc / per_chunk) as usize), "document missing")),
         }
     }
 
@@ -407,52 +366,34 @@ impl Index {
         }
     }
 
-    fn bytes_of<'a>(
-        &'a self,
-        chunk: &'a TermChunk,
-        data: &'a DataRef,
-    ) -> Result<(&'a str, &'a [u8]), Error> {
+    fn bytes_of<'a>(&'a self, chunk: &'a TermChunk, data: &'a DataRef) -> Result<(&'a str, &'a [u8]), Error> {
         match data {
             DataRef::Inline { start, len } => Ok((chunk.name(), chunk.inline(*start, *len))),
             DataRef::External { file, start, len } => {
-                let bytes = self
-                    .postings
-                    .get(file)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                let slice = start
-                    .checked_add(*len)
-                    .and_then(|end| bytes.get(*start..end));
-                let slice =
-                    slice.ok_or_else(|| Error::corrupt(file, "posting list out of range"))?;
+                let bytes = self.postings.get(file).map(Vec::as_slice).unwrap_or_default();
+                let slice = start.checked_add(*len).and_then(|end| bytes.get(*start..end));
+                let slice = slice.ok_or_else(|| Error::corrupt(file, "posting list out of range"))?;
                 Ok((file.as_str(), slice))
             }
         }
     }
 
     /// Documents containing one keyword, with its per-field frequencies in each.
-    fn match_keyword(
-        &self,
-        plan: &KeywordPlan,
-        terms: &[Vec<(usize, TermInfo)>],
-    ) -> Result<KeywordMatches, Error> {
+    fn match_keyword(&self, plan: &KeywordPlan, terms: &[Vec<(usize, TermInfo)>]) -> Result<KeywordMatches, Error> {
         let mut lookups: Vec<Vec<(Vec<Posting>, Option<PositionLists>)>> = Vec::new();
         for infos in terms {
             let mut lists = Vec::new();
             for (chunk, info) in infos {
-                let chunk = self.chunks.get(chunk).ok_or_else(|| {
-                    Error::corrupt(&self.manifest.chunk_name(*chunk), "not loaded")
-                })?;
+                let chunk = self
+                    .chunks
+                    .get(chunk)
+                    .ok_or_else(|| Error::corrupt(&self.manifest.chunk_name(*chunk), "not loaded"))?;
                 let (file, bytes) = self.bytes_of(chunk, &info.doclist)?;
-                let postings =
-                    decode_doclist(&mut Reader::new(file, bytes), self.manifest.doc_count)?;
+                let postings = decode_doclist(&mut Reader::new(file, bytes), self.manifest.doc_count)?;
                 let positions = match (&info.positions, plan.needs_positions()) {
                     (Some(data), true) => {
                         let (file, bytes) = self.bytes_of(chunk, data)?;
-                        Some(PositionLists::decode(
-                            &mut Reader::new(file, bytes),
-                            &postings,
-                        )?)
+                        Some(PositionLists::decode(&mut Reader::new(file, bytes), &postings)?)
                     }
                     _ => None,
                 };
@@ -467,8 +408,8 @@ impl Index {
             for (postings, _) in lookups.iter().flatten() {
                 for posting in postings {
                     let freqs = merged.entry(posting.doc).or_default();
-                    for f in 0..FIELDS {
-                        freqs[f] += posting.freqs[f];
+                    for (sum, freq) in freqs.iter_mut().zip(posting.freqs) {
+                        *sum += freq;
                     }
                 }
             }
@@ -479,10 +420,7 @@ impl Index {
         // Candidates: documents that have every covering bigram.
         let mut candidates: Option<Vec<u32>> = None;
         for lists in &lookups {
-            let mut docs: Vec<u32> = lists
-                .iter()
-                .flat_map(|(p, _)| p.iter().map(|p| p.doc))
-                .collect();
+            let mut docs: Vec<u32> = lists.iter().flat_map(|(p, _)| p.iter().map(|p| p.doc)).collect();
             docs.sort_unstable();
             docs.dedup();
             candidates = Some(match candidates {
@@ -499,22 +437,15 @@ impl Index {
                 *freq = scratch
                     .iter()
                     .filter(|&&p| {
-                        plan.lookups
-                            .iter()
-                            .zip(&lookups)
-                            .skip(1)
-                            .all(|(lookup, lists)| {
-                                let target = p + lookup.offset;
-                                lists.iter().any(|(postings, positions)| {
-                                    let Ok(i) = postings.binary_search_by_key(&doc, |p| p.doc)
-                                    else {
-                                        return false;
-                                    };
-                                    positions.as_ref().is_some_and(|pl| {
-                                        pl.get(i, field).binary_search(&target).is_ok()
-                                    })
-                                })
+                        plan.lookups.iter().zip(&lookups).skip(1).all(|(lookup, lists)| {
+                            let target = p + lookup.offset;
+                            lists.iter().any(|(postings, positions)| {
+                                let Ok(i) = postings.binary_search_by_key(&doc, |p| p.doc) else {
+                                    return false;
+                                };
+                                positions.as_ref().is_some_and(|pl| pl.get(i, field).binary_search(&target).is_ok())
                             })
+                        })
                     })
                     .count() as u32;
             }
@@ -529,23 +460,14 @@ impl Index {
 fn item_number(name: &str, item: &str) -> Result<usize, Error> {
     item.strip_suffix(".bin")
         .and_then(|n| n.parse().ok())
-        .ok_or_else(|| Error::UnexpectedFile {
-            file: name.to_string(),
-        })
+        .ok_or_else(|| Error::UnexpectedFile { file: name.to_string() })
 }
 
 /// Merged, sorted positions of `doc` in `field` over the terms of one lookup.
-fn positions_of(
-    lists: &[(Vec<Posting>, Option<PositionLists>)],
-    doc: u32,
-    field: usize,
-    out: &mut Vec<u32>,
-) {
+fn positions_of(lists: &[(Vec<Posting>, Option<PositionLists>)], doc: u32, field: usize, out: &mut Vec<u32>) {
     out.clear();
     for (postings, positions) in lists {
-        if let (Ok(i), Some(positions)) =
-            (postings.binary_search_by_key(&doc, |p| p.doc), positions)
-        {
+        if let (Ok(i), Some(positions)) = (postings.binary_search_by_key(&doc, |p| p.doc), positions) {
             out.extend_from_slice(positions.get(i, field));
         }
     }
@@ -566,11 +488,7 @@ struct KeywordMatches {
 impl KeywordMatches {
     fn from_pairs(pairs: Vec<(u32, FieldFreqs)>, token_count: u32) -> Self {
         let (docs, freqs) = pairs.into_iter().unzip();
-        KeywordMatches {
-            docs,
-            freqs,
-            token_count,
-        }
+        KeywordMatches { docs, freqs, token_count }
     }
 }
 
@@ -598,14 +516,7 @@ impl KeywordPlan {
         let token_count = tokens.iter().filter(|t| t.kind != TokenKind::Space).count() as u32;
         if n == 1 {
             let key = termdict::unigram_key(&tokens[0])?;
-            return Some(KeywordPlan {
-                lookups: vec![Lookup {
-                    key,
-                    prefix: last_is_run,
-                    offset: 0,
-                }],
-                token_count,
-            });
+            return Some(KeywordPlan { lookups: vec![Lookup { key, prefix: last_is_run, offset: 0 }], token_count });
         }
         // Bigrams at 0, 2, 4, … and the last one cover every token.
         let mut offsets: Vec<usize> = (0..n - 1).step_by(2).collect();
@@ -620,10 +531,7 @@ impl KeywordPlan {
                 offset: i as u32,
             })
             .collect();
-        Some(KeywordPlan {
-            lookups,
-            token_count,
-        })
+        Some(KeywordPlan { lookups, token_count })
     }
 
     fn needs_positions(&self) -> bool {
@@ -655,12 +563,7 @@ impl Lookup {
                 continue;
             };
             if self.prefix {
-                found.extend(
-                    chunk
-                        .prefixed(&self.key)?
-                        .into_iter()
-                        .map(|(_, info)| (c, info)),
-                );
+                found.extend(chunk.prefixed(&self.key)?.into_iter().map(|(_, info)| (c, info)));
             } else if let Some(info) = chunk.get(&self.key)? {
                 found.push((c, info));
             }

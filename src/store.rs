@@ -130,17 +130,12 @@ impl DocMeta {
         for _ in 0..run_count {
             let day = unzigzag(reader.varint()?).ok_or_else(|| reader.error("day out of range"))?;
             let n = reader.bounded(count - days.len(), "day run length")?;
-            days.extend(std::iter::repeat(day).take(n));
+            days.extend(std::iter::repeat_n(day, n));
         }
         if days.len() != count || !reader.is_empty() {
             return Err(reader.error("day runs do not cover the documents"));
         }
-        Ok(DocMeta {
-            first,
-            title_lengths,
-            body_norms,
-            days,
-        })
+        Ok(DocMeta { first, title_lengths, body_norms, days })
     }
 }
 

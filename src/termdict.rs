@@ -58,11 +58,7 @@ pub enum DataRef {
     /// Within the chunk's own data.
     Inline { start: usize, len: usize },
     /// Within a postings file (`p/<hash>.bin`).
-    External {
-        file: String,
-        start: usize,
-        len: usize,
-    },
+    External { file: String, start: usize, len: usize },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,19 +84,11 @@ impl TermChunk {
     pub fn parse(name: &str, payload: &[u8]) -> Result<TermChunk, Error> {
         let mut reader = Reader::new(name, payload);
         let file_count = reader.bounded(reader.remaining() / 8, "file count")?;
-        let files = (0..file_count)
-            .map(|_| reader.u64_le().map(postings_file_name))
-            .collect::<Result<_, _>>()?;
+        let files = (0..file_count).map(|_| reader.u64_le().map(postings_file_name)).collect::<Result<_, _>>()?;
         let fst_bytes = reader.bytes()?.to_vec();
-        let map = fst::Map::new(fst_bytes)
-            .map_err(|e| Error::corrupt(name, format!("term dictionary: {e}")))?;
+        let map = fst::Map::new(fst_bytes).map_err(|e| Error::corrupt(name, format!("term dictionary: {e}")))?;
         let data = reader.rest().to_vec();
-        Ok(TermChunk {
-            name: name.to_string(),
-            files,
-            map,
-            data,
-        })
+        Ok(TermChunk { name: name.to_string(), files, map, data })
     }
 
     pub fn get(&self, key: &[u8]) -> Result<Option<TermInfo>, Error> {
@@ -125,24 +113,13 @@ impl TermChunk {
     }
 
     fn entry(&self, key: &[u8], offset: u64) -> Result<TermInfo, Error> {
-        let start = usize::try_from(offset)
-            .ok()
-            .filter(|&o| o <= self.data.len());
-        let start =
-            start.ok_or_else(|| Error::corrupt(&self.name, "term entry offset out of range"))?;
+        let start = usize::try_from(offset).ok().filter(|&o| o <= self.data.len());
+        let start = start.ok_or_else(|| Error::corrupt(&self.name, "term entry offset out of range"))?;
         let mut reader = Reader::new(&self.name, &self.data[start..]);
         let doc_freq = reader.u32_varint()?;
         let doclist = self.data_ref(&mut reader, start)?;
-        let positions = if key.first() == Some(&BIGRAM) {
-            Some(self.data_ref(&mut reader, start)?)
-        } else {
-            None
-        };
-        Ok(TermInfo {
-            doc_freq,
-            doclist,
-            positions,
-        })
+        let positions = if key.first() == Some(&BIGRAM) { Some(self.data_ref(&mut reader, start)?) } else { None };
+        Ok(TermInfo { doc_freq, doclist, positions })
     }
 
     fn data_ref(&self, reader: &mut Reader<'_>, base: usize) -> Result<DataRef, Error> {
@@ -153,11 +130,8 @@ impl TermChunk {
             reader.take(len)?;
             return Ok(DataRef::Inline { start, len });
         }
-        let file = self
-            .files
-            .get((tag - 1) as usize)
-            .ok_or_else(|| reader.error("postings file index out of range"))?
-            .clone();
+        let file =
+            self.files.get((tag - 1) as usize).ok_or_else(|| reader.error("postings file index out of range"))?.clone();
         let start = reader.bounded(u32::MAX as usize, "postings offset")?;
         let len = reader.bounded(u32::MAX as usize, "postings length")?;
         Ok(DataRef::External { file, start, len })
@@ -185,11 +159,7 @@ pub struct ChunkWriter {
 impl Default for ChunkWriter {
     fn default() -> Self {
         // File 0 is the chunk's companion postings file, named when the chunk is finished.
-        ChunkWriter {
-            files: vec![0],
-            map: fst::MapBuilder::memory(),
-            data: Vec::new(),
-        }
+        ChunkWriter { files: vec![0], map: fst::MapBuilder::memory(), data: Vec::new() }
     }
 }
 
@@ -215,19 +185,11 @@ impl ChunkWriter {
         self.data.len()
     }
 
-    pub fn add(
-        &mut self,
-        key: &[u8],
-        doc_freq: u32,
-        doclist: Placement<'_>,
-        positions: Option<Placement<'_>>,
-    ) {
+    pub fn add(&mut self, key: &[u8], doc_freq: u32, doclist: Placement<'_>, positions: Option<Placement<'_>>) {
         use crate::format::put_varint;
         let offset = self.data.len() as u64;
         // Keys arrive sorted and unique from the builder; fst only fails on order violations.
-        self.map
-            .insert(key, offset)
-            .expect("term keys are added in strictly increasing order");
+        self.map.insert(key, offset).expect("term keys are added in strictly increasing order");
         put_varint(&mut self.data, u64::from(doc_freq));
         for placement in std::iter::once(doclist).chain(positions) {
             match placement {
@@ -235,11 +197,7 @@ impl ChunkWriter {
                     put_varint(&mut self.data, 0);
                     format::put_bytes(&mut self.data, bytes);
                 }
-                Placement::External {
-                    checksum,
-                    start,
-                    len,
-                } => {
+                Placement::External { checksum, start, len } => {
                     let index = match self.files.iter().skip(1).position(|&f| f == checksum) {
                         Some(i) => i + 1,
                         None => {
@@ -269,10 +227,7 @@ impl ChunkWriter {
         for checksum in &self.files {
             payload.extend_from_slice(&checksum.to_le_bytes());
         }
-        let fst = self
-            .map
-            .into_inner()
-            .expect("in-memory fst writes cannot fail");
+        let fst = self.map.into_inner().expect("in-memory fst writes cannot fail");
         format::put_bytes(&mut payload, &fst);
         payload.extend_from_slice(&self.data);
         payload

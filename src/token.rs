@@ -47,20 +47,13 @@ pub fn tokenize(folded: &str) -> Vec<Token<'_>> {
                     break;
                 }
             }
-            tokens.push(Token {
-                text: &folded[start..i],
-                kind: TokenKind::Run,
-            });
+            tokens.push(Token { text: &folded[start..i], kind: TokenKind::Run });
             continue;
         }
         let len = utf8_len(bytes[i]);
         i = (i + len).min(bytes.len());
         let text = &folded[start..i];
-        let kind = if text == " " {
-            TokenKind::Space
-        } else {
-            TokenKind::Char
-        };
+        let kind = if text == " " { TokenKind::Space } else { TokenKind::Char };
         tokens.push(Token { text, kind });
     }
     tokens

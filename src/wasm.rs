@@ -31,9 +31,7 @@ impl Engine {
     /// Opens the index from the inflated bytes of `manifest.bin`.
     #[wasm_bindgen(constructor)]
     pub fn new(manifest: &[u8]) -> Result<Engine, JsValue> {
-        Ok(Engine {
-            index: Index::open(manifest).map_err(js_error)?,
-        })
+        Ok(Engine { index: Index::open(manifest).map_err(js_error)? })
     }
 
     /// Hands over a file the last search asked for (inflated bytes).
@@ -47,16 +45,14 @@ impl Engine {
         let options: SearchOptions = if options.is_undefined() || options.is_null() {
             SearchOptions::default()
         } else {
-            serde_wasm_bindgen::from_value(options)
-                .map_err(|e| js_error(crate::Error::BadOptions(e.to_string())))?
+            serde_wasm_bindgen::from_value(options).map_err(|e| js_error(crate::Error::BadOptions(e.to_string())))?
         };
         let step = match self.index.search(query, &options).map_err(js_error)? {
             Step::Need(files) => StepJs::Need(files),
             Step::Done(page) => StepJs::Page(page),
         };
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        serde::Serialize::serialize(&step, &serializer)
-            .map_err(|e| JsValue::from_str(&e.to_string()))
+        serde::Serialize::serialize(&step, &serializer).map_err(|e| JsValue::from_str(&e.to_string()))
     }
 
     /// Number of posts in the index.

@@ -4,14 +4,7 @@ use jiansuo::build::{BuildOptions, Document, IndexBuilder};
 use jiansuo::local::LocalIndex;
 use jiansuo::{SearchOptions, SortOrder};
 
-fn doc(
-    url: &str,
-    day: i64,
-    title: &str,
-    text: &str,
-    categories: &[&str],
-    tags: &[&str],
-) -> Document {
+fn doc(url: &str, day: i64, title: &str, text: &str, categories: &[&str], tags: &[&str]) -> Document {
     Document {
         url: url.into(),
         title: title.into(),
@@ -34,14 +27,7 @@ fn corpus() -> Vec<Document> {
             &["本地"],
             &["长春日报"],
         ),
-        doc(
-            "/b",
-            101,
-            "黄金价格再创新高",
-            "国际金价上涨，黄金价格突破每盎司4495.29美元。",
-            &["财经"],
-            &["黄金"],
-        ),
+        doc("/b", 101, "黄金价格再创新高", "国际金价上涨，黄金价格突破每盎司4495.29美元。", &["财经"], &["黄金"]),
         doc(
             "/c",
             102,
@@ -50,22 +36,8 @@ fn corpus() -> Vec<Document> {
             &["科技"],
             &[],
         ),
-        doc(
-            "/d",
-            103,
-            "生物医药产业",
-            "生物医药企业研发新药。2.5G 不是 5G。PM2.5 超标。",
-            &["财经"],
-            &[],
-        ),
-        doc(
-            "/e",
-            104,
-            "雨",
-            "今天有雨。AI芯片出货量增长3.72%。Open Source 软件。",
-            &["社会"],
-            &["天气 新闻"],
-        ),
+        doc("/d", 103, "生物医药产业", "生物医药企业研发新药。2.5G 不是 5G。PM2.5 超标。", &["财经"], &[]),
+        doc("/e", 104, "雨", "今天有雨。AI芯片出货量增长3.72%。Open Source 软件。", &["社会"], &["天气 新闻"]),
         doc("/f", 99, "智能手机", "智能手机销量。", &["科技"], &[]),
     ]
 }
@@ -83,17 +55,9 @@ fn build(docs: Vec<Document>) -> (tempdir::TempDir, LocalIndex) {
 }
 
 fn urls(index: &mut LocalIndex, query: &str) -> Vec<String> {
-    let options = SearchOptions {
-        limit: 100,
-        ..Default::default()
-    };
-    let mut urls: Vec<String> = index
-        .search(query, &options)
-        .expect(query)
-        .results
-        .into_iter()
-        .map(|r| r.url)
-        .collect();
+    let options = SearchOptions { limit: 100, ..Default::default() };
+    let mut urls: Vec<String> =
+        index.search(query, &options).expect(query).results.into_iter().map(|r| r.url).collect();
     urls.sort();
     urls
 }
@@ -151,40 +115,12 @@ fn ranking_prefers_titles_and_date_sort_is_newest_first() {
     assert_eq!(page.total, 2);
     assert_eq!(page.results[0].url, "/f", "exact title match first");
     let page = index.search("雨", &SearchOptions::default()).unwrap();
-    assert_eq!(
-        page.results[0].excerpt,
-        "今天有<mark>雨</mark>。AI芯片出货量增长3.72%。Open Source 软件。"
-    );
-    let options = SearchOptions {
-        sort: SortOrder::Date,
-        ..Default::default()
-    };
-    let dated: Vec<String> = index
-        .search("5g", &options)
-        .unwrap()
-        .results
-        .into_iter()
-        .map(|r| r.url)
-        .collect();
+    assert_eq!(page.results[0].excerpt, "今天有<mark>雨</mark>。AI芯片出货量增长3.72%。Open Source 软件。");
+    let options = SearchOptions { sort: SortOrder::Date, ..Default::default() };
+    let dated: Vec<String> = index.search("5g", &options).unwrap().results.into_iter().map(|r| r.url).collect();
     assert_eq!(dated, ["/d", "/c"]);
-    let paged = index
-        .search(
-            "智能",
-            &SearchOptions {
-                limit: 1,
-                offset: 1,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        (
-            paged.total,
-            paged.results.len(),
-            paged.results[0].url.as_str()
-        ),
-        (2, 1, "/a")
-    );
+    let paged = index.search("智能", &SearchOptions { limit: 1, offset: 1, ..Default::default() }).unwrap();
+    assert_eq!((paged.total, paged.results.len(), paged.results[0].url.as_str()), (2, 1, "/a"));
 }
 
 #[test]
@@ -194,13 +130,7 @@ fn output_is_deterministic() {
         for d in docs {
             builder.add(d);
         }
-        builder
-            .finish()
-            .unwrap()
-            .files
-            .into_iter()
-            .map(|f| (f.path, f.bytes))
-            .collect::<Vec<_>>()
+        builder.finish().unwrap().files.into_iter().map(|f| (f.path, f.bytes)).collect::<Vec<_>>()
     };
     let mut reversed = corpus();
     reversed.reverse();
