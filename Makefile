@@ -20,12 +20,12 @@ SITE  ?= demo-site
 BUILD_INDEX := target/release/build-index
 
 .PHONY: help demo test setup www build-index build demo-site serve \
-        test-all fmt-check clippy test-rust test-js test-browser clean
+        test-all fmt-check clippy test-rust test-js test-browser test-bench clean
 
 help:
 	@echo 'make demo   build everything, index $(POSTS) and serve the demo on http://$(HOST):$(PORT)/'
 	@echo 'make test   build everything and run every test suite'
-	@echo 'steps: setup www build-index demo-site serve fmt-check clippy test-rust test-js test-browser clean'
+	@echo 'steps: setup www build-index demo-site serve fmt-check clippy test-rust test-js test-browser test-bench clean'
 
 # ---- the two quick-start targets ---------------------------------------------------------------------
 
@@ -61,7 +61,7 @@ demo-site: build-index
 serve:
 	node scripts/serve.mjs $(SITE) --host $(HOST) --port $(PORT)
 
-test-all: fmt-check clippy test-rust test-js test-browser
+test-all: fmt-check clippy test-rust test-js test-browser test-bench
 
 fmt-check:
 	cargo fmt --all -- --check
@@ -79,6 +79,11 @@ test-js:
 test-browser:
 	@if [[ -d tests/browser ]]; then set -x; node --test --test-concurrency=1 tests/browser/; \
 	else echo "test-browser: no tests/browser/, skipped"; fi
+
+# The evaluation oracle's own checks (bench/eval/test); the evaluation itself (bench/README.md) is not a test.
+test-bench:
+	@if [[ -f bench/package.json ]]; then set -x; npm --prefix bench test; \
+	else echo "test-bench: no bench/package.json, skipped"; fi
 
 clean:
 	rm -rf $(SITE) www/dist

@@ -4,7 +4,7 @@
 #   - the Rust target wasm32-unknown-unknown (and the clippy and rustfmt components)
 #   - wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock
 #   - Debian's chromium and fonts-wqy-microhei (headless browser tests; CJK glyphs in screenshots)
-#   - the root package.json's npm dependencies (`npm ci`)
+#   - the npm dependencies of the root package.json and of bench/package.json (`npm ci`)
 # Idempotent: each step checks first and does nothing when its part is already there, so a second run takes
 # about a second. Never downloads a browser of its own (Playwright uses /usr/bin/chromium).
 #
@@ -75,21 +75,23 @@ if ((${#apt_missing[@]})); then
   timed "apt-get install ${apt_missing[*]}" "${sudo[@]}" apt-get install -y -q "${apt_missing[@]}"
 fi
 
-# --- npm dependencies of the root package.json ---------------------------------------------------------------
-# node_modules/.jiansuo-setup records the package.json and package-lock.json it was installed from;
+# --- npm dependencies: the root package.json (tests, esbuild) and bench/'s (the evaluation's own tests) ---------
+# <dir>/node_modules/.jiansuo-setup records the package.json and package-lock.json it was installed from;
 # a missing or different record means node_modules is missing or stale.
-if [[ -f package.json ]]; then
-  stamp_file="node_modules/.jiansuo-setup"
-  stamp="$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)"
-  if [[ ! -f "$stamp_file" || "$(cat "$stamp_file")" != "$stamp" ]]; then
-    if [[ -f package-lock.json ]]; then
-      timed "npm ci" npm ci --no-audit --no-fund
-    else
-      timed "npm install (no package-lock.json)" npm install --no-audit --no-fund
-      stamp="$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)"
-    fi
-    echo "$stamp" >"$stamp_file"
+npm_dirs=()
+for dir in . bench; do
+  [[ -f "$dir/package.json" ]] || continue
+  npm_dirs+=("$dir")
+  stamp_file="$dir/node_modules/.jiansuo-setup"
+  stamp="$(cat "$dir/package.json" "$dir/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+  [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp" ]] && continue
+  if [[ -f "$dir/package-lock.json" ]]; then
+    timed "npm ci in $dir" npm ci --prefix "$dir" --no-audit --no-fund
+  else
+    timed "npm install in $dir (no package-lock.json)" npm install --prefix "$dir" --no-audit --no-fund
+    stamp="$(cat "$dir/package.json" "$dir/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)"
   fi
-fi
+  echo "$stamp" >"$stamp_file"
+done
 
-say "ok: wasm32-unknown-unknown, wasm-bindgen $want, chromium, fonts-wqy-microhei$([[ -f package.json ]] && echo ', node_modules')"
+say "ok: wasm32-unknown-unknown, wasm-bindgen $want, chromium, fonts-wqy-microhei, npm packages in: ${npm_dirs[*]:-none}"
