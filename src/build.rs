@@ -12,11 +12,12 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::facet::{FacetChunk, FacetValues};
 use crate::format::{self, put_varint, FileKind};
 use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::normalize::normalize;
 use crate::postings::{FieldFreqs, BODY, FIELDS, META, TITLE};
-use crate::store::{quantize_length, DocMeta, StoredDocument};
+use crate::store::{parse_day, quantize_length, DocMeta, StoredDocument};
 use crate::termdict::{self, ChunkWriter, Placement};
 use crate::token::{tokenize, Token, TokenKind};
 
@@ -136,7 +137,9 @@ impl IndexBuilder {
                 }
                 meta.title_lengths.push(analysed.lengths[TITLE].min(255) as u8);
                 meta.body_norms.push(quantize_length(analysed.lengths[BODY]));
-                meta.days.push(document.timestamp.div_euclid(86_400) as i32);
+                // The calendar day where the post was published, as its date says; else the UTC day.
+                let day = parse_day(&document.date).unwrap_or(document.timestamp.div_euclid(86_400) as i32);
+                meta.days.push(day);
                 let mut unique: Vec<String> =
                     document.words.iter().map(|w| normalize(w)).filter(|w| w.chars().count() >= 2).collect();
                 unique.sort_unstable();
@@ -151,6 +154,7 @@ impl IndexBuilder {
         let mut files = chunks.postings_files;
         let (meta_folder, meta_files) = write_doc_meta(&meta);
         let (store_folder, store_files) = write_documents(&documents);
+        let facet_files = write_facets(&documents);
         let doc_count = documents.len() as f64;
         let manifest = Manifest {
             doc_count: documents.len() as u32,
@@ -162,12 +166,17 @@ impl IndexBuilder {
             meta_folder,
             docs_per_meta_chunk: DOCS_PER_META_CHUNK,
             store_folder,
+            facet_folder: facet_files.folder,
         };
         for (chunk, payload) in chunks.chunk_files.into_iter().enumerate() {
             files.push(BundleFile { path: manifest.chunk_name(chunk), bytes: payload });
         }
         for (chunk, payload) in meta_files {
             files.push(BundleFile { path: manifest.meta_chunk_name(chunk), bytes: payload });
+        }
+        files.push(BundleFile { path: manifest.facet_values_name(), bytes: facet_files.values });
+        for (chunk, payload) in facet_files.chunks.into_iter().enumerate() {
+            files.push(BundleFile { path: manifest.facet_chunk_name(chunk), bytes: payload });
         }
         for (doc, payload) in store_files {
             files.push(BundleFile { path: manifest.document_name(doc), bytes: payload });
@@ -438,6 +447,45 @@ fn write_documents(documents: &[Document]) -> (u64, Vec<(u32, Vec<u8>)>) {
         .collect();
     let checksums: Vec<u64> = sealed.iter().map(|s| s.2).collect();
     (folder_hash(&checksums), sealed.into_iter().map(|(doc, bytes, _)| (doc, bytes)).collect())
+}
+
+/// Sealed facet files: the values and the per-document chunks.
+struct FacetFiles {
+    folder: u64,
+    values: Vec<u8>,
+    chunks: Vec<Vec<u8>>,
+}
+
+fn write_facets(documents: &[Document]) -> FacetFiles {
+    let sorted_unique = |lists: &mut dyn Iterator<Item = &Vec<String>>| {
+        let mut values: Vec<String> = lists.flatten().cloned().collect();
+        values.sort_unstable();
+        values.dedup();
+        values
+    };
+    let values = FacetValues {
+        categories: sorted_unique(&mut documents.iter().map(|d| &d.categories)),
+        tags: sorted_unique(&mut documents.iter().map(|d| &d.tags)),
+    };
+    let ids = |list: &[String], names: &[String]| -> Vec<u32> {
+        list.iter().filter_map(|v| names.binary_search(v).ok()).map(|i| i as u32).collect()
+    };
+    let (values_file, values_checksum) = format::seal_file(FileKind::FacetValues, &values.encode());
+    let mut checksums = vec![values_checksum];
+    let mut chunks = Vec::new();
+    for (chunk, batch) in documents.chunks(DOCS_PER_META_CHUNK as usize).enumerate() {
+        let facet_chunk = FacetChunk {
+            first: chunk as u32 * DOCS_PER_META_CHUNK,
+            documents: batch
+                .iter()
+                .map(|d| (ids(&d.categories, &values.categories), ids(&d.tags, &values.tags)))
+                .collect(),
+        };
+        let (bytes, checksum) = format::seal_file(FileKind::FacetChunk, &facet_chunk.encode());
+        checksums.push(checksum);
+        chunks.push(bytes);
+    }
+    FacetFiles { folder: folder_hash(&checksums), values: values_file, chunks }
 }
 
 fn folder_hash(checksums: &[u64]) -> u64 {

@@ -26,6 +26,8 @@ pub enum FileKind {
     Postings = 3,
     DocMeta = 4,
     Document = 5,
+    FacetValues = 6,
+    FacetChunk = 7,
 }
 
 impl FileKind {
@@ -36,6 +38,8 @@ impl FileKind {
             3 => FileKind::Postings,
             4 => FileKind::DocMeta,
             5 => FileKind::Document,
+            6 => FileKind::FacetValues,
+            7 => FileKind::FacetChunk,
             _ => return None,
         })
     }

@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod excerpt;
+pub mod facet;
 pub mod format;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod local;
@@ -24,4 +25,5 @@ pub mod build;
 mod wasm;
 
 pub use error::Error;
+pub use facet::{FacetCount, Facets};
 pub use search::{Index, SearchOptions, SearchPage, SearchResult, SortOrder, Step};

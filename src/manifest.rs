@@ -7,7 +7,7 @@
 //! ```text
 //! manifest := doc-count varint, newest-day zigzag varint, recency-half-life f32, 3 × average field length f32,
 //!             term-folder u64, chunk-count varint, chunk-count × (shared-prefix varint, suffix str),
-//!             meta-folder u64, docs-per-meta-chunk varint, store-folder u64
+//!             meta-folder u64, docs-per-meta-chunk varint, store-folder u64, facet-folder u64
 //! ```
 
 use crate::format::{self, Reader};
@@ -27,6 +27,8 @@ pub struct Manifest {
     pub meta_folder: u64,
     pub docs_per_meta_chunk: u32,
     pub store_folder: u64,
+    /// Facet values (`f/<folder>/values.bin`) and per-document value ids, chunked like doc-meta.
+    pub facet_folder: u64,
 }
 
 pub const MANIFEST_FILE: &str = "manifest.bin";
@@ -54,6 +56,7 @@ impl Manifest {
         out.extend_from_slice(&self.meta_folder.to_le_bytes());
         put_varint(&mut out, u64::from(self.docs_per_meta_chunk));
         out.extend_from_slice(&self.store_folder.to_le_bytes());
+        out.extend_from_slice(&self.facet_folder.to_le_bytes());
         out
     }
 
@@ -83,6 +86,7 @@ impl Manifest {
         let meta_folder = reader.u64_le()?;
         let docs_per_meta_chunk = reader.u32_varint()?;
         let store_folder = reader.u64_le()?;
+        let facet_folder = reader.u64_le()?;
         if docs_per_meta_chunk == 0 || !reader.is_empty() || !recency_half_life_days.is_finite() {
             return Err(reader.error("inconsistent manifest"));
         }
@@ -96,6 +100,7 @@ impl Manifest {
             meta_folder,
             docs_per_meta_chunk,
             store_folder,
+            facet_folder,
         })
     }
 
@@ -119,6 +124,14 @@ impl Manifest {
         format!("m/{}/{chunk}.bin", format::hex(self.meta_folder))
     }
 
+    pub fn facet_values_name(&self) -> String {
+        format!("f/{}/values.bin", format::hex(self.facet_folder))
+    }
+
+    pub fn facet_chunk_name(&self, chunk: usize) -> String {
+        format!("f/{}/{chunk}.bin", format::hex(self.facet_folder))
+    }
+
     pub fn document_name(&self, doc: u32) -> String {
         format!("d/{}/{doc}.bin", format::hex(self.store_folder))
     }
@@ -139,6 +152,7 @@ mod tests {
             meta_folder: 2,
             docs_per_meta_chunk: 4096,
             store_folder: 3,
+            facet_folder: 4,
         }
     }
 

@@ -14,12 +14,13 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::excerpt::{excerpt, EXCERPT_CHARS};
+use crate::facet::{self, FacetChunk, FacetValues, Facets};
 use crate::format::{self, FileKind, Reader};
 use crate::manifest::Manifest;
 use crate::postings::{decode_doclist, FieldFreqs, PositionLists, Posting, FIELDS};
 use crate::query::{self, Query};
 use crate::rank::{Collection, DocStats, EXACT_TITLE_BONUS};
-use crate::store::{dequantize_length, DocMeta, StoredDocument};
+use crate::store::{dequantize_length, parse_day, DocMeta, StoredDocument};
 use crate::termdict::{self, DataRef, TermChunk, TermInfo};
 use crate::token::{tokenize, TokenKind};
 use crate::Error;
@@ -33,16 +34,87 @@ pub enum SortOrder {
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SearchOptions {
     pub limit: usize,
     pub offset: usize,
     pub sort: SortOrder,
+    /// Keep only posts in any of these categories (all posts when empty).
+    pub categories: Vec<String>,
+    /// Keep only posts with any of these tags (all posts when empty).
+    pub tags: Vec<String>,
+    /// Keep only posts published on or after this day (`YYYY-MM-DD`, the post's own calendar day).
+    pub from: Option<String>,
+    /// Keep only posts published on or before this day (`YYYY-MM-DD`).
+    pub to: Option<String>,
+    /// Count results per category and tag ([`SearchPage::facets`]).
+    pub facets: bool,
 }
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions { limit: 10, offset: 0, sort: SortOrder::Relevance }
+        SearchOptions {
+            limit: 10,
+            offset: 0,
+            sort: SortOrder::Relevance,
+            categories: Vec::new(),
+            tags: Vec::new(),
+            from: None,
+            to: None,
+            facets: false,
+        }
+    }
+}
+
+/// What of the options decides which documents match and in which order (the ranking cache's key).
+#[derive(Debug, Clone, PartialEq)]
+struct Filters {
+    sort: SortOrder,
+    categories: Vec<String>,
+    tags: Vec<String>,
+    from_day: Option<i32>,
+    to_day: Option<i32>,
+    facets: bool,
+}
+
+impl Filters {
+    fn new(options: &SearchOptions) -> Result<Filters, Error> {
+        let day = |date: &Option<String>, which: &str| -> Result<Option<i32>, Error> {
+            match date.as_deref().map(str::trim) {
+                None | Some("") => Ok(None),
+                Some(date) => parse_day(date)
+                    .map(Some)
+                    .ok_or_else(|| Error::BadOptions(format!("{which}: expected a date as YYYY-MM-DD, got {date:?}"))),
+            }
+        };
+        let mut categories = options.categories.clone();
+        let mut tags = options.tags.clone();
+        categories.sort();
+        tags.sort();
+        Ok(Filters {
+            sort: options.sort,
+            categories,
+            tags,
+            from_day: day(&options.from, "from")?,
+            to_day: day(&options.to, "to")?,
+            facets: options.facets,
+        })
+    }
+
+    fn has_date_range(&self) -> bool {
+        self.from_day.is_some() || self.to_day.is_some()
+    }
+
+    fn day_range(&self) -> Option<(i32, i32)> {
+        self.has_date_range().then(|| (self.from_day.unwrap_or(i32::MIN), self.to_day.unwrap_or(i32::MAX)))
+    }
+
+    fn needs_facets(&self) -> bool {
+        self.facets || !self.categories.is_empty() || !self.tags.is_empty()
+    }
+
+    fn is_active(&self) -> bool {
+        self.has_date_range() || !self.categories.is_empty() || !self.tags.is_empty()
     }
 }
 
@@ -62,6 +134,9 @@ pub struct SearchResult {
 pub struct SearchPage {
     pub total: usize,
     pub results: Vec<SearchResult>,
+    /// Results per category and tag, when asked for with [`SearchOptions::facets`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +152,8 @@ pub struct Index {
     chunks: HashMap<usize, TermChunk>,
     postings: HashMap<String, Vec<u8>>,
     meta: HashMap<usize, DocMeta>,
+    facet_values: Option<FacetValues>,
+    facet_chunks: HashMap<usize, FacetChunk>,
     documents: HashMap<u32, StoredDocument>,
     /// Files asked for and not yet received: anything else handed over is refused.
     requested: HashSet<String>,
@@ -87,10 +164,16 @@ pub struct Index {
 /// Documents with their scores, in result order.
 type Ranking = Vec<(u32, f32)>;
 
+#[derive(Debug, Clone, Default)]
+struct Ranked {
+    ranking: Ranking,
+    facets: Option<Facets>,
+}
+
 struct LastRanking {
     input: String,
-    sort: SortOrder,
-    ranking: Ranking,
+    filters: Filters,
+    ranked: Ranked,
 }
 
 /// The terms each lookup of a keyword found, with the chunk each is in.
@@ -108,6 +191,8 @@ impl Index {
             chunks: HashMap::new(),
             postings: HashMap::new(),
             meta: HashMap::new(),
+            facet_values: None,
+            facet_chunks: HashMap::new(),
             documents: HashMap::new(),
             requested: HashSet::new(),
             last_ranking: None,
@@ -152,6 +237,19 @@ impl Index {
                 }
                 self.meta.insert(chunk, meta);
             }
+            (Some("f"), Some(_), Some("values.bin")) => {
+                let (payload, _) = format::open_file(name, bytes, FileKind::FacetValues)?;
+                self.facet_values = Some(FacetValues::decode(name, payload)?);
+            }
+            (Some("f"), Some(_), Some(item)) => {
+                let (payload, _) = format::open_file(name, bytes, FileKind::FacetChunk)?;
+                let chunk = item_number(name, item)?;
+                let facet_chunk = FacetChunk::decode(name, payload)?;
+                if u64::from(facet_chunk.first) != chunk as u64 * u64::from(self.manifest.docs_per_meta_chunk) {
+                    return Err(Error::corrupt(name, "covers other documents than its name says"));
+                }
+                self.facet_chunks.insert(chunk, facet_chunk);
+            }
             (Some("d"), Some(_), Some(item)) => {
                 let (payload, _) = format::open_file(name, bytes, FileKind::Document)?;
                 let doc = item_number(name, item)? as u32;
@@ -169,19 +267,20 @@ impl Index {
     /// Runs a query; see the module documentation for the protocol.
     pub fn search(&mut self, input: &str, options: &SearchOptions) -> Result<Step, Error> {
         let query = query::parse(input)?;
-        let ranked = match &self.last_ranking {
-            Some(last) if last.input == input && last.sort == options.sort => last.ranking.clone(),
-            _ => match self.rank(&query, options.sort)? {
-                Ok(ranking) => {
-                    let sort = options.sort;
-                    self.last_ranking = Some(LastRanking { input: input.to_string(), sort, ranking: ranking.clone() });
-                    ranking
+        let filters = Filters::new(options)?;
+        let Ranked { ranking, facets } = match &self.last_ranking {
+            Some(last) if last.input == input && last.filters == filters => last.ranked.clone(),
+            _ => match self.rank(&query, &filters)? {
+                Ok(ranked) => {
+                    let input = input.to_string();
+                    self.last_ranking = Some(LastRanking { input, filters, ranked: ranked.clone() });
+                    ranked
                 }
                 Err(need) => return Ok(self.need(need)),
             },
         };
-        let total = ranked.len();
-        let page: Vec<(u32, f32)> = ranked.into_iter().skip(options.offset).take(options.limit).collect();
+        let total = ranking.len();
+        let page: Vec<(u32, f32)> = ranking.into_iter().skip(options.offset).take(options.limit).collect();
         let missing: Vec<String> = page
             .iter()
             .filter(|(doc, _)| !self.documents.contains_key(doc))
@@ -206,7 +305,7 @@ impl Index {
                 })
             })
             .collect();
-        Ok(Step::Done(SearchPage { total, results }))
+        Ok(Step::Done(SearchPage { total, results, facets }))
     }
 
     fn need(&mut self, files: impl IntoIterator<Item = String>) -> Step {
@@ -215,11 +314,101 @@ impl Index {
         Step::Need(files.into_iter().collect())
     }
 
-    /// The matching documents in result order, or the files still needed to know them.
-    fn rank(&self, query: &Query, sort: SortOrder) -> Result<Result<Ranking, Vec<String>>, Error> {
-        if !query.has_positive() {
-            return Ok(Ok(Vec::new()));
+    /// The matching documents in result order (and facet counts), or the files still needed to know them.
+    fn rank(&self, query: &Query, filters: &Filters) -> Result<Result<Ranked, Vec<String>>, Error> {
+        let (docs, keyword_matches) = if query.has_positive() {
+            match self.match_query(query)? {
+                Ok(matched) => matched,
+                Err(need) => return Ok(Err(need)),
+            }
+        } else if filters.is_active() {
+            // No keyword but filters: browse everything the filters let through.
+            ((0..self.manifest.doc_count).collect(), Vec::new())
+        } else {
+            return Ok(Ok(Ranked::default()));
+        };
+
+        // Round 3: ranking data (for relevance or a date range) and facet data of the candidates.
+        let per_chunk = self.manifest.docs_per_meta_chunk;
+        let chunks: BTreeSet<usize> = docs.iter().map(|&d| (d / per_chunk) as usize).collect();
+        let mut missing = Vec::new();
+        let needs_meta = filters.sort == SortOrder::Relevance || filters.has_date_range();
+        if needs_meta {
+            missing.extend(
+                chunks.iter().filter(|c| !self.meta.contains_key(c)).map(|&c| self.manifest.meta_chunk_name(c)),
+            );
         }
+        if filters.needs_facets() && !docs.is_empty() {
+            if self.facet_values.is_none() {
+                missing.push(self.manifest.facet_values_name());
+            }
+            missing.extend(
+                chunks
+                    .iter()
+                    .filter(|c| !self.facet_chunks.contains_key(c))
+                    .map(|&c| self.manifest.facet_chunk_name(c)),
+            );
+        }
+        if !missing.is_empty() {
+            return Ok(Err(missing));
+        }
+
+        let docs = match filters.day_range() {
+            Some((from, to)) => {
+                let mut kept = Vec::with_capacity(docs.len());
+                for doc in docs {
+                    let day = self.doc_stats(doc)?.map(|s| s.day);
+                    if day.is_some_and(|day| (from..=to).contains(&day)) {
+                        kept.push(doc);
+                    }
+                }
+                kept
+            }
+            None => docs,
+        };
+        let (docs, facets) = self.apply_facets(docs, filters)?;
+
+        let collection = Collection {
+            doc_count: self.manifest.doc_count,
+            average_lengths: self.manifest.average_lengths,
+            newest_day: self.manifest.newest_day,
+            recency_half_life_days: self.manifest.recency_half_life_days,
+        };
+        let idfs: Vec<f32> = keyword_matches.iter().map(|m| collection.idf(m.docs.len())).collect();
+        let mut cursors = vec![0usize; keyword_matches.len()];
+        let mut ranking: Ranking = Vec::with_capacity(docs.len());
+        for &doc in &docs {
+            let Some(stats) = self.doc_stats(doc)? else {
+                ranking.push((doc, 0.0));
+                continue;
+            };
+            let mut score = 0.0;
+            let mut exact_title = false;
+            for ((matches, cursor), idf) in keyword_matches.iter().zip(&mut cursors).zip(&idfs) {
+                while *cursor < matches.docs.len() && matches.docs[*cursor] < doc {
+                    *cursor += 1;
+                }
+                if matches.docs.get(*cursor) == Some(&doc) {
+                    let freqs = &matches.freqs[*cursor];
+                    score += collection.keyword_score(*idf, freqs, &stats);
+                    exact_title |= freqs[crate::postings::TITLE] == 1 && stats.title_length == matches.token_count;
+                }
+            }
+            score *= collection.recency_factor(stats.day);
+            if exact_title {
+                score += EXACT_TITLE_BONUS;
+            }
+            ranking.push((doc, score));
+        }
+        if filters.sort == SortOrder::Relevance {
+            ranking.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        }
+        Ok(Ok(Ranked { ranking, facets }))
+    }
+
+    /// Documents matching the keywords of `query` (in id order), with each positive keyword's matches.
+    #[allow(clippy::type_complexity)]
+    fn match_query(&self, query: &Query) -> Result<Result<(Vec<u32>, Vec<KeywordMatches>), Vec<String>>, Error> {
         // Round 1: the dictionary chunks of every lookup.
         let plans: Vec<Vec<Option<KeywordPlan>>> = query
             .clauses
@@ -275,9 +464,7 @@ impl Index {
         for ((clause, plans), terms) in query.clauses.iter().zip(&plans).zip(&resolved) {
             let mut clause_docs: Vec<u32> = Vec::new();
             for (plan, terms) in plans.iter().zip(terms) {
-                let (Some(plan), Some(terms)) = (plan, terms) else {
-                    continue;
-                };
+                let (Some(plan), Some(terms)) = (plan, terms) else { continue };
                 let matches = self.match_keyword(plan, terms)?;
                 clause_docs = union(&clause_docs, &matches.docs);
                 if !clause.negated {
@@ -293,55 +480,65 @@ impl Index {
                 });
             }
         }
-        let docs = difference(&positive.unwrap_or_default(), &negative);
+        Ok(Ok((difference(&positive.unwrap_or_default(), &negative), keyword_matches)))
+    }
 
-        // Round 3: ranking data of the candidates (for date order, of the first page only: cheap and enough).
-        let per_chunk = self.manifest.docs_per_meta_chunk;
-        let meta_needed: BTreeSet<usize> = docs.iter().map(|&d| (d / per_chunk) as usize).collect();
-        let missing: Vec<String> = meta_needed
-            .iter()
-            .filter(|c| !self.meta.contains_key(c))
-            .map(|&c| self.manifest.meta_chunk_name(c))
-            .collect();
-        if !missing.is_empty() && sort == SortOrder::Relevance {
-            return Ok(Err(missing));
+    /// Applies the category and tag filters and counts facet values.
+    ///
+    /// Counts are disjunctive, as readers expect from a filter panel: category counts ignore the category filter
+    /// (so other categories stay selectable) but respect the tag filter, and the other way round.
+    fn apply_facets(&self, docs: Vec<u32>, filters: &Filters) -> Result<(Vec<u32>, Option<Facets>), Error> {
+        if !filters.needs_facets() || docs.is_empty() {
+            let facets = filters.facets.then(Facets::default);
+            return Ok((docs, facets));
         }
-        let collection = Collection {
-            doc_count: self.manifest.doc_count,
-            average_lengths: self.manifest.average_lengths,
-            newest_day: self.manifest.newest_day,
-            recency_half_life_days: self.manifest.recency_half_life_days,
+        let values = self
+            .facet_values
+            .as_ref()
+            .ok_or_else(|| Error::corrupt(&self.manifest.facet_values_name(), "not loaded"))?;
+        let wanted = |names: &[String], selected: &[String]| -> Vec<bool> {
+            names.iter().map(|name| selected.iter().any(|s| s == name)).collect()
         };
-        let idfs: Vec<f32> = keyword_matches.iter().map(|m| collection.idf(m.docs.len())).collect();
-        let mut cursors = vec![0usize; keyword_matches.len()];
-        let mut ranked: Vec<(u32, f32)> = Vec::with_capacity(docs.len());
-        for &doc in &docs {
-            let Some(stats) = self.doc_stats(doc)? else {
-                ranked.push((doc, 0.0));
-                continue;
-            };
-            let mut score = 0.0;
-            let mut exact_title = false;
-            for ((matches, cursor), idf) in keyword_matches.iter().zip(&mut cursors).zip(&idfs) {
-                while *cursor < matches.docs.len() && matches.docs[*cursor] < doc {
-                    *cursor += 1;
-                }
-                if matches.docs.get(*cursor) == Some(&doc) {
-                    let freqs = &matches.freqs[*cursor];
-                    score += collection.keyword_score(*idf, freqs, &stats);
-                    exact_title |= freqs[crate::postings::TITLE] == 1 && stats.title_length == matches.token_count;
+        let wanted_categories = wanted(&values.categories, &filters.categories);
+        let wanted_tags = wanted(&values.tags, &filters.tags);
+        let mut category_counts = vec![0usize; values.categories.len()];
+        let mut tag_counts = vec![0usize; values.tags.len()];
+        let mut kept = Vec::with_capacity(docs.len());
+        let per_chunk = self.manifest.docs_per_meta_chunk;
+        for doc in docs {
+            let chunk_index = (doc / per_chunk) as usize;
+            let name = || self.manifest.facet_chunk_name(chunk_index);
+            let chunk = self.facet_chunks.get(&chunk_index).ok_or_else(|| Error::corrupt(&name(), "not loaded"))?;
+            let (categories, tags) = chunk
+                .documents
+                .get((doc - chunk.first) as usize)
+                .ok_or_else(|| Error::corrupt(&name(), "document missing"))?;
+            let in_range = |ids: &[u32], len: usize| ids.iter().all(|&id| (id as usize) < len);
+            if !in_range(categories, values.categories.len()) || !in_range(tags, values.tags.len()) {
+                return Err(Error::corrupt(&name(), "facet value id out of range"));
+            }
+            let category_ok =
+                filters.categories.is_empty() || categories.iter().any(|&id| wanted_categories[id as usize]);
+            let tag_ok = filters.tags.is_empty() || tags.iter().any(|&id| wanted_tags[id as usize]);
+            if tag_ok {
+                for &id in categories {
+                    category_counts[id as usize] += 1;
                 }
             }
-            score *= collection.recency_factor(stats.day);
-            if exact_title {
-                score += EXACT_TITLE_BONUS;
+            if category_ok {
+                for &id in tags {
+                    tag_counts[id as usize] += 1;
+                }
             }
-            ranked.push((doc, score));
+            if category_ok && tag_ok {
+                kept.push(doc);
+            }
         }
-        if sort == SortOrder::Relevance {
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        }
-        Ok(Ok(ranked))
+        let facets = filters.facets.then(|| Facets {
+            categories: facet::counts(&category_counts, &values.categories),
+            tags: facet::counts(&tag_counts, &values.tags),
+        });
+        Ok((kept, facets))
     }
 
     fn doc_stats(&self, doc: u32) -> Result<Option<DocStats>, Error> {

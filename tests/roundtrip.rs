@@ -37,7 +37,7 @@ fn corpus() -> Vec<Document> {
             &[],
         ),
         doc("/d", 103, "生物医药产业", "生物医药企业研发新药。2.5G 不是 5G。PM2.5 超标。", &["财经"], &[]),
-        doc("/e", 104, "雨", "今天有雨。AI芯片出货量增长3.72%。Open Source 软件。", &["社会"], &["天气 新闻"]),
+        doc("/e", 104, "雨", "今天有雨。AI芯片出货量增长3.72%。Open Source 软件。", &["社会"], &["天气", "新闻"]),
         doc("/f", 99, "智能手机", "智能手机销量。", &["科技"], &[]),
     ]
 }
@@ -121,6 +121,41 @@ fn ranking_prefers_titles_and_date_sort_is_newest_first() {
     assert_eq!(dated, ["/d", "/c"]);
     let paged = index.search("智能", &SearchOptions { limit: 1, offset: 1, ..Default::default() }).unwrap();
     assert_eq!((paged.total, paged.results.len(), paged.results[0].url.as_str()), (2, 1, "/a"));
+}
+
+#[test]
+fn filters_and_facet_counts() {
+    let (_dir, mut index) = build(corpus());
+    let search = |index: &mut LocalIndex, query: &str, options: SearchOptions| {
+        let page = index.search(query, &SearchOptions { limit: 100, ..options }).unwrap();
+        let mut urls: Vec<String> = page.results.into_iter().map(|r| r.url).collect();
+        urls.sort();
+        (page.total, urls, page.facets)
+    };
+    let facets = SearchOptions { facets: true, ..Default::default() };
+    let (total, _, counted) = search(&mut index, "智能", facets.clone());
+    assert_eq!(total, 2);
+    let counted = counted.expect("facets asked for");
+    let pairs: Vec<(String, usize)> = counted.categories.into_iter().map(|c| (c.value, c.count)).collect();
+    assert_eq!(pairs, [("本地".to_string(), 1), ("科技".to_string(), 1)]);
+
+    let only_tech = SearchOptions { categories: vec!["科技".into()], facets: true, ..Default::default() };
+    let (total, urls, counted) = search(&mut index, "智能", only_tech);
+    assert_eq!((total, urls), (1, vec!["/f".to_string()]));
+    assert_eq!(counted.unwrap().categories.len(), 2, "category counts ignore the category filter");
+
+    let tagged = SearchOptions { tags: vec!["天气".into()], ..Default::default() };
+    assert_eq!(search(&mut index, "", tagged).1, ["/e"], "filters alone browse all posts");
+    let finance = SearchOptions { categories: vec!["财经".into()], ..Default::default() };
+    assert_eq!(search(&mut index, "", finance).1, ["/b", "/d"]);
+
+    // Days 101..=103 of 1970 are 1970-04-12 ..= 1970-04-14.
+    let range = SearchOptions { from: Some("1970-04-12".into()), to: Some("1970-04-14".into()), ..Default::default() };
+    assert_eq!(search(&mut index, "", range.clone()).1, ["/b", "/c", "/d"]);
+    assert_eq!(search(&mut index, "5g", range).1, ["/c", "/d"]);
+    let bad = SearchOptions { from: Some("yesterday".into()), ..Default::default() };
+    assert!(index.search("5g", &bad).is_err());
+    assert_eq!(search(&mut index, "", SearchOptions::default()).0, 0, "no keyword and no filter finds nothing");
 }
 
 #[test]
