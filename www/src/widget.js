@@ -1,0 +1,858 @@
+// <jiansuo-search>: a search box for static sites, no framework.
+//
+//   <script type="module" src="/search/widget.js"></script>
+//   <jiansuo-search></jiansuo-search>
+//
+// Attributes: bundle (folder of the index; default: the folder this script was loaded from),
+//   placeholder, page-size (10), mode ('inline' | 'modal'), sort ('relevance' | 'date'),
+//   param (URL query parameter that holds the search, default 'q'; '' to leave the URL alone),
+//   lang ('zh' default, 'en'), strings (JSON object overriding UI text), theme ('light' | 'dark'),
+//   no-worker (run the engine in the page instead of a Web Worker).
+// Properties: strings, searchOptions (extra engine options, e.g. future filters), query, open(), close(),
+//   search(query).
+// Events: jiansuo-results { query, options, page, append }, jiansuo-error { query, error }.
+// Styling: CSS custom properties --jiansuo-* (see STYLE) and ::part(...) on every element.
+import { openIndex } from './jiansuo.js';
+
+const STRINGS = {
+  zh: {
+    label: '搜索',
+    placeholder: '搜索站内文章',
+    trigger: '搜索',
+    close: '关闭',
+    clear: '清除搜索',
+    results: '搜索结果',
+    loading: '正在加载搜索…',
+    total: '共 {n} 条结果',
+    none: '没有找到与“{q}”相关的结果',
+    more: '加载更多',
+    shown: '已显示 {shown} 条，共 {n} 条',
+    sort: '排序',
+    relevance: '相关度',
+    newest: '最新',
+    date: '{y}年{m}月{d}日',
+    error: '搜索暂时无法使用',
+    missing: '没有找到搜索索引，请确认站点已生成索引。',
+    network: '网络错误，搜索索引加载失败，请稍后重试。',
+    damaged: '搜索索引已损坏，请重新生成索引。',
+    unsupported: '当前浏览器不支持站内搜索，请升级浏览器。',
+    badQuery: '无法理解这个搜索词，请换个说法。',
+    hintKey: '/',
+  },
+  en: {
+    label: 'Search',
+    placeholder: 'Search this site',
+    trigger: 'Search',
+    close: 'Close',
+    clear: 'Clear search',
+    results: 'Search results',
+    loading: 'Loading search…',
+    total: '{n} results',
+    none: 'No results for “{q}”',
+    more: 'Load more',
+    shown: 'Showing {shown} of {n}',
+    sort: 'Sort',
+    relevance: 'Relevance',
+    newest: 'Newest',
+    date: '{y}-{mm}-{dd}',
+    error: 'Search is unavailable',
+    missing: 'The search index was not found.',
+    network: 'A network error stopped the search index from loading. Please try again.',
+    damaged: 'The search index is damaged; please rebuild it.',
+    unsupported: 'This browser cannot run the site search.',
+    badQuery: 'That search could not be understood.',
+    hintKey: '/',
+  },
+};
+
+const STYLE = `
+:host {
+  /* light-dark(): the first colour for light, the second for dark; prefers-color-scheme decides unless
+     theme="light" or theme="dark" says otherwise. Every colour can be set with --jiansuo-*. */
+  color-scheme: light dark;
+  --_accent: var(--jiansuo-accent, light-dark(#1d4ed8, #8ab4ff));
+  --_bg: var(--jiansuo-bg, light-dark(#ffffff, #16181d));
+  --_fg: var(--jiansuo-fg, light-dark(#1f2328, #e6e8eb));
+  --_muted: var(--jiansuo-muted, light-dark(#5f6670, #a0a7b1));
+  --_border: var(--jiansuo-border, light-dark(#d0d7de, #3a3f48));
+  --_hover: var(--jiansuo-hover, light-dark(#f3f5f8, #20242b));
+  --_active: var(--jiansuo-active, light-dark(#eaf1ff, #1d2a44));
+  --_mark-bg: var(--jiansuo-mark-bg, light-dark(#fff0a6, #6b5412));
+  --_mark-fg: var(--jiansuo-mark-fg, light-dark(#1f2328, #fff6d5));
+  --_danger: var(--jiansuo-danger, light-dark(#b42318, #ff8a80));
+  --_shadow: var(--jiansuo-shadow, 0 12px 40px light-dark(rgb(15 23 42 / .18), rgb(0 0 0 / .55)));
+  --_radius: var(--jiansuo-radius, 10px);
+  --_height: var(--jiansuo-input-height, 48px);
+  display: block;
+  font-family: var(--jiansuo-font); /* unset: the page's font */
+  color: var(--_fg);
+  line-height: 1.6;
+  -webkit-text-size-adjust: 100%;
+}
+:host([theme=light]) { color-scheme: light; }
+:host([theme=dark]) { color-scheme: dark; }
+[hidden] { display: none !important; }
+*, *::before, *::after { box-sizing: border-box; }
+button { font: inherit; color: inherit; }
+:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
+
+.form {
+  position: relative; display: flex; align-items: center; gap: 8px;
+  height: var(--_height); padding: 0 6px 0 14px;
+  background: var(--_bg); border: 1px solid var(--_border); border-radius: var(--_radius);
+  transition: border-color .15s, box-shadow .15s;
+}
+.form:focus-within { border-color: var(--_accent); box-shadow: 0 0 0 3px color-mix(in srgb, var(--_accent) 22%, transparent); }
+.icon { flex: none; width: 18px; height: 18px; color: var(--_muted); }
+input {
+  flex: 1; min-width: 0; height: 100%; border: 0; outline: 0; background: transparent;
+  font: inherit; font-size: 16px; color: inherit; padding: 0;
+}
+input:focus-visible { outline: none; }
+input::placeholder { color: var(--_muted); opacity: 1; }
+input::-webkit-search-cancel-button { display: none; }
+.clear, .close {
+  flex: none; display: grid; place-items: center; min-width: 32px; height: 32px; padding: 0 8px;
+  border: 0; border-radius: 8px; background: transparent; color: var(--_muted); cursor: pointer;
+}
+.clear:hover, .close:hover { background: var(--_hover); color: var(--_fg); }
+.invisible { visibility: hidden; }
+.narrow { display: none; }
+
+.bar { display: flex; align-items: center; gap: 12px; min-height: 40px; padding: 6px 2px 2px; }
+.status { flex: 1; margin: 0; font-size: 14px; color: var(--_muted); min-width: 0; }
+.status.error {
+  margin: 6px 0; padding: 10px 14px; border-radius: var(--_radius); color: var(--_danger);
+  background: color-mix(in srgb, var(--_danger) 8%, transparent);
+  border: 1px solid color-mix(in srgb, var(--_danger) 30%, transparent);
+}
+.status small { display: block; font-size: 12px; color: var(--_muted); font-family: ui-monospace, monospace; }
+.sort { display: inline-flex; flex: none; padding: 2px; border: 1px solid var(--_border); border-radius: 999px; }
+.sort button {
+  border: 0; background: transparent; padding: 2px 12px; border-radius: 999px; font-size: 13px;
+  color: var(--_muted); cursor: pointer; line-height: 1.7;
+}
+.sort button[aria-pressed=true] { background: var(--_accent); color: var(--_bg); }
+
+.list { list-style: none; margin: 0; padding: 0; transition: opacity .15s; }
+.list[aria-busy=true] { opacity: .55; }
+.result {
+  position: relative; padding: 12px 14px; margin: 0 -2px; border-radius: calc(var(--_radius) - 2px);
+  border-bottom: 1px solid color-mix(in srgb, var(--_border) 60%, transparent); cursor: pointer;
+}
+.result:last-child { border-bottom-color: transparent; }
+.result:hover { background: var(--_hover); }
+.result[aria-selected=true] {
+  background: var(--_active); outline: 2px solid var(--_accent); outline-offset: -2px; border-bottom-color: transparent;
+}
+.title {
+  display: block; font-size: 17px; font-weight: 600; line-height: 1.45; color: var(--_accent);
+  text-decoration: none; overflow-wrap: anywhere;
+}
+.title::after { content: ''; position: absolute; inset: 0; }
+.result:hover .title, .result[aria-selected=true] .title { text-decoration: underline; text-underline-offset: 3px; }
+.meta { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 10px; margin-top: 2px; font-size: 13px; color: var(--_muted); }
+.category {
+  padding: 0 8px; border-radius: 999px; font-size: 12px; line-height: 20px;
+  background: color-mix(in srgb, var(--_accent) 12%, transparent); color: var(--_fg);
+}
+.excerpt { margin: 6px 0 0; font-size: 14px; color: var(--_fg); opacity: .88; overflow-wrap: anywhere; }
+mark { background: var(--_mark-bg); color: var(--_mark-fg); border-radius: 3px; padding: 0 1px; }
+.more {
+  display: block; width: 100%; margin: 10px 0 4px; height: 42px; border: 1px solid var(--_border);
+  border-radius: var(--_radius); background: var(--_bg); color: var(--_accent); cursor: pointer; font-size: 15px;
+}
+.more:hover { background: var(--_hover); }
+.more:disabled { color: var(--_muted); cursor: progress; }
+
+.trigger {
+  display: inline-flex; align-items: center; gap: 8px; height: 38px; padding: 0 8px 0 12px; min-width: 150px;
+  border: 1px solid var(--_border); border-radius: 999px; background: var(--_bg); color: var(--_muted);
+  cursor: pointer; font-size: 14px;
+}
+.trigger:hover { border-color: var(--_accent); color: var(--_fg); }
+.trigger span { flex: 1; text-align: start; }
+kbd {
+  display: inline-grid; place-items: center; min-width: 22px; height: 22px; padding: 0 5px; border-radius: 5px;
+  border: 1px solid var(--_border); font: 12px ui-monospace, monospace; color: var(--_muted);
+}
+dialog {
+  width: min(680px, calc(100vw - 24px)); max-height: min(720px, calc(100dvh - 48px)); margin: 8vh auto auto;
+  padding: 0; border: 1px solid var(--_border); border-radius: calc(var(--_radius) + 4px);
+  background: var(--_bg); color: var(--_fg); box-shadow: var(--_shadow); overflow: hidden;
+}
+dialog[open] { display: flex; flex-direction: column; }
+dialog::backdrop { background: rgb(15 23 42 / .45); backdrop-filter: blur(2px); }
+dialog .panel { display: flex; flex-direction: column; min-height: 0; padding: 12px; }
+dialog .form { flex: none; }
+dialog .scroll { overflow: auto; overscroll-behavior: contain; min-height: 0; }
+@media (max-width: 480px) {
+  dialog { width: 100vw; max-width: 100vw; height: 100dvh; max-height: 100dvh; margin: 0; border-radius: 0; border: 0; }
+  .result { padding: 12px 8px; }
+  .title { font-size: 16px; }
+  .trigger { min-width: 0; }
+  .trigger kbd, .wide { display: none; }
+  .narrow { display: inline; font-size: 15px; color: var(--_accent); }
+}
+@media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
+`;
+
+const SEARCH_ICON =
+  'M10.5 3a7.5 7.5 0 0 1 5.96 12.05l4.24 4.25a1 1 0 0 1-1.41 1.41l-4.25-4.24A7.5 7.5 0 1 1 10.5 3Zm0 2a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11Z';
+
+const DEBOUNCE_MS = 90;
+const LOADING_DELAY_MS = 250;
+
+/** Opened indexes, shared by every element on the page that uses the same bundle. */
+const indexes = new Map();
+
+let sheet = null;
+let uid = 0;
+
+/** Element with attributes and children; children are nodes or strings (always text, never HTML). */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v == null) continue;
+    if (k === 'part') el.setAttribute('part', v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  el.append(...children);
+  return el;
+}
+
+function icon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', 'icon');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', SEARCH_ICON);
+  path.setAttribute('fill', 'currentColor');
+  svg.append(path);
+  return svg;
+}
+
+const fill = (template, values) => String(template).replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
+
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+function decodeEntities(text) {
+  return text.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]+));/gi, (m, dec, hex, name) => {
+    if (name) return ENTITIES[name.toLowerCase()] ?? m;
+    const cp = dec ? parseInt(dec, 10) : parseInt(hex, 16);
+    return cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
+  });
+}
+
+/**
+ * The engine's excerpt is escaped text with <mark>…</mark> around hits. It is not parsed as HTML: the
+ * string is split on the two literal tags, and everything else is decoded and inserted as text, so
+ * no other tag can ever reach the page.
+ */
+export function excerptFragment(html) {
+  const fragment = document.createDocumentFragment();
+  let mark = null;
+  for (const piece of String(html ?? '').split(/(<mark>|<\/mark>)/)) {
+    if (piece === '<mark>') {
+      if (!mark) fragment.append((mark = h('mark', { part: 'mark' })));
+    } else if (piece === '</mark>') {
+      mark = null;
+    } else if (piece) {
+      (mark ?? fragment).append(decodeEntities(piece));
+    }
+  }
+  return fragment;
+}
+
+/** Only links a visitor can safely follow: relative, http(s). */
+function safeHref(url) {
+  try {
+    const parsed = new URL(String(url), document.baseURI);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function formatDate(iso, template) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(iso ?? ''));
+  if (!m) return '';
+  return fill(template, { y: m[1], m: +m[2], d: +m[3], mm: m[2], dd: m[3] });
+}
+
+const isEditable = (el) =>
+  el instanceof HTMLElement &&
+  (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.closest?.('[contenteditable=""],[contenteditable=true]'));
+
+export class JiansuoSearchElement extends HTMLElement {
+  static observedAttributes = ['placeholder', 'strings', 'lang', 'sort', 'page-size', 'mode', 'bundle'];
+
+  #root;
+  #ui = null; // elements, built on connect
+  #strings = null; // property override
+  #searchOptions = {};
+  #index = null; // Promise of the opened index
+  #search = null; // superseding search function
+  #timer = 0;
+  #loadingTimer = 0;
+  #composing = false;
+  #query = ''; // the query shown in the list
+  #results = [];
+  #total = 0;
+  #active = -1;
+  #pushNext = true; // the next URL change starts a new history entry
+  #sort = null;
+  #id = ++uid;
+  #abort = null; // removes document-level listeners
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: 'open', delegatesFocus: true });
+    if (!sheet && 'adoptedStyleSheets' in Document.prototype && typeof CSSStyleSheet.prototype.replaceSync === 'function') {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLE);
+    }
+    if (sheet) this.#root.adoptedStyleSheets = [sheet];
+    else this.#root.append(h('style', {}, STYLE));
+  }
+
+  // ---- public API ---------------------------------------------------------------------------------
+
+  /** UI text: the built-in table for `lang`, then the `strings` attribute (JSON), then this property. */
+  get strings() {
+    let fromAttribute = {};
+    try {
+      fromAttribute = JSON.parse(this.getAttribute('strings') || '{}');
+    } catch {
+      /* ignore malformed JSON */
+    }
+    const lang = (this.getAttribute('lang') || 'zh').toLowerCase().startsWith('en') ? 'en' : 'zh';
+    return { ...STRINGS[lang], ...fromAttribute, ...this.#strings };
+  }
+  set strings(value) {
+    this.#strings = value ? { ...value } : null;
+    this.#relabel();
+  }
+
+  /** Extra options passed to every engine search (e.g. filters once the engine offers them). */
+  get searchOptions() {
+    return this.#searchOptions;
+  }
+  set searchOptions(value) {
+    this.#searchOptions = value ? { ...value } : {};
+    if (this.#ui && this.query) this.#run(this.query, { history: false });
+  }
+
+  get query() {
+    return this.#ui?.input.value.trim() ?? '';
+  }
+
+  get mode() {
+    return this.getAttribute('mode') === 'modal' ? 'modal' : 'inline';
+  }
+
+  get pageSize() {
+    const n = parseInt(this.getAttribute('page-size') ?? '', 10);
+    return n > 0 && n <= 100 ? n : 10;
+  }
+
+  get sort() {
+    return this.#sort ?? (this.getAttribute('sort') === 'date' ? 'date' : 'relevance');
+  }
+
+  /** The bundle folder: the `bundle` attribute, or the folder this script was loaded from. */
+  get bundle() {
+    const attr = this.getAttribute('bundle');
+    return attr ? new URL(attr, document.baseURI).href : new URL('./', import.meta.url).href;
+  }
+
+  /** Runs a search now (and shows it), e.g. from a host page's own controls. */
+  search(query = this.query) {
+    this.#build();
+    this.#ui.input.value = query;
+    this.#syncClear();
+    return this.#run(query.trim(), { history: true });
+  }
+
+  /** Modal mode: opens the search dialog. */
+  open() {
+    this.#build();
+    const { dialog, input } = this.#ui;
+    if (dialog && !dialog.open) {
+      dialog.showModal();
+      input.select();
+    }
+    input.focus();
+    this.#prepare();
+  }
+
+  close() {
+    this.#ui?.dialog?.open && this.#ui.dialog.close();
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------------
+
+  connectedCallback() {
+    this.#build();
+    const abort = (this.#abort = new AbortController());
+    const on = (target, type, fn) => target.addEventListener(type, fn, { signal: abort.signal });
+    if (this.#param) {
+      on(window, 'popstate', () => this.#fromUrl(false));
+      this.#fromUrl(true);
+    }
+    if (this.mode === 'modal') on(document, 'keydown', (e) => this.#hotkey(e));
+  }
+
+  disconnectedCallback() {
+    this.#abort?.abort();
+    clearTimeout(this.#timer);
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (!this.#ui || old === value) return;
+    if (name === 'mode' || name === 'bundle') {
+      // Rebuild from scratch: different structure or different index.
+      this.#ui = null;
+      this.#index = null;
+      this.#root.replaceChildren(...this.#root.querySelectorAll('style'));
+      this.#build();
+      if (this.isConnected) {
+        this.disconnectedCallback();
+        this.connectedCallback();
+      }
+      return;
+    }
+    if (name === 'sort') this.#sort = null;
+    this.#relabel();
+    if ((name === 'sort' || name === 'page-size') && this.query) this.#run(this.query, { history: false });
+  }
+
+  get #param() {
+    return this.getAttribute('param') ?? 'q';
+  }
+
+  // ---- building -----------------------------------------------------------------------------------
+
+  #build() {
+    if (this.#ui) return;
+    const s = this.strings;
+    const listId = `jiansuo-${this.#id}-list`;
+    const statusId = `jiansuo-${this.#id}-status`;
+    const input = h('input', {
+      part: 'input',
+      type: 'search',
+      role: 'combobox',
+      'aria-autocomplete': 'list',
+      'aria-expanded': 'false',
+      'aria-controls': listId,
+      'aria-describedby': statusId,
+      autocomplete: 'off',
+      autocapitalize: 'off',
+      spellcheck: 'false',
+      enterkeyhint: 'search',
+    });
+    const clear = h('button', { part: 'clear', class: 'clear', type: 'button' }, '✕');
+    const form = h('form', { part: 'form', class: 'form', role: 'search' }, icon(), input, clear);
+    const status = h('p', { part: 'status', class: 'status', id: statusId, role: 'status', 'aria-live': 'polite' });
+    const relevance = h('button', { type: 'button', 'data-sort': 'relevance' });
+    const newest = h('button', { type: 'button', 'data-sort': 'date' });
+    const sort = h('div', { part: 'sort', class: 'sort', role: 'group', hidden: true }, relevance, newest);
+    const bar = h('div', { part: 'toolbar', class: 'bar' }, status, sort);
+    const list = h('ul', { part: 'results', class: 'list', id: listId, role: 'listbox', hidden: true });
+    const more = h('button', { part: 'more', class: 'more', type: 'button', hidden: true });
+    // Host pages put filter controls (categories, tags, dates) here; see searchOptions.
+    const filters = h('slot', { name: 'filters' });
+    const scroll = h('div', { class: 'scroll', part: 'scroll' }, bar, filters, list, more);
+    const panel = h('div', { part: 'panel', class: 'panel' }, form, scroll);
+    const ui = { input, clear, form, status, sort, relevance, newest, list, more, panel, dialog: null, trigger: null };
+
+    if (this.mode === 'modal') {
+      const close = h('button', { part: 'close', class: 'close', type: 'button' }, h('kbd', { class: 'wide' }, 'Esc'), h('span', { class: 'narrow' }));
+      form.append(close);
+      const dialog = h('dialog', { part: 'dialog' }, panel);
+      const trigger = h(
+        'button',
+        { part: 'trigger', class: 'trigger', type: 'button', 'aria-haspopup': 'dialog' },
+        icon(),
+        h('span'),
+        h('kbd', { 'aria-hidden': 'true' }),
+      );
+      trigger.addEventListener('click', () => this.open());
+      close.addEventListener('click', () => this.close());
+      dialog.addEventListener('click', (e) => e.target === dialog && this.close()); // backdrop
+      Object.assign(ui, { dialog, trigger, closeButton: close });
+      this.#root.append(trigger, dialog);
+    } else {
+      this.#root.append(panel);
+    }
+    this.#ui = ui;
+    this.#relabel();
+    this.#syncClear();
+
+    input.addEventListener('focus', () => this.#prepare());
+    this.addEventListener('pointerenter', () => this.#prepare(), { once: true });
+    input.addEventListener('compositionstart', () => {
+      this.#composing = true;
+      clearTimeout(this.#timer);
+    });
+    input.addEventListener('compositionend', () => {
+      this.#composing = false;
+      this.#schedule();
+    });
+    input.addEventListener('input', (e) => {
+      this.#syncClear();
+      if (this.#composing || e.isComposing) return; // wait for the IME to commit
+      this.#schedule();
+    });
+    input.addEventListener('keydown', (e) => this.#keydown(e));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.#flush(true);
+    });
+    clear.addEventListener('click', () => {
+      input.value = '';
+      this.#syncClear();
+      this.#run('', { history: true });
+      input.focus();
+    });
+    sort.addEventListener('click', (e) => {
+      const value = e.target.closest?.('button')?.dataset.sort;
+      if (!value || value === this.sort) return;
+      this.#sort = value;
+      this.#relabel();
+      if (this.query) this.#run(this.query, { history: false });
+    });
+    more.addEventListener('click', () => this.#loadMore());
+    list.addEventListener('pointermove', (e) => {
+      const li = e.target.closest?.('[role=option]');
+      if (li) this.#setActive(+li.dataset.index, false);
+    });
+    list.addEventListener('click', (e) => {
+      // The whole row is clickable; the title link covers it, so only modifier-less clicks off the link land here.
+      const li = e.target.closest?.('[role=option]');
+      if (li && !e.target.closest('a')) li.querySelector('a')?.click();
+    });
+  }
+
+  #relabel() {
+    const ui = this.#ui;
+    if (!ui) return;
+    const s = this.strings;
+    ui.input.placeholder = this.getAttribute('placeholder') ?? s.placeholder;
+    ui.input.setAttribute('aria-label', s.label);
+    ui.clear.setAttribute('aria-label', s.clear);
+    ui.clear.title = s.clear;
+    ui.list.setAttribute('aria-label', s.results);
+    ui.sort.setAttribute('aria-label', s.sort);
+    ui.relevance.textContent = s.relevance;
+    ui.newest.textContent = s.newest;
+    ui.relevance.setAttribute('aria-pressed', String(this.sort === 'relevance'));
+    ui.newest.setAttribute('aria-pressed', String(this.sort === 'date'));
+    ui.more.textContent = s.more;
+    if (ui.trigger) {
+      ui.trigger.querySelector('span').textContent = s.trigger;
+      ui.trigger.querySelector('kbd').textContent = s.hintKey;
+      ui.trigger.setAttribute('aria-label', s.trigger);
+      ui.trigger.setAttribute('aria-keyshortcuts', '/ Control+K Meta+K');
+      ui.dialog.setAttribute('aria-label', s.label);
+      ui.closeButton.setAttribute('aria-label', s.close);
+      ui.closeButton.querySelector('.narrow').textContent = s.close;
+    }
+  }
+
+  #syncClear() {
+    // Hidden but still taking its room, so that the input does not change width as one types.
+    const empty = this.#ui.input.value === '';
+    this.#ui.clear.classList.toggle('invisible', empty);
+    this.#ui.clear.tabIndex = empty ? -1 : 0;
+  }
+
+  // ---- index and searching ------------------------------------------------------------------------
+
+  /** Starts loading the index (on first focus or hover), so the first search is quick. */
+  #prepare() {
+    if (!this.#index) {
+      const bundle = this.bundle;
+      const worker = !this.hasAttribute('no-worker');
+      const key = `${worker}|${bundle}`;
+      let opening = indexes.get(key);
+      if (!opening) {
+        opening = openIndex(bundle, { worker });
+        indexes.set(key, opening);
+        // Let a later attempt retry after a transient failure.
+        opening.catch((e) => e?.code === 'network' && indexes.get(key) === opening && indexes.delete(key));
+      }
+      this.#index = opening;
+      this.#search = null;
+      opening.catch(() => {
+        if (this.#index === opening) this.#index = null;
+      });
+    }
+    return this.#index;
+  }
+
+  #schedule() {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#flush(false), DEBOUNCE_MS);
+  }
+
+  #flush(commit) {
+    clearTimeout(this.#timer);
+    const query = this.query;
+    if (commit || query !== this.#query || !this.#results.length) this.#run(query, { history: true, commit });
+  }
+
+  async #run(query, { history = false, commit = false, offset = 0 } = {}) {
+    const ui = this.#ui;
+    const append = offset > 0;
+    if (history) this.#writeUrl(query, commit);
+    if (!query) {
+      this.#query = '';
+      this.#show([], 0, false);
+      this.#status('');
+      return;
+    }
+    ui.list.setAttribute('aria-busy', 'true');
+    clearTimeout(this.#loadingTimer);
+    if (!this.#results.length || this.#query !== query) {
+      this.#loadingTimer = setTimeout(() => this.#status(this.strings.loading), LOADING_DELAY_MS);
+    }
+    if (append) ui.more.disabled = true;
+    const options = { ...this.#searchOptions, limit: this.pageSize, offset, sort: this.sort };
+    try {
+      const index = await this.#prepare();
+      this.#search ??= index.searcher();
+      const page = await this.#search(query, options);
+      clearTimeout(this.#loadingTimer);
+      const results = Array.isArray(page?.results) ? page.results : [];
+      const total = Number(page?.total) || 0;
+      this.#query = query;
+      this.#show(append ? this.#results.concat(results) : results, total, append);
+      const s = this.strings;
+      const n = total.toLocaleString();
+      this.#status(
+        total === 0
+          ? fill(s.none, { q: query })
+          : append
+            ? fill(s.shown, { shown: this.#results.length.toLocaleString(), n })
+            : fill(s.total, { n }),
+      );
+      this.#emit('jiansuo-results', { query, options, page, append });
+    } catch (error) {
+      if (error?.code === 'aborted') return; // superseded by a newer query: its answer will come
+      clearTimeout(this.#loadingTimer);
+      this.#query = query;
+      this.#show([], 0, false);
+      this.#error(error);
+      this.#emit('jiansuo-error', { query, error });
+    } finally {
+      if (append) ui.more.disabled = false;
+    }
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  #loadMore() {
+    if (this.#results.length < this.#total) {
+      this.#run(this.#query, { offset: this.#results.length });
+    }
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------------
+
+  #status(text) {
+    const { status } = this.#ui;
+    status.classList.remove('error');
+    status.setAttribute('role', 'status');
+    status.textContent = text;
+  }
+
+  #error(error) {
+    const s = this.strings;
+    const code = error?.code;
+    const message =
+      code === 'missing'
+        ? s.missing
+        : code === 'network' || code === 'worker'
+          ? s.network
+          : code === 'damaged'
+            ? s.damaged
+            : code === 'unsupported'
+              ? s.unsupported
+              : code === 'bad-query'
+                ? s.badQuery
+                : s.error;
+    const { status } = this.#ui;
+    status.classList.add('error');
+    status.setAttribute('role', 'alert');
+    const detail = [code, error?.file, error?.detail].filter((x) => x != null && x !== '').join(' · ');
+    status.replaceChildren(`${s.error}：${message}`, h('small', { part: 'error-detail' }, detail));
+  }
+
+  #show(results, total, append) {
+    const { list, input, more, sort } = this.#ui;
+    const start = append ? this.#results.length : 0;
+    this.#results = results;
+    this.#total = total;
+    list.removeAttribute('aria-busy');
+    if (!append) {
+      list.replaceChildren();
+      this.#setActive(-1, false);
+    }
+    const s = this.strings;
+    const items = [];
+    for (let i = start; i < results.length; i++) items.push(this.#item(results[i], i, s));
+    list.append(...items);
+    const open = results.length > 0;
+    list.hidden = !open;
+    input.setAttribute('aria-expanded', String(open));
+    sort.hidden = total === 0;
+    more.hidden = results.length >= total;
+  }
+
+  #item(result, index, s) {
+    const id = `jiansuo-${this.#id}-r${index}`;
+    const href = safeHref(result?.url);
+    const title = h('a', { part: 'result-title', class: 'title', id: `${id}-t`, tabindex: '-1' }, String(result?.title || result?.url || ''));
+    if (href) title.href = href;
+    const meta = h('div', { part: 'result-meta', class: 'meta', id: `${id}-m` });
+    const date = formatDate(result?.date, s.date);
+    if (date) meta.append(h('time', { datetime: String(result.date) }, date));
+    for (const category of Array.isArray(result?.categories) ? result.categories : []) {
+      meta.append(h('span', { part: 'result-category', class: 'category' }, String(category)));
+    }
+    const excerpt = h('p', { part: 'result-excerpt', class: 'excerpt', id: `${id}-e` }, excerptFragment(result?.excerpt));
+    return h(
+      'li',
+      {
+        part: 'result',
+        class: 'result',
+        id,
+        role: 'option',
+        'aria-selected': 'false',
+        'aria-labelledby': `${id}-t`,
+        'aria-describedby': `${id}-m ${id}-e`,
+        'data-index': String(index),
+      },
+      title,
+      meta,
+      excerpt,
+    );
+  }
+
+  #options() {
+    return this.#ui.list.querySelectorAll('[role=option]');
+  }
+
+  #setActive(index, scroll = true) {
+    const { input } = this.#ui;
+    const options = this.#options();
+    const previous = options[this.#active];
+    previous?.setAttribute('aria-selected', 'false');
+    this.#active = index >= 0 && index < options.length ? index : -1;
+    const current = options[this.#active];
+    if (current) {
+      current.setAttribute('aria-selected', 'true');
+      input.setAttribute('aria-activedescendant', current.id);
+      if (scroll) current.scrollIntoView({ block: 'nearest' });
+    } else {
+      input.removeAttribute('aria-activedescendant');
+    }
+  }
+
+  // ---- keyboard -----------------------------------------------------------------------------------
+
+  #keydown(e) {
+    if (e.isComposing || e.keyCode === 229) return; // keys that belong to the IME
+    const count = this.#options().length;
+    switch (e.key) {
+      case 'ArrowDown':
+        if (!count) return;
+        e.preventDefault();
+        if (this.#active === count - 1 && this.#results.length < this.#total) {
+          this.#loadMore();
+        } else {
+          this.#setActive(Math.min(this.#active + 1, count - 1));
+        }
+        break;
+      case 'ArrowUp':
+        if (!count) return;
+        e.preventDefault();
+        this.#setActive(this.#active - 1);
+        break;
+      case 'Enter':
+        if (this.#active >= 0) {
+          e.preventDefault();
+          this.#pushNext = true; // leaving through a result: keep this search in history
+          this.#options()[this.#active]?.querySelector('a')?.click();
+        }
+        break;
+      case 'Escape':
+        if (this.#active >= 0) {
+          e.preventDefault();
+          this.#setActive(-1);
+        } else if (this.#ui.dialog?.open) {
+          e.preventDefault(); // (a search input would otherwise take Esc to clear itself)
+          this.close();
+        } else if (this.#ui.input.value) {
+          e.preventDefault();
+          this.#ui.input.value = '';
+          this.#syncClear();
+          this.#run('', { history: true });
+        }
+        break;
+      case 'Tab':
+        this.#setActive(-1, false);
+        break;
+    }
+  }
+
+  #hotkey(e) {
+    if (e.defaultPrevented || e.isComposing) return;
+    const k = e.key?.toLowerCase();
+    const slash = e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !isEditable(e.composedPath?.()[0] ?? e.target);
+    const commandK = k === 'k' && (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey;
+    if (slash || commandK) {
+      e.preventDefault();
+      this.open();
+    }
+  }
+
+  // ---- URL state ----------------------------------------------------------------------------------
+
+  #fromUrl(initial) {
+    const param = this.#param;
+    if (!param) return;
+    const query = new URL(location.href).searchParams.get(param) ?? '';
+    this.#pushNext = true;
+    if (!initial || query) {
+      this.#ui.input.value = query;
+      this.#syncClear();
+      if (query && this.mode === 'modal' && initial) this.open();
+      else if (!query && this.#ui.dialog?.open) this.close();
+      this.#run(query.trim(), { history: false });
+    }
+  }
+
+  #writeUrl(query, commit) {
+    const param = this.#param;
+    if (!param) return;
+    const url = new URL(location.href);
+    if ((url.searchParams.get(param) ?? '') === query) {
+      if (commit) this.#pushNext = true;
+      return;
+    }
+    if (query) url.searchParams.set(param, query);
+    else url.searchParams.delete(param);
+    // One history entry per search session: the first change pushes, the refinements replace it.
+    if (this.#pushNext) history.pushState(history.state, '', url);
+    else history.replaceState(history.state, '', url);
+    this.#pushNext = commit;
+  }
+}
+
+if (!customElements.get('jiansuo-search')) customElements.define('jiansuo-search', JiansuoSearchElement);
