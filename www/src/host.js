@@ -2,7 +2,9 @@
 // engine names, inflate them, hand them over, ask again. No search logic lives here.
 // Shared by jiansuo.js (in-page) and worker.js (inside a Web Worker); runs in browsers and Node >= 20.
 
-const NODE_FS = 'node:fs/promises'; // a variable, so that bundlers leave the Node-only import alone
+// Variables, so that bundlers leave these Node-only imports alone.
+const NODE_FS = 'node:fs/promises';
+const NODE_URL = 'node:url';
 
 /** Whether this module was loaded from disk by Node (or a runtime that behaves like it). */
 const onDisk =
@@ -73,7 +75,7 @@ export async function bundleBase(source) {
     const text = String(source);
     const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[a-z]:[\\/]/i.test(text);
     if (onDisk && !hasScheme) {
-      const { pathToFileURL } = await import('node:url');
+      const { pathToFileURL } = await import(NODE_URL);
       url = pathToFileURL(text.endsWith('/') || text.endsWith('\\') ? text : text + '/');
     } else {
       const base = globalThis.document?.baseURI ?? globalThis.location?.href;

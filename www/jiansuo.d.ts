@@ -1,0 +1,94 @@
+// Type declarations for jiansuo's JavaScript API (dist/jiansuo.js).
+
+/** How results are ordered. */
+export type SortOrder = 'relevance' | 'date';
+
+export interface SearchOptions {
+  /** Results per page (default 10). */
+  limit?: number;
+  /** Results to skip, for the next pages (default 0). */
+  offset?: number;
+  /** 'relevance' (default) or 'date' (newest first). */
+  sort?: SortOrder;
+  /** Aborts the search; it then rejects with a JiansuoError of code 'aborted'. */
+  signal?: AbortSignal;
+  /** Further engine options (filters, facets) are passed through as they are. */
+  [option: string]: unknown;
+}
+
+export interface SearchResult {
+  /** The post's URL as the site publishes it (usually a path such as '/2024/09/01/faw.html'). */
+  url: string;
+  title: string;
+  /** ISO 8601 with the post's offset, e.g. '2024-09-01T09:30:00+08:00'. */
+  date: string;
+  categories: string[];
+  tags: string[];
+  score: number;
+  /** HTML: escaped text with <mark>…</mark> around the hits. Insert nothing else from it. */
+  excerpt: string;
+  [field: string]: unknown;
+}
+
+export interface SearchPage {
+  /** How many posts match in all (not only on this page). */
+  total: number;
+  results: SearchResult[];
+  [field: string]: unknown;
+}
+
+export interface OpenOptions {
+  /** Browsers: run the engine in a Web Worker (falls back to the page when a worker cannot start). */
+  worker?: boolean;
+}
+
+export interface SearchIndex {
+  /** The bundle folder, an absolute URL ending in '/'. */
+  readonly base: string;
+  /** Answers a query; fetches the index files it needs first. */
+  search(query: string, options?: SearchOptions): Promise<SearchPage>;
+  /**
+   * A search function for search-as-you-type: each call aborts the previous one, which then
+   * rejects with a JiansuoError of code 'aborted' (detail 'superseded').
+   */
+  searcher(): (query: string, options?: SearchOptions) => Promise<SearchPage>;
+  /** Frees the engine (and ends its worker). */
+  close(): void;
+}
+
+export type JiansuoErrorCode =
+  /** A file is not there (HTTP 404/410, ENOENT): the bundle is missing or incomplete. */
+  | 'missing'
+  /** A file could not be read: network failure, other HTTP status, I/O error. */
+  | 'network'
+  /** A file cannot be inflated or the engine rejects it (checksum, format version). */
+  | 'damaged'
+  /** The engine refused the query (e.g. too long). */
+  | 'bad-query'
+  /** Any other engine failure. */
+  | 'engine'
+  /** No WebAssembly or DecompressionStream here. */
+  | 'unsupported'
+  /** Aborted by a signal or superseded by a newer search. */
+  | 'aborted'
+  /** The index was closed. */
+  | 'closed';
+
+export class JiansuoError extends Error {
+  constructor(code: JiansuoErrorCode, message: string, options?: { file?: string; detail?: string | number; cause?: unknown });
+  readonly name: 'JiansuoError';
+  readonly code: JiansuoErrorCode;
+  /** The bundle file concerned, relative to the bundle: 'manifest.bin', 't/….bin', 'jiansuo_engine_bg.wasm'. */
+  readonly file?: string;
+  /** The engine's own error code ('corrupt-file', 'version-mismatch', …), the HTTP status or the I/O code. */
+  readonly detail?: string | number;
+  toJSON(): { code: JiansuoErrorCode; message: string; file?: string; detail?: string | number };
+  static from(data: unknown): JiansuoError;
+}
+
+/**
+ * Opens a search bundle (the folder build-index writes).
+ * Browser: a URL, relative ones resolved against the document's base URL.
+ * Node >= 20: a directory path (relative to the working directory), a file: URL, or an http(s) URL.
+ */
+export function openIndex(source: string | URL, options?: OpenOptions): Promise<SearchIndex>;
