@@ -10,7 +10,8 @@ import { deflateRawSync } from 'node:zlib';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SAMPLE_POSTS = join(ROOT, 'sample/_posts');
 export const HOSTILE_POSTS = join(ROOT, 'tests/fixtures/hostile/_posts');
-const BUILD_INDEX = join(ROOT, 'target/release/build-index');
+// JIANSUO_BUILD_INDEX: another build-index binary to test with.
+const BUILD_INDEX = process.env.JIANSUO_BUILD_INDEX || join(ROOT, 'target/release/build-index');
 const DIST = join(ROOT, 'www/dist');
 const SRC = join(ROOT, 'www/src');
 const ASSETS = ['jiansuo.js', 'host.js', 'worker.js', 'widget.js'];

@@ -1,0 +1,119 @@
+// The npm package from a consumer's side, in Node: `npm pack` of www/, installed into a scratch project,
+// imported by its name against a bundle on disk; its TypeScript declarations type-check a consumer.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT, SAMPLE_POSTS, bundle, remove, tempDir } from './helpers/bundle.mjs';
+import { installPackage, tarballFiles } from './helpers/npm.mjs';
+
+let project;
+let tarball;
+let index;
+
+before(() => {
+  ({ project, tarball } = installPackage());
+  index = bundle(SAMPLE_POSTS, tempDir());
+});
+after(() => [project, index].forEach((d) => d && remove(d)));
+
+test('the tarball holds the built files, the declarations and the README, nothing else', () => {
+  assert.deepEqual(tarballFiles(tarball), [
+    'README.md',
+    'dist/host.js',
+    'dist/jiansuo.js',
+    'dist/jiansuo_engine.js',
+    'dist/jiansuo_engine_bg.wasm',
+    'dist/widget.js',
+    'dist/worker.js',
+    'jiansuo.d.ts',
+    'package.json',
+    'widget.d.ts',
+  ]);
+});
+
+test('Node: import { openIndex } from "jiansuo", a directory path and a file: URL', () => {
+  const script = join(project, 'consumer.mjs');
+  writeFileSync(
+    script,
+    `import { openIndex, JiansuoError } from 'jiansuo';
+import { pathToFileURL } from 'node:url';
+const out = {};
+for (const [name, source] of [['path', process.argv[2]], ['url', pathToFileURL(process.argv[2]).href]]) {
+  const index = await openIndex(source);
+  const page = await index.search('长春', { limit: 3 });
+  out[name] = { total: page.total, titles: page.results.map((r) => r.title) };
+  index.close();
+}
+try { await openIndex(process.argv[2] + '/nothing'); } catch (e) { out.error = [e instanceof JiansuoError, e.code, e.file]; }
+console.log(JSON.stringify(out));
+`,
+  );
+  const out = JSON.parse(execFileSync(process.execPath, [script, index], { cwd: project, encoding: 'utf8' }));
+  assert.ok(out.path.total >= 10, JSON.stringify(out));
+  assert.equal(out.path.titles.length, 3);
+  assert.deepEqual(out.url, out.path);
+  assert.deepEqual(out.error, [true, 'missing', 'manifest.bin']);
+});
+
+test('CommonJS consumers get a clear ESM-only answer, not a broken module', () => {
+  const script = join(project, 'consumer.cjs');
+  writeFileSync(script, `import('jiansuo').then((m) => console.log(typeof m.openIndex));\n`);
+  assert.equal(execFileSync(process.execPath, [script], { cwd: project, encoding: 'utf8' }).trim(), 'function');
+});
+
+test('TypeScript: the declarations describe the API and the element (tsc --strict)', () => {
+  writeFileSync(
+    join(project, 'consumer.ts'),
+    `import { openIndex, JiansuoError, type SearchPage, type SearchResult } from 'jiansuo';
+import type { JiansuoSearchElement } from 'jiansuo/widget';
+
+export async function run(): Promise<string[]> {
+  const index = await openIndex('/search/', { worker: true });
+  const page: SearchPage = await index.search('长春', { limit: 5, offset: 0, sort: 'date', signal: AbortSignal.timeout(5000) });
+  const search = index.searcher();
+  await search('长');
+  try {
+    await index.search('x');
+  } catch (e) {
+    if (e instanceof JiansuoError && e.code === 'missing') console.log(e.file, e.detail);
+  }
+  index.close();
+  return page.results.map((r: SearchResult) => r.title + r.date + r.excerpt + r.categories.join());
+}
+
+export function element(): void {
+  const el: JiansuoSearchElement | null = document.querySelector('jiansuo-search');
+  if (!el) return;
+  el.strings = { total: '找到 {n} 篇' };
+  el.searchOptions = { categories: ['财经'] };
+  el.addEventListener('jiansuo-results', (e) => console.log(e.detail.page.total, e.detail.append));
+  el.open();
+  void el.search('长春');
+}
+`,
+  );
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'es2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        lib: ['es2022', 'dom'],
+        skipLibCheck: false,
+        types: [],
+      },
+      files: ['consumer.ts'],
+    }),
+  );
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  try {
+    execFileSync(process.execPath, [tsc, '-p', project], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    assert.fail(`tsc: ${e.stdout}${e.stderr}`);
+  }
+});
