@@ -75,7 +75,7 @@ fn find_hits(text: &str, chars: &[(usize, char)], keywords: &[&str]) -> Vec<Hit>
     let folded_starts: Vec<usize> = folded.text.char_indices().map(|(b, _)| b).collect();
     let original_index = |byte: usize| chars.partition_point(|&(b, _)| b < byte);
     let mut hits = Vec::new();
-    for (k, keyword) in keywords.iter().enumerate() {
+    for (k, keyword) in keywords.iter().enumerate().take(64) {
         if keyword.is_empty() {
             continue;
         }
@@ -95,7 +95,20 @@ fn find_hits(text: &str, chars: &[(usize, char)], keywords: &[&str]) -> Vec<Hit>
             }
         }
     }
-    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    // By start, longest first; packed into integers so the wasm module needs a single sort routine.
+    let limit = (1u64 << 26) - 1;
+    let mut keys: Vec<u64> = hits
+        .iter()
+        .map(|h| ((h.start as u64).min(limit) << 38) | ((limit - (h.end as u64).min(limit)) << 12) | h.keyword as u64)
+        .collect();
+    keys.sort_unstable();
+    let hits: Vec<Hit> = keys
+        .into_iter()
+        .map(|key| {
+            let start = (key >> 38) as usize;
+            Hit { start, end: (limit - ((key >> 12) & limit)) as usize, keyword: (key & 0xFFF) as usize }
+        })
+        .collect();
     // Overlapping hits (智能 inside 人工智能) merge into one mark.
     let mut merged: Vec<Hit> = Vec::with_capacity(hits.len());
     for hit in hits {
@@ -117,10 +130,8 @@ fn choose_window(chars: &[(usize, char)], hits: &[Hit], window: usize) -> (usize
     for (i, first) in hits.iter().enumerate() {
         let limit = first.start + window - LEAD_IN.min(first.start);
         let inside: Vec<&Hit> = hits[i..].iter().take_while(|h| h.end <= limit).collect();
-        let mut distinct: Vec<usize> = inside.iter().map(|h| h.keyword).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let score = (distinct.len(), inside.len());
+        let distinct = inside.iter().fold(0u64, |seen, h| seen | 1 << (h.keyword % 64)).count_ones() as usize;
+        let score = (distinct, inside.len());
         if best.is_none_or(|(d, n, _)| score > (d, n)) {
             best = Some((score.0, score.1, i));
         }

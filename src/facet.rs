@@ -108,16 +108,21 @@ pub struct Facets {
     pub tags: Vec<FacetCount>,
 }
 
-/// Counts per value id, turned into counts per value, most frequent first (ties by value).
-pub fn counts(ids: &[usize], names: &[String]) -> Vec<FacetCount> {
-    let mut counts: Vec<FacetCount> = ids
+/// Counts per value id, turned into counts per value, most frequent first (ties by value: ids are in value order).
+pub fn counts(counts: &[usize], names: &[String]) -> Vec<FacetCount> {
+    let mut keys: Vec<u64> = counts
         .iter()
-        .zip(names)
-        .filter(|(&n, _)| n > 0)
-        .map(|(&count, value)| FacetCount { value: value.clone(), count })
+        .enumerate()
+        .filter(|(_, &count)| count > 0)
+        .map(|(id, &count)| (u64::from(!(count as u32)) << 32) | id as u64)
         .collect();
-    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    counts
+    keys.sort_unstable();
+    keys.into_iter()
+        .filter_map(|key| {
+            let id = (key & 0xFFFF_FFFF) as usize;
+            Some(FacetCount { value: names.get(id)?.clone(), count: *counts.get(id)? })
+        })
+        .collect()
 }
 
 #[cfg(all(test, feature = "build"))]

@@ -77,14 +77,12 @@ fn fold_into(input: &str, mut emit: impl FnMut(char, usize, usize)) {
             chars.next();
         }
         let cluster = &input[start..end];
-        for folded in nfkc(cluster).chars() {
-            for lower in folded.to_lowercase() {
-                let simplified = to_simplified(lower);
-                if simplified.is_whitespace() {
-                    pending_space.get_or_insert((start, end));
-                } else if !is_invisible(simplified) {
-                    emit_visible(simplified, start, end, &mut pending_space);
-                }
+        for lower in nfkc_lowercase(cluster).chars() {
+            let simplified = to_simplified(lower);
+            if simplified.is_whitespace() {
+                pending_space.get_or_insert((start, end));
+            } else if !is_invisible(simplified) {
+                emit_visible(simplified, start, end, &mut pending_space);
             }
         }
     }
@@ -104,28 +102,30 @@ pub fn is_invisible(c: char) -> bool {
         | 0xE0000..=0xE0FFF)
 }
 
-/// CJK unified ideographs are NFKC-stable, so the common case skips the normalizer.
-fn is_nfkc_stable(cluster: &str) -> bool {
+/// CJK unified ideographs are NFKC-stable and caseless, so the common case skips the normalizer.
+fn is_stable(cluster: &str) -> bool {
     let mut chars = cluster.chars();
     matches!((chars.next(), chars.next()), (Some(c), None) if ('\u{4E00}'..='\u{9FFF}').contains(&c))
 }
 
+/// NFKC, then Unicode's default lower-case mapping.
 #[cfg(not(target_arch = "wasm32"))]
-fn nfkc(cluster: &str) -> std::borrow::Cow<'_, str> {
+fn nfkc_lowercase(cluster: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::UnicodeNormalization;
-    if is_nfkc_stable(cluster) {
+    if is_stable(cluster) {
         return cluster.into();
     }
-    cluster.nfkc().collect::<String>().into()
+    cluster.nfkc().flat_map(char::to_lowercase).collect::<String>().into()
 }
 
+/// The same through the host's `normalize` and `toLowerCase`, which carry the Unicode tables already.
 #[cfg(target_arch = "wasm32")]
-fn nfkc(cluster: &str) -> std::borrow::Cow<'_, str> {
-    if is_nfkc_stable(cluster) {
+fn nfkc_lowercase(cluster: &str) -> std::borrow::Cow<'_, str> {
+    if is_stable(cluster) {
         return cluster.into();
     }
-    let normalized = js_sys::JsString::from(cluster).normalize("NFKC");
-    String::from(normalized).into()
+    let folded = js_sys::JsString::from(cluster).normalize("NFKC").to_lower_case();
+    String::from(folded).into()
 }
 
 /// OpenCC's traditional → simplified character table, decoded on first use.

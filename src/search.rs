@@ -11,7 +11,7 @@
 //! A keyword ending in a Latin run matches runs that start with it (`iphone` finds `iphone15`): those lookups are
 //! prefix ranges of the dictionary.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::excerpt::{excerpt, EXCERPT_CHARS};
 use crate::facet::{self, FacetChunk, FacetValues, Facets};
@@ -82,19 +82,15 @@ impl Filters {
         let day = |date: &Option<String>, which: &str| -> Result<Option<i32>, Error> {
             match date.as_deref().map(str::trim) {
                 None | Some("") => Ok(None),
-                Some(date) => parse_day(date)
-                    .map(Some)
-                    .ok_or_else(|| Error::BadOptions(format!("{which}: expected a date as YYYY-MM-DD, got {date:?}"))),
+                Some(date) => parse_day(date).map(Some).ok_or_else(|| {
+                    Error::BadOptions(format!("{which}: expected a date as YYYY-MM-DD, got \"{date}\""))
+                }),
             }
         };
-        let mut categories = options.categories.clone();
-        let mut tags = options.tags.clone();
-        categories.sort();
-        tags.sort();
         Ok(Filters {
             sort: options.sort,
-            categories,
-            tags,
+            categories: options.categories.clone(),
+            tags: options.tags.clone(),
             from_day: day(&options.from, "from")?,
             to_day: day(&options.to, "to")?,
             facets: options.facets,
@@ -149,11 +145,11 @@ pub enum Step {
 /// A loaded (possibly partially) index.
 pub struct Index {
     manifest: Manifest,
-    chunks: HashMap<usize, TermChunk>,
+    chunks: Slots<TermChunk>,
     postings: HashMap<String, Vec<u8>>,
-    meta: HashMap<usize, DocMeta>,
+    meta: Slots<DocMeta>,
     facet_values: Option<FacetValues>,
-    facet_chunks: HashMap<usize, FacetChunk>,
+    facet_chunks: Slots<FacetChunk>,
     documents: HashMap<u32, StoredDocument>,
     /// Files asked for and not yet received: anything else handed over is refused.
     requested: HashSet<String>,
@@ -186,14 +182,17 @@ impl Index {
     /// Opens an index from the (inflated) bytes of its `manifest.bin`.
     pub fn open(manifest_file: &[u8]) -> Result<Index, Error> {
         let (payload, _) = format::open_file(crate::manifest::MANIFEST_FILE, manifest_file, FileKind::Manifest)?;
+        let manifest = Manifest::decode(payload)?;
+        let per_chunk = manifest.docs_per_meta_chunk as usize;
+        let meta_chunks = (manifest.doc_count as usize).div_ceil(per_chunk);
         Ok(Index {
-            manifest: Manifest::decode(payload)?,
-            chunks: HashMap::new(),
+            chunks: Slots::new(manifest.first_keys.len()),
             postings: HashMap::new(),
-            meta: HashMap::new(),
+            meta: Slots::new(meta_chunks),
             facet_values: None,
-            facet_chunks: HashMap::new(),
+            facet_chunks: Slots::new(meta_chunks),
             documents: HashMap::new(),
+            manifest,
             requested: HashSet::new(),
             last_ranking: None,
         })
@@ -218,7 +217,7 @@ impl Index {
             (Some("t"), Some(_), Some(item)) => {
                 let (payload, _) = format::open_file(name, bytes, termdict::FILE_KIND)?;
                 let chunk = item_number(name, item)?;
-                self.chunks.insert(chunk, TermChunk::parse(name, payload)?);
+                self.chunks.insert(name, chunk, TermChunk::parse(name, payload)?)?;
             }
             (Some("p"), Some(_), None) => {
                 let (payload, checksum) = format::open_file(name, bytes, FileKind::Postings)?;
@@ -235,7 +234,7 @@ impl Index {
                 if u64::from(meta.first) != expected_first || meta.len() > self.manifest.docs_per_meta_chunk as usize {
                     return Err(Error::corrupt(name, "covers other documents than its name says"));
                 }
-                self.meta.insert(chunk, meta);
+                self.meta.insert(name, chunk, meta)?;
             }
             (Some("f"), Some(_), Some("values.bin")) => {
                 let (payload, _) = format::open_file(name, bytes, FileKind::FacetValues)?;
@@ -248,7 +247,7 @@ impl Index {
                 if u64::from(facet_chunk.first) != chunk as u64 * u64::from(self.manifest.docs_per_meta_chunk) {
                     return Err(Error::corrupt(name, "covers other documents than its name says"));
                 }
-                self.facet_chunks.insert(chunk, facet_chunk);
+                self.facet_chunks.insert(name, chunk, facet_chunk)?;
             }
             (Some("d"), Some(_), Some(item)) => {
                 let (payload, _) = format::open_file(name, bytes, FileKind::Document)?;
@@ -309,9 +308,14 @@ impl Index {
     }
 
     fn need(&mut self, files: impl IntoIterator<Item = String>) -> Step {
-        let files: BTreeSet<String> = files.into_iter().collect();
+        let files: Vec<String> = files.into_iter().fold(Vec::new(), |mut unique, file| {
+            if !unique.contains(&file) {
+                unique.push(file);
+            }
+            unique
+        });
         self.requested.extend(files.iter().cloned());
-        Step::Need(files.into_iter().collect())
+        Step::Need(files)
     }
 
     /// The matching documents in result order (and facet counts), or the files still needed to know them.
@@ -330,7 +334,9 @@ impl Index {
 
         // Round 3: ranking data (for relevance or a date range) and facet data of the candidates.
         let per_chunk = self.manifest.docs_per_meta_chunk;
-        let chunks: BTreeSet<usize> = docs.iter().map(|&d| (d / per_chunk) as usize).collect();
+        // Ids are sorted, so their chunks come in order.
+        let mut chunks: Vec<usize> = docs.iter().map(|&d| (d / per_chunk) as usize).collect();
+        chunks.dedup();
         let mut missing = Vec::new();
         let needs_meta = filters.sort == SortOrder::Relevance || filters.has_date_range();
         if needs_meta {
@@ -401,7 +407,7 @@ impl Index {
             ranking.push((doc, score));
         }
         if filters.sort == SortOrder::Relevance {
-            ranking.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            sort_by_score(&mut ranking);
         }
         Ok(Ok(Ranked { ranking, facets }))
     }
@@ -415,18 +421,18 @@ impl Index {
             .iter()
             .map(|clause| clause.alternatives.iter().map(|k| KeywordPlan::new(&k.text)).collect())
             .collect();
-        let mut needed = BTreeSet::new();
+        let mut needed = Vec::new();
         for plan in plans.iter().flatten().flatten() {
             for lookup in &plan.lookups {
                 for chunk in lookup.chunks(&self.manifest) {
                     if !self.chunks.contains_key(&chunk) {
-                        needed.insert(self.manifest.chunk_name(chunk));
+                        needed.push(self.manifest.chunk_name(chunk));
                     }
                 }
             }
         }
         if !needed.is_empty() {
-            return Ok(Err(needed.into_iter().collect()));
+            return Ok(Err(needed));
         }
         // Round 2: the postings those lookups point to.
         let mut resolved: Vec<Vec<Option<ResolvedKeyword>>> = Vec::new();
@@ -455,7 +461,7 @@ impl Index {
             resolved.push(alternatives);
         }
         if !needed.is_empty() {
-            return Ok(Err(needed.into_iter().collect()));
+            return Ok(Err(needed));
         }
         // Match every keyword, then combine the clauses.
         let mut positive: Option<Vec<u32>> = None;
@@ -555,10 +561,10 @@ impl Index {
         }
     }
 
-    fn missing_postings(&self, data: &DataRef, needed: &mut BTreeSet<String>) {
+    fn missing_postings(&self, data: &DataRef, needed: &mut Vec<String>) {
         if let DataRef::External { file, .. } = data {
             if !self.postings.contains_key(file) {
-                needed.insert(file.clone());
+                needed.push(file.clone());
             }
         }
     }
@@ -601,18 +607,8 @@ impl Index {
         let token_count = plan.token_count;
         if !plan.needs_positions() {
             // One lookup: the union of its terms' doc lists, frequencies added.
-            let mut merged: HashMap<u32, FieldFreqs> = HashMap::new();
-            for (postings, _) in lookups.iter().flatten() {
-                for posting in postings {
-                    let freqs = merged.entry(posting.doc).or_default();
-                    for (sum, freq) in freqs.iter_mut().zip(posting.freqs) {
-                        *sum += freq;
-                    }
-                }
-            }
-            let mut docs: Vec<(u32, FieldFreqs)> = merged.into_iter().collect();
-            docs.sort_unstable_by_key(|d| d.0);
-            return Ok(KeywordMatches::from_pairs(docs, token_count));
+            let lists: Vec<&[Posting]> = lookups.iter().flatten().map(|(postings, _)| postings.as_slice()).collect();
+            return Ok(KeywordMatches::from_pairs(merge_postings(&lists), token_count));
         }
         // Candidates: documents that have every covering bigram.
         let mut candidates: Option<Vec<u32>> = None;
@@ -658,6 +654,72 @@ fn item_number(name: &str, item: &str) -> Result<usize, Error> {
     item.strip_suffix(".bin")
         .and_then(|n| n.parse().ok())
         .ok_or_else(|| Error::UnexpectedFile { file: name.to_string() })
+}
+
+/// The union of sorted posting lists, frequencies of the same document added.
+fn merge_postings(lists: &[&[Posting]]) -> Vec<(u32, FieldFreqs)> {
+    if let [single] = lists {
+        return single.iter().map(|p| (p.doc, p.freqs)).collect();
+    }
+    let all: Vec<&Posting> = lists.iter().flat_map(|list| list.iter()).collect();
+    // Packed (doc, index) keys: sorting plain integers keeps one sort routine in the wasm module.
+    let mut keys: Vec<u64> = all.iter().enumerate().map(|(i, p)| (u64::from(p.doc) << 32) | i as u64).collect();
+    keys.sort_unstable();
+    let mut merged: Vec<(u32, FieldFreqs)> = Vec::with_capacity(keys.len());
+    for key in keys {
+        let posting = all[(key & 0xFFFF_FFFF) as usize];
+        match merged.last_mut() {
+            Some((doc, freqs)) if *doc == posting.doc => {
+                for (sum, freq) in freqs.iter_mut().zip(posting.freqs) {
+                    *sum += freq;
+                }
+            }
+            _ => merged.push((posting.doc, posting.freqs)),
+        }
+    }
+    merged
+}
+
+/// Orders by score, highest first, then by id (newest first).
+fn sort_by_score(ranking: &mut Ranking) {
+    // A float's bits, flipped so that unsigned order is numeric order.
+    let ordered = |score: f32| {
+        let bits = score.to_bits();
+        if bits >> 31 == 1 {
+            !bits
+        } else {
+            bits | 0x8000_0000
+        }
+    };
+    let restored = |ordered: u32| f32::from_bits(if ordered >> 31 == 1 { ordered & 0x7FFF_FFFF } else { !ordered });
+    let mut keys: Vec<u64> =
+        ranking.iter().map(|&(doc, score)| (u64::from(!ordered(score)) << 32) | u64::from(doc)).collect();
+    keys.sort_unstable();
+    ranking.clear();
+    ranking.extend(keys.into_iter().map(|key| (key as u32, restored(!((key >> 32) as u32)))));
+}
+
+/// Files numbered `0..n` (chunks of one kind), each loaded or not.
+struct Slots<T>(Vec<Option<T>>);
+
+impl<T> Slots<T> {
+    fn new(count: usize) -> Self {
+        Slots((0..count).map(|_| None).collect())
+    }
+
+    fn get(&self, number: &usize) -> Option<&T> {
+        self.0.get(*number)?.as_ref()
+    }
+
+    fn contains_key(&self, number: &usize) -> bool {
+        self.get(number).is_some()
+    }
+
+    fn insert(&mut self, name: &str, number: usize, value: T) -> Result<(), Error> {
+        let slot = self.0.get_mut(number).ok_or_else(|| Error::UnexpectedFile { file: name.to_string() })?;
+        *slot = Some(value);
+        Ok(())
+    }
 }
 
 /// Merged, sorted positions of `doc` in `field` over the terms of one lookup.
@@ -749,11 +811,7 @@ impl Lookup {
     }
 
     /// The terms this lookup finds, each with the chunk it is in.
-    fn resolve(
-        &self,
-        manifest: &Manifest,
-        chunks: &HashMap<usize, TermChunk>,
-    ) -> Result<Vec<(usize, TermInfo)>, Error> {
+    fn resolve(&self, manifest: &Manifest, chunks: &Slots<TermChunk>) -> Result<Vec<(usize, TermInfo)>, Error> {
         let mut found = Vec::new();
         for c in self.chunks(manifest) {
             let Some(chunk) = chunks.get(&c) else {

@@ -19,6 +19,65 @@ fn js_error(error: crate::Error) -> JsValue {
     js.into()
 }
 
+/// Reads the options object by hand: serde's deserializer would bring float formatting and more into the module.
+fn options_from_js(value: &JsValue) -> Result<SearchOptions, crate::Error> {
+    let mut options = SearchOptions::default();
+    if value.is_undefined() || value.is_null() {
+        return Ok(options);
+    }
+    if !value.is_object() {
+        return Err(crate::Error::BadOptions("options must be an object".into()));
+    }
+    let field = |name: &str| js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let bad = |name: &str, what: &str| crate::Error::BadOptions(format!("{name}: expected {what}"));
+    let count = |name: &str, default: usize| -> Result<usize, crate::Error> {
+        let v = field(name);
+        if v.is_undefined() || v.is_null() {
+            return Ok(default);
+        }
+        match v.as_f64() {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(n.min(u32::MAX as f64) as usize),
+            _ => Err(bad(name, "a whole number ≥ 0")),
+        }
+    };
+    let text = |name: &str| -> Result<Option<String>, crate::Error> {
+        let v = field(name);
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        v.as_string().map(Some).ok_or_else(|| bad(name, "a string"))
+    };
+    let list = |name: &str| -> Result<Vec<String>, crate::Error> {
+        let v = field(name);
+        if v.is_undefined() || v.is_null() {
+            return Ok(Vec::new());
+        }
+        if let Some(single) = v.as_string() {
+            return Ok(vec![single]);
+        }
+        if !js_sys::Array::is_array(&v) {
+            return Err(bad(name, "an array of strings"));
+        }
+        js_sys::Array::from(&v)
+            .iter()
+            .map(|item| item.as_string().ok_or_else(|| bad(name, "an array of strings")))
+            .collect()
+    };
+    options.limit = count("limit", options.limit)?;
+    options.offset = count("offset", options.offset)?;
+    options.sort = match text("sort")?.as_deref() {
+        None | Some("relevance") => crate::SortOrder::Relevance,
+        Some("date") => crate::SortOrder::Date,
+        Some(_) => return Err(bad("sort", "'relevance' or 'date'")),
+    };
+    options.categories = list("categories")?;
+    options.tags = list("tags")?;
+    options.from = text("from")?;
+    options.to = text("to")?;
+    options.facets = field("facets").is_truthy();
+    Ok(options)
+}
+
 #[derive(serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 enum StepJs {
@@ -42,11 +101,7 @@ impl Engine {
 
     /// Returns `{ need: [file names] }` or `{ page: { total, results } }`.
     pub fn search(&mut self, query: &str, options: JsValue) -> Result<JsValue, JsValue> {
-        let options: SearchOptions = if options.is_undefined() || options.is_null() {
-            SearchOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| js_error(crate::Error::BadOptions(e.to_string())))?
-        };
+        let options = options_from_js(&options).map_err(js_error)?;
         let step = match self.index.search(query, &options).map_err(js_error)? {
             Step::Need(files) => StepJs::Need(files),
             Step::Done(page) => StepJs::Page(page),
