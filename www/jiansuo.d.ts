@@ -10,10 +10,31 @@ export interface SearchOptions {
   offset?: number;
   /** 'relevance' (default) or 'date' (newest first). */
   sort?: SortOrder;
+  /** Only posts in any of these categories. */
+  categories?: string[];
+  /** Only posts with any of these tags. */
+  tags?: string[];
+  /** Only posts published on or after this day, 'YYYY-MM-DD' (the post's own calendar day). */
+  from?: string;
+  /** Only posts published on or before this day, 'YYYY-MM-DD'. */
+  to?: string;
+  /** Count the results per category and tag (SearchPage.facets). */
+  facets?: boolean;
   /** Aborts the search; it then rejects with a JiansuoError of code 'aborted'. */
   signal?: AbortSignal;
-  /** Further engine options (filters, facets) are passed through as they are. */
+  /** Later engine options are passed through as they are. */
   [option: string]: unknown;
+}
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+/** Results per value, most frequent first. A dimension's own filter is ignored in its counts. */
+export interface Facets {
+  categories: FacetCount[];
+  tags: FacetCount[];
 }
 
 export interface SearchResult {
@@ -34,6 +55,8 @@ export interface SearchPage {
   /** How many posts match in all (not only on this page). */
   total: number;
   results: SearchResult[];
+  /** With options.facets (or a category/tag filter). */
+  facets?: Facets;
   [field: string]: unknown;
 }
 

@@ -24,6 +24,10 @@ export interface JiansuoStrings {
   damaged: string;
   unsupported: string;
   badQuery: string;
+  categories: string;
+  tags: string;
+  clearFilters: string;
+  filtered: string;
   hintKey: string;
 }
 
@@ -41,9 +45,10 @@ export interface JiansuoErrorDetail {
 }
 
 /**
- * <jiansuo-search bundle placeholder page-size mode sort param lang strings theme no-worker>
+ * <jiansuo-search bundle placeholder page-size mode sort param lang strings theme facets no-worker>
  * Events (bubbling, composed): 'jiansuo-results', 'jiansuo-error'.
  * Parts: trigger, dialog, panel, form, input, clear, close, scroll, toolbar, status, error-detail, sort,
+ * facets, facet, facet-chip, facet-reset,
  * results, result, result-title, result-meta, result-category, result-excerpt, mark, more.
  * Slot: 'filters' (between the status line and the results).
  */
@@ -58,6 +63,8 @@ export class JiansuoSearchElement extends HTMLElement {
   readonly mode: 'inline' | 'modal';
   readonly pageSize: number;
   readonly sort: SortOrder;
+  /** The facets shown as filter chips (the `facets` attribute). */
+  readonly facets: Array<'categories' | 'tags'>;
   /** The bundle folder as an absolute URL. */
   readonly bundle: string;
   /** Shows the results for `query` (default: the input's text). */

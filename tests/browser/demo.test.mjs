@@ -186,6 +186,35 @@ describe('search on the demo page', () => {
     await page.close();
   });
 
+  test('category chips: counts from the engine, filtering, kept in the URL', async () => {
+    const page = await open();
+    const { total } = await typeQuery(page, '长春');
+    const chips = page.locator('#search >> [part=facet-chip]');
+    const labels = await chips.evaluateAll((els) => els.map((el) => [el.dataset.value, +el.querySelector('.count').textContent]));
+    assert.ok(labels.length >= 2, JSON.stringify(labels));
+    const [value, count] = labels.find(([, n]) => n < total);
+    await chips.filter({ hasText: value }).first().click();
+    const answer = await waitForAnswer(page, '长春', { count: 2 });
+    assert.equal(answer.total, count);
+    const params = new URL(page.url()).searchParams;
+    assert.equal(params.get('q'), '长春');
+    assert.deepEqual(params.getAll('category'), [value]);
+    const categories = await page.$$eval('#search >> [role=option]', (els) =>
+      els.map((li) => [...li.querySelectorAll('[part=result-category]')].map((c) => c.textContent)),
+    );
+    assert.ok(categories.every((list) => list.includes(value)), JSON.stringify(categories));
+    assert.match(await widget(page).status.textContent(), /已筛选/);
+    // The shared URL restores the filter.
+    const shared = await open(new URL(page.url()).search);
+    assert.equal((await waitForAnswer(shared, '长春')).total, count);
+    assert.equal(await shared.locator(`#search >> [part=facet-chip][aria-pressed=true]`).count(), 1);
+    await shared.locator('#search >> [part=facet-reset]').click();
+    assert.equal((await waitForAnswer(shared, '长春', { count: 2 })).total, total);
+    assert.equal(new URL(shared.url()).searchParams.has('category'), false);
+    await shared.close();
+    await page.close();
+  });
+
   test('a newer query supersedes a slower older one', async () => {
     const slow = await demoSite(SAMPLE_POSTS, { delay: 250 });
     try {

@@ -74,6 +74,21 @@ describe('searching the sample bundle', () => {
     assert.deepEqual(times, [...times].sort((a, b) => b - a));
   });
 
+  test('engine options pass through: facets, category filter, date range, browsing without a query', async () => {
+    const page = await index.search('长春', { facets: true });
+    const counts = page.facets?.categories;
+    assert.ok(Array.isArray(counts) && counts.length >= 2, JSON.stringify(page.facets));
+    const { value, count } = counts[0];
+    const filtered = await index.search('长春', { categories: [value], limit: 50 });
+    assert.equal(filtered.total, count);
+    assert.ok(filtered.results.every((r) => r.categories.includes(value)));
+    const browsed = await index.search('', { categories: [value], limit: 50 });
+    assert.ok(browsed.total >= count);
+    const year = await index.search('长春', { from: '2025-01-01', to: '2025-12-31', limit: 50 });
+    assert.ok(year.total > 0 && year.total < page.total);
+    assert.ok(year.results.every((r) => r.date.startsWith('2025-')), year.results.map((r) => r.date).join(' '));
+  });
+
   test('no match, empty query', async () => {
     assert.equal((await index.search('这是一个不会出现的词组合喵')).total, 0);
     assert.equal((await index.search('')).total, 0);

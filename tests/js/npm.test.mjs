@@ -72,6 +72,9 @@ import type { JiansuoSearchElement } from 'jiansuo/widget';
 export async function run(): Promise<string[]> {
   const index = await openIndex('/search/', { worker: true });
   const page: SearchPage = await index.search('长春', { limit: 5, offset: 0, sort: 'date', signal: AbortSignal.timeout(5000) });
+  const filtered = await index.search('', { categories: ['财经'], from: '2024-01-01', facets: true });
+  const top: number = filtered.facets?.categories[0]?.count ?? 0;
+  console.log(top);
   const search = index.searcher();
   await search('长');
   try {

@@ -23,7 +23,7 @@ export async function openIndex(source, options = {}) {
     try {
       return await WorkerIndex.open(base);
     } catch (e) {
-      if (!(e instanceof JiansuoError && e.code === 'worker')) throw e;
+      if (!(e instanceof JiansuoError && e.detail === 'worker')) throw e;
       // The worker script could not run (CSP, old browser): fall back to the page's own thread.
     }
   }
@@ -53,7 +53,7 @@ class WorkerIndex {
       // Written out literally so that bundlers (Vite, webpack, esbuild) recognise and emit the worker.
       worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'jiansuo' });
     } catch (e) {
-      throw new JiansuoError('worker', `cannot start the search worker: ${e?.message ?? e}`, { cause: e });
+      throw new JiansuoError('engine', `cannot start the search worker: ${e?.message ?? e}`, { detail: 'worker', cause: e });
     }
     const index = new WorkerIndex(worker, base);
     try {
@@ -78,7 +78,12 @@ class WorkerIndex {
     // A module worker that fails to load reports only an 'error' event without details.
     worker.onerror = (event) => {
       event.preventDefault?.();
-      this.#fail(new JiansuoError('worker', `the search worker failed: ${event.message || 'worker.js did not load'}`));
+      this.#fail(
+        new JiansuoError('engine', `the search worker failed: ${event.message || 'worker.js did not load'}`, {
+          file: 'worker.js',
+          detail: 'worker',
+        }),
+      );
     };
   }
 

@@ -7,6 +7,7 @@
 //   placeholder, page-size (10), mode ('inline' | 'modal'), sort ('relevance' | 'date'),
 //   param (URL query parameter that holds the search, default 'q'; '' to leave the URL alone),
 //   lang ('zh' default, 'en'), strings (JSON object overriding UI text), theme ('light' | 'dark'),
+//   facets (filter chips with counts: 'categories' (also the empty value), 'tags', or both),
 //   no-worker (run the engine in the page instead of a Web Worker).
 // Properties: strings, searchOptions (extra engine options, e.g. future filters), query, open(), close(),
 //   search(query).
@@ -36,7 +37,11 @@ const STRINGS = {
     network: '网络错误，搜索索引加载失败，请稍后重试。',
     damaged: '搜索索引已损坏，请重新生成索引。',
     unsupported: '当前浏览器不支持站内搜索，请升级浏览器。',
-    badQuery: '无法理解这个搜索词，请换个说法。',
+    badQuery: '搜索词过长或无法识别，请换个说法。',
+    categories: '分类',
+    tags: '标签',
+    clearFilters: '清除筛选',
+    filtered: '（已筛选）',
     hintKey: '/',
   },
   en: {
@@ -60,7 +65,11 @@ const STRINGS = {
     network: 'A network error stopped the search index from loading. Please try again.',
     damaged: 'The search index is damaged; please rebuild it.',
     unsupported: 'This browser cannot run the site search.',
-    badQuery: 'That search could not be understood.',
+    badQuery: 'That search is too long or could not be understood.',
+    categories: 'Categories',
+    tags: 'Tags',
+    clearFilters: 'Clear filters',
+    filtered: ' (filtered)',
     hintKey: '/',
   },
 };
@@ -134,6 +143,17 @@ input::-webkit-search-cancel-button { display: none; }
 }
 .sort button[aria-pressed=true] { background: var(--_accent); color: var(--_bg); }
 
+.facets { display: grid; gap: 6px; margin: 2px 0 8px; }
+.facet { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }
+.facet-label { font-size: 13px; color: var(--_muted); margin-inline-end: 2px; }
+.chip {
+  display: inline-flex; align-items: center; gap: 4px; height: 28px; padding: 0 10px; border-radius: 999px;
+  border: 1px solid var(--_border); background: var(--_bg); font-size: 13px; cursor: pointer;
+}
+.chip:hover { border-color: var(--_accent); }
+.chip[aria-pressed=true] { border-color: var(--_accent); background: var(--_active); color: var(--_accent); font-weight: 600; }
+.chip .count { color: var(--_muted); font-weight: 400; font-variant-numeric: tabular-nums; }
+.chip.reset { border-style: dashed; color: var(--_muted); }
 .list { list-style: none; margin: 0; padding: 0; transition: opacity .15s; }
 .list[aria-busy=true] { opacity: .55; }
 .result {
@@ -201,6 +221,9 @@ const SEARCH_ICON =
   'M10.5 3a7.5 7.5 0 0 1 5.96 12.05l4.24 4.25a1 1 0 0 1-1.41 1.41l-4.25-4.24A7.5 7.5 0 1 1 10.5 3Zm0 2a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11Z';
 
 const DEBOUNCE_MS = 90;
+const FACET_CHIPS = 12;
+/** URL parameters of the chosen facet values (repeated for several), beside the query's. */
+const FILTER_PARAMS = { categories: 'category', tags: 'tag' };
 const LOADING_DELAY_MS = 250;
 
 /** Opened indexes, shared by every element on the page that uses the same bundle. */
@@ -287,7 +310,7 @@ const isEditable = (el) =>
   (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.closest?.('[contenteditable=""],[contenteditable=true]'));
 
 export class JiansuoSearchElement extends HTMLElement {
-  static observedAttributes = ['placeholder', 'strings', 'lang', 'sort', 'page-size', 'mode', 'bundle'];
+  static observedAttributes = ['placeholder', 'strings', 'lang', 'sort', 'page-size', 'mode', 'bundle', 'facets'];
 
   #root;
   #ui = null; // elements, built on connect
@@ -304,6 +327,7 @@ export class JiansuoSearchElement extends HTMLElement {
   #active = -1;
   #pushNext = true; // the next URL change starts a new history entry
   #sort = null;
+  #filters = { categories: new Set(), tags: new Set() }; // chosen facet values
   #id = ++uid;
   #abort = null; // removes document-level listeners
 
@@ -342,7 +366,7 @@ export class JiansuoSearchElement extends HTMLElement {
   }
   set searchOptions(value) {
     this.#searchOptions = value ? { ...value } : {};
-    if (this.#ui && this.query) this.#run(this.query, { history: false });
+    this.#rerun();
   }
 
   get query() {
@@ -356,6 +380,14 @@ export class JiansuoSearchElement extends HTMLElement {
   get pageSize() {
     const n = parseInt(this.getAttribute('page-size') ?? '', 10);
     return n > 0 && n <= 100 ? n : 10;
+  }
+
+  /** Which facets are shown as filter chips: from the `facets` attribute. */
+  get facets() {
+    const value = this.getAttribute('facets');
+    if (value === null) return [];
+    const kinds = value.split(/[\s,]+/).filter((k) => k === 'categories' || k === 'tags');
+    return value.trim() === '' ? ['categories'] : kinds;
   }
 
   get sort() {
@@ -426,7 +458,7 @@ export class JiansuoSearchElement extends HTMLElement {
     }
     if (name === 'sort') this.#sort = null;
     this.#relabel();
-    if ((name === 'sort' || name === 'page-size') && this.query) this.#run(this.query, { history: false });
+    if (name === 'sort' || name === 'page-size' || name === 'facets') this.#rerun();
   }
 
   get #param() {
@@ -462,11 +494,12 @@ export class JiansuoSearchElement extends HTMLElement {
     const bar = h('div', { part: 'toolbar', class: 'bar' }, status, sort);
     const list = h('ul', { part: 'results', class: 'list', id: listId, role: 'listbox', hidden: true });
     const more = h('button', { part: 'more', class: 'more', type: 'button', hidden: true });
-    // Host pages put filter controls (categories, tags, dates) here; see searchOptions.
+    // The facets attribute's chips; host pages can put their own controls in the 'filters' slot.
+    const facets = h('div', { part: 'facets', class: 'facets', hidden: true });
     const filters = h('slot', { name: 'filters' });
-    const scroll = h('div', { class: 'scroll', part: 'scroll' }, bar, filters, list, more);
+    const scroll = h('div', { class: 'scroll', part: 'scroll' }, bar, facets, filters, list, more);
     const panel = h('div', { part: 'panel', class: 'panel' }, form, scroll);
-    const ui = { input, clear, form, status, sort, relevance, newest, list, more, panel, dialog: null, trigger: null };
+    const ui = { input, clear, form, status, sort, relevance, newest, facets, list, more, panel, dialog: null, trigger: null };
 
     if (this.mode === 'modal') {
       const close = h('button', { part: 'close', class: 'close', type: 'button' }, h('kbd', { class: 'wide' }, 'Esc'), h('span', { class: 'narrow' }));
@@ -522,9 +555,21 @@ export class JiansuoSearchElement extends HTMLElement {
       if (!value || value === this.sort) return;
       this.#sort = value;
       this.#relabel();
-      if (this.query) this.#run(this.query, { history: false });
+      this.#rerun();
     });
     more.addEventListener('click', () => this.#loadMore());
+    facets.addEventListener('click', (e) => {
+      const chip = e.target.closest?.('button');
+      if (!chip) return;
+      if (chip.dataset.kind) {
+        const chosen = this.#filters[chip.dataset.kind];
+        chosen.has(chip.dataset.value) ? chosen.delete(chip.dataset.value) : chosen.add(chip.dataset.value);
+      } else {
+        this.#filters.categories.clear();
+        this.#filters.tags.clear();
+      }
+      this.#run(this.query, { history: true });
+    });
     list.addEventListener('pointermove', (e) => {
       const li = e.target.closest?.('[role=option]');
       if (li) this.#setActive(+li.dataset.index, false);
@@ -608,9 +653,10 @@ export class JiansuoSearchElement extends HTMLElement {
     const ui = this.#ui;
     const append = offset > 0;
     if (history) this.#writeUrl(query, commit);
-    if (!query) {
+    if (!query && !this.#filtered) {
       this.#query = '';
       this.#show([], 0, false);
+      this.#showFacets(null);
       this.#status('');
       return;
     }
@@ -621,6 +667,10 @@ export class JiansuoSearchElement extends HTMLElement {
     }
     if (append) ui.more.disabled = true;
     const options = { ...this.#searchOptions, limit: this.pageSize, offset, sort: this.sort };
+    if (this.facets.length) options.facets = true;
+    for (const kind of ['categories', 'tags']) {
+      if (this.#filters[kind].size) options[kind] = [...this.#filters[kind]];
+    }
     try {
       const index = await this.#prepare();
       this.#search ??= index.searcher();
@@ -630,14 +680,15 @@ export class JiansuoSearchElement extends HTMLElement {
       const total = Number(page?.total) || 0;
       this.#query = query;
       this.#show(append ? this.#results.concat(results) : results, total, append);
+      if (!append) this.#showFacets(page?.facets);
       const s = this.strings;
       const n = total.toLocaleString();
       this.#status(
-        total === 0
+        (total === 0
           ? fill(s.none, { q: query })
           : append
             ? fill(s.shown, { shown: this.#results.length.toLocaleString(), n })
-            : fill(s.total, { n }),
+            : fill(s.total, { n })) + (this.#filtered ? s.filtered : ''),
       );
       this.#emit('jiansuo-results', { query, options, page, append });
     } catch (error) {
@@ -645,11 +696,50 @@ export class JiansuoSearchElement extends HTMLElement {
       clearTimeout(this.#loadingTimer);
       this.#query = query;
       this.#show([], 0, false);
+      this.#showFacets(null);
       this.#error(error);
       this.#emit('jiansuo-error', { query, error });
     } finally {
       if (append) ui.more.disabled = false;
     }
+  }
+
+  get #filtered() {
+    return this.#filters.categories.size > 0 || this.#filters.tags.size > 0;
+  }
+
+  /** Searches again for what is shown, after an option changed. */
+  #rerun() {
+    if (this.#ui && (this.query || this.#filtered)) this.#run(this.query, { history: false });
+  }
+
+  /** The facet chips: the engine's counts (most frequent first), plus any chosen value it did not list. */
+  #showFacets(facets) {
+    const { facets: box } = this.#ui;
+    const s = this.strings;
+    const groups = [];
+    for (const kind of this.facets) {
+      const chosen = this.#filters[kind];
+      const counts = (Array.isArray(facets?.[kind]) ? facets[kind] : []).slice(0, FACET_CHIPS);
+      for (const value of chosen) {
+        if (!counts.some((c) => c.value === value)) counts.push({ value, count: 0 });
+      }
+      if (!counts.length) continue;
+      const chips = counts.map(({ value, count }) =>
+        h(
+          'button',
+          { type: 'button', part: 'facet-chip', class: 'chip', 'data-kind': kind, 'data-value': String(value), 'aria-pressed': String(chosen.has(value)) },
+          String(value),
+          h('span', { class: 'count' }, String(count)),
+        ),
+      );
+      groups.push(h('div', { part: 'facet', class: 'facet', role: 'group', 'aria-label': s[kind] }, h('span', { class: 'facet-label', 'aria-hidden': 'true' }, s[kind]), ...chips));
+    }
+    if (groups.length && this.#filtered) {
+      groups[groups.length - 1].append(h('button', { type: 'button', part: 'facet-reset', class: 'chip reset' }, s.clearFilters));
+    }
+    box.replaceChildren(...groups);
+    box.hidden = groups.length === 0;
   }
 
   #emit(type, detail) {
@@ -677,7 +767,7 @@ export class JiansuoSearchElement extends HTMLElement {
     const message =
       code === 'missing'
         ? s.missing
-        : code === 'network' || code === 'worker'
+        : code === 'network'
           ? s.network
           : code === 'damaged'
             ? s.damaged
@@ -827,9 +917,13 @@ export class JiansuoSearchElement extends HTMLElement {
   #fromUrl(initial) {
     const param = this.#param;
     if (!param) return;
-    const query = new URL(location.href).searchParams.get(param) ?? '';
+    const params = new URL(location.href).searchParams;
+    const query = params.get(param) ?? '';
+    for (const kind of ['categories', 'tags']) {
+      this.#filters[kind] = new Set(this.facets.includes(kind) ? params.getAll(FILTER_PARAMS[kind]) : []);
+    }
     this.#pushNext = true;
-    if (!initial || query) {
+    if (!initial || query || this.#filtered) {
       this.#ui.input.value = query;
       this.#syncClear();
       if (query && this.mode === 'modal' && initial) this.open();
@@ -842,12 +936,17 @@ export class JiansuoSearchElement extends HTMLElement {
     const param = this.#param;
     if (!param) return;
     const url = new URL(location.href);
-    if ((url.searchParams.get(param) ?? '') === query) {
+    const before = url.search;
+    if (query) url.searchParams.set(param, query);
+    else url.searchParams.delete(param);
+    for (const kind of ['categories', 'tags']) {
+      url.searchParams.delete(FILTER_PARAMS[kind]);
+      for (const value of this.#filters[kind]) url.searchParams.append(FILTER_PARAMS[kind], value);
+    }
+    if (url.search === before) {
       if (commit) this.#pushNext = true;
       return;
     }
-    if (query) url.searchParams.set(param, query);
-    else url.searchParams.delete(param);
     // One history entry per search session: the first change pushes, the refinements replace it.
     if (this.#pushNext) history.pushState(history.state, '', url);
     else history.replaceState(history.state, '', url);
