@@ -156,6 +156,8 @@ impl IndexBuilder {
         let (store_folder, store_files) = write_documents(&documents);
         let facet_files = write_facets(&documents);
         let doc_count = documents.len() as f64;
+        let (folding_table, folding_checksum) =
+            format::seal_file(FileKind::FoldingTable, crate::normalize::FOLDING_TABLE);
         let manifest = Manifest {
             doc_count: documents.len() as u32,
             newest_day: meta.days.first().copied().unwrap_or_default(),
@@ -167,7 +169,9 @@ impl IndexBuilder {
             docs_per_meta_chunk: DOCS_PER_META_CHUNK,
             store_folder,
             facet_folder: facet_files.folder,
+            folding_table: folding_checksum,
         };
+        files.push(BundleFile { path: manifest.folding_table_name(), bytes: folding_table });
         for (chunk, payload) in chunks.chunk_files.into_iter().enumerate() {
             files.push(BundleFile { path: manifest.chunk_name(chunk), bytes: payload });
         }
@@ -440,6 +444,7 @@ fn write_documents(documents: &[Document]) -> (u64, Vec<(u32, Vec<u8>)>) {
                 categories: d.categories.clone(),
                 tags: d.tags.clone(),
                 text: d.text.clone(),
+                needs_folding: [&d.title, &d.text].iter().any(|t| crate::normalize::has_traditional(t)),
             };
             let (bytes, checksum) = format::seal_file(FileKind::Document, &stored.encode());
             (doc as u32, bytes, checksum)

@@ -28,6 +28,7 @@ pub enum FileKind {
     Document = 5,
     FacetValues = 6,
     FacetChunk = 7,
+    FoldingTable = 8,
 }
 
 impl FileKind {
@@ -40,6 +41,7 @@ impl FileKind {
             5 => FileKind::Document,
             6 => FileKind::FacetValues,
             7 => FileKind::FacetChunk,
+            8 => FileKind::FoldingTable,
             _ => return None,
         })
     }

@@ -7,7 +7,8 @@
 //! ```text
 //! manifest := doc-count varint, newest-day zigzag varint, recency-half-life f32, 3 × average field length f32,
 //!             term-folder u64, chunk-count varint, chunk-count × (shared-prefix varint, suffix str),
-//!             meta-folder u64, docs-per-meta-chunk varint, store-folder u64, facet-folder u64
+//!             meta-folder u64, docs-per-meta-chunk varint, store-folder u64, facet-folder u64,
+//!             folding-table u64
 //! ```
 
 use crate::format::{self, Reader};
@@ -29,6 +30,8 @@ pub struct Manifest {
     pub store_folder: u64,
     /// Facet values (`f/<folder>/values.bin`) and per-document value ids, chunked like doc-meta.
     pub facet_folder: u64,
+    /// Checksum of the traditional → simplified table (`s/<hash>.bin`), fetched only when needed.
+    pub folding_table: u64,
 }
 
 pub const MANIFEST_FILE: &str = "manifest.bin";
@@ -57,6 +60,7 @@ impl Manifest {
         put_varint(&mut out, u64::from(self.docs_per_meta_chunk));
         out.extend_from_slice(&self.store_folder.to_le_bytes());
         out.extend_from_slice(&self.facet_folder.to_le_bytes());
+        out.extend_from_slice(&self.folding_table.to_le_bytes());
         out
     }
 
@@ -87,6 +91,7 @@ impl Manifest {
         let docs_per_meta_chunk = reader.u32_varint()?;
         let store_folder = reader.u64_le()?;
         let facet_folder = reader.u64_le()?;
+        let folding_table = reader.u64_le()?;
         if docs_per_meta_chunk == 0 || !reader.is_empty() || !recency_half_life_days.is_finite() {
             return Err(reader.error("inconsistent manifest"));
         }
@@ -101,6 +106,7 @@ impl Manifest {
             docs_per_meta_chunk,
             store_folder,
             facet_folder,
+            folding_table,
         })
     }
 
@@ -132,6 +138,10 @@ impl Manifest {
         format!("f/{}/{chunk}.bin", format::hex(self.facet_folder))
     }
 
+    pub fn folding_table_name(&self) -> String {
+        format!("s/{}.bin", format::hex(self.folding_table))
+    }
+
     pub fn document_name(&self, doc: u32) -> String {
         format!("d/{}/{doc}.bin", format::hex(self.store_folder))
     }
@@ -153,6 +163,7 @@ mod tests {
             docs_per_meta_chunk: 4096,
             store_folder: 3,
             facet_folder: 4,
+            folding_table: 5,
         }
     }
 

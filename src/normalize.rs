@@ -128,31 +128,66 @@ fn nfkc_lowercase(cluster: &str) -> std::borrow::Cow<'_, str> {
     String::from(folded).into()
 }
 
-/// OpenCC's traditional → simplified character table, decoded on first use.
-fn t2s_table() -> &'static [(u32, u32)] {
-    static TABLE: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        const RAW: &[u8] = include_bytes!("normalize/t2s.bin");
-        let mut reader = crate::format::Reader::new("t2s.bin", RAW);
-        let mut pairs = Vec::with_capacity(4200);
-        let mut traditional = 0u32;
-        while !reader.is_empty() {
-            // The table is compiled in and covered by tests; a decoding failure would end the table early.
-            let (Ok(delta), Ok(simplified)) = (reader.u32_varint(), reader.u32_varint()) else {
-                break;
-            };
-            traditional += delta;
-            pairs.push((traditional, simplified));
-        }
-        pairs
-    })
+/// OpenCC's traditional → simplified character table (see `scripts/gen-t2s.py`): pairs of LEB128 varints, the
+/// traditional code point's distance from the previous one, then the simplified code point.
+///
+/// Native builds compile it in. The wasm module leaves it out (it is a fifth of the module) and the bundle ships it
+/// as a file: the index holds no traditional characters, so a query needs the table only when one of its keywords
+/// finds nothing, and an excerpt only for a post that contains traditional characters. Until the host hands it
+/// over with [`install_folding_table`], folding leaves traditional characters as they are.
+#[cfg(not(target_arch = "wasm32"))]
+pub const FOLDING_TABLE: &[u8] = include_bytes!("normalize/t2s.bin");
+
+static TABLE: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
+
+fn decode_table(name: &str, raw: &[u8]) -> Result<Vec<(u32, u32)>, crate::Error> {
+    let mut reader = crate::format::Reader::new(name, raw);
+    let mut pairs = Vec::with_capacity(4200);
+    let mut traditional = 0u32;
+    while !reader.is_empty() {
+        let delta = reader.u32_varint()?;
+        let simplified = reader.u32_varint()?;
+        traditional = traditional
+            .checked_add(delta)
+            .filter(|_| delta > 0 || pairs.is_empty())
+            .ok_or_else(|| reader.error("folding table out of order"))?;
+        pairs.push((traditional, simplified));
+    }
+    Ok(pairs)
+}
+
+/// Installs the folding table from its bundle file (wasm); a no-op where it is compiled in or already installed.
+pub fn install_folding_table(name: &str, raw: &[u8]) -> Result<(), crate::Error> {
+    if TABLE.get().is_none() {
+        let pairs = decode_table(name, raw)?;
+        let _ = TABLE.set(pairs);
+    }
+    Ok(())
+}
+
+pub fn has_folding_table() -> bool {
+    t2s_table().is_some()
+}
+
+fn t2s_table() -> Option<&'static [(u32, u32)]> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if TABLE.get().is_none() {
+        // Compiled in and covered by the tests below.
+        let _ = TABLE.set(decode_table("t2s.bin", FOLDING_TABLE).unwrap_or_default());
+    }
+    TABLE.get().map(Vec::as_slice)
+}
+
+/// Whether `text` contains a character the folding table maps (for the writer: posts that need the table).
+pub fn has_traditional(text: &str) -> bool {
+    text.chars().any(|c| to_simplified(c) != c)
 }
 
 pub fn to_simplified(c: char) -> char {
     if c.is_ascii() {
         return c;
     }
-    let table = t2s_table();
+    let Some(table) = t2s_table() else { return c };
     match table.binary_search_by_key(&(c as u32), |&(t, _)| t) {
         Ok(i) => char::from_u32(table[i].1).unwrap_or(c),
         Err(_) => c,
@@ -201,7 +236,9 @@ mod tests {
 
     #[test]
     fn table_is_complete() {
-        assert!(t2s_table().len() > 4000);
-        assert!(t2s_table().windows(2).all(|w| w[0].0 < w[1].0));
+        let table = t2s_table().unwrap();
+        assert!(table.len() > 4000);
+        assert!(table.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(has_traditional("長春") && !has_traditional("长春 abc"));
     }
 }

@@ -249,6 +249,15 @@ impl Index {
                 }
                 self.facet_chunks.insert(name, chunk, facet_chunk)?;
             }
+            (Some("s"), Some(_), None) => {
+                let (payload, checksum) = format::open_file(name, bytes, FileKind::FoldingTable)?;
+                if checksum != self.manifest.folding_table {
+                    return Err(Error::corrupt(name, "content does not match the file's name"));
+                }
+                crate::normalize::install_folding_table(name, payload)?;
+                // Queries fold differently from now on.
+                self.last_ranking = None;
+            }
             (Some("d"), Some(_), Some(item)) => {
                 let (payload, _) = format::open_file(name, bytes, FileKind::Document)?;
                 let doc = item_number(name, item)? as u32;
@@ -280,11 +289,15 @@ impl Index {
         };
         let total = ranking.len();
         let page: Vec<(u32, f32)> = ranking.into_iter().skip(options.offset).take(options.limit).collect();
-        let missing: Vec<String> = page
+        let mut missing: Vec<String> = page
             .iter()
             .filter(|(doc, _)| !self.documents.contains_key(doc))
             .map(|&(doc, _)| self.manifest.document_name(doc))
             .collect();
+        let needs_folding = page.iter().any(|(doc, _)| self.documents.get(doc).is_some_and(|d| d.needs_folding));
+        if needs_folding && !crate::normalize::has_folding_table() {
+            missing.push(self.manifest.folding_table_name());
+        }
         if !missing.is_empty() {
             return Ok(self.need(missing));
         }
@@ -469,9 +482,13 @@ impl Index {
         let mut keyword_matches: Vec<KeywordMatches> = Vec::new();
         for ((clause, plans), terms) in query.clauses.iter().zip(&plans).zip(&resolved) {
             let mut clause_docs: Vec<u32> = Vec::new();
-            for (plan, terms) in plans.iter().zip(terms) {
+            for ((keyword, plan), terms) in clause.alternatives.iter().zip(plans).zip(terms) {
                 let (Some(plan), Some(terms)) = (plan, terms) else { continue };
                 let matches = self.match_keyword(plan, terms)?;
+                // The index holds no traditional characters: a keyword that finds nothing may need folding.
+                if matches.docs.is_empty() && !keyword.text.is_ascii() && !crate::normalize::has_folding_table() {
+                    return Ok(Err(vec![self.manifest.folding_table_name()]));
+                }
                 clause_docs = union(&clause_docs, &matches.docs);
                 if !clause.negated {
                     keyword_matches.push(matches);

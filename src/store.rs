@@ -7,7 +7,8 @@
 //!   length (BM25's length normalization) and the day of each post (recency prior), a few bytes per post.
 //!
 //! ```text
-//! document := url str, title str, date str, category-count varint, str…, tag-count varint, str…, text str
+//! document := url str, title str, date str, category-count varint, str…, tag-count varint, str…, text str,
+//!             needs-folding u8 (1 when the post contains traditional characters)
 //! docmeta  := first-id varint, count varint, count × title-length u8, count × body-norm u8,
 //!             run-count varint, run-count × (day zigzag varint, run-length varint)
 //! ```
@@ -24,6 +25,8 @@ pub struct StoredDocument {
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     pub text: String,
+    /// The post contains traditional characters: its excerpt needs the folding table.
+    pub needs_folding: bool,
 }
 
 impl StoredDocument {
@@ -41,6 +44,7 @@ impl StoredDocument {
             }
         }
         put_bytes(&mut out, self.text.as_bytes());
+        out.push(u8::from(self.needs_folding));
         out
     }
 
@@ -59,6 +63,11 @@ impl StoredDocument {
             }
         }
         doc.text = reader.str()?.to_string();
+        doc.needs_folding = match reader.u8()? {
+            0 => false,
+            1 => true,
+            _ => return Err(reader.error("bad folding flag")),
+        };
         if !reader.is_empty() {
             return Err(reader.error("trailing bytes after document"));
         }
@@ -185,6 +194,7 @@ mod tests {
             categories: vec!["财经".into()],
             tags: vec!["a".into(), "b".into()],
             text: "正文".into(),
+            needs_folding: true,
         };
         let bytes = doc.encode();
         assert_eq!(StoredDocument::decode("d", &bytes).unwrap(), doc);
