@@ -15,6 +15,7 @@ pub mod postings;
 pub mod query;
 pub mod rank;
 pub mod search;
+pub mod segment;
 pub mod store;
 pub mod termdict;
 pub mod token;
@@ -26,4 +27,4 @@ mod wasm;
 
 pub use error::Error;
 pub use facet::{FacetCount, Facets};
-pub use search::{Index, SearchOptions, SearchPage, SearchResult, SortOrder, Step};
+pub use search::{Completion, Index, Rewrite, RewriteKind, SearchOptions, SearchPage, SearchResult, SortOrder, Step};

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::manifest::MANIFEST_FILE;
-use crate::search::{Index, SearchOptions, SearchPage, Step};
+use crate::search::{Completion, Index, SearchOptions, SearchPage, Step};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LocalError {
@@ -37,10 +37,19 @@ impl LocalIndex {
     }
 
     pub fn search(&mut self, query: &str, options: &SearchOptions) -> Result<SearchPage, LocalError> {
+        self.drive(|index| index.search(query, options))
+    }
+
+    pub fn complete(&mut self, input: &str, limit: usize) -> Result<Vec<Completion>, LocalError> {
+        self.drive(|index| index.complete(input, limit))
+    }
+
+    /// Asks, fetches what is needed, and asks again until the answer is there.
+    fn drive<T>(&mut self, mut ask: impl FnMut(&mut Index) -> Result<Step<T>, crate::Error>) -> Result<T, LocalError> {
         const MAX_ROUNDS: usize = 8;
         for _ in 0..MAX_ROUNDS {
-            match self.index.search(query, options)? {
-                Step::Done(page) => return Ok(page),
+            match ask(&mut self.index)? {
+                Step::Done(answer) => return Ok(answer),
                 Step::Need(files) => {
                     for name in files {
                         let (bytes, size) = read_inflated(&self.root.join(&name))?;

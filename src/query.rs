@@ -40,6 +40,31 @@ impl Query {
     }
 }
 
+/// The query written back in the syntax it was parsed from (folded keywords).
+impl std::fmt::Display for Query {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, clause) in self.clauses.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            if clause.negated {
+                f.write_str("-")?;
+            }
+            for (j, keyword) in clause.alternatives.iter().enumerate() {
+                if j > 0 {
+                    f.write_str(" OR ")?;
+                }
+                if keyword.text.contains(' ') {
+                    write!(f, "\"{}\"", keyword.text)?;
+                } else {
+                    f.write_str(&keyword.text)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, PartialEq)]
 struct Lexeme {
     text: String,
@@ -150,6 +175,13 @@ mod tests {
         assert_eq!(show("黄金 OR 白银 价格"), ["黄金|白银", "价格"]);
         assert_eq!(show("a OR b OR c"), ["a|b|c"]);
         assert_eq!(show("ＧＤＰ 長春"), ["gdp", "长春"]);
+    }
+
+    #[test]
+    fn displays_back_as_query_syntax() {
+        let q = parse("長春 -汽车 \"Open Source\" a OR b").unwrap();
+        assert_eq!(q.to_string(), "长春 -汽车 \"open source\" a OR b");
+        assert_eq!(parse(&q.to_string()).unwrap(), q);
     }
 
     #[test]

@@ -18,8 +18,9 @@ use crate::facet::{self, FacetChunk, FacetValues, Facets};
 use crate::format::{self, FileKind, Reader};
 use crate::manifest::Manifest;
 use crate::postings::{decode_doclist, FieldFreqs, PositionLists, Posting, FIELDS};
-use crate::query::{self, Query};
+use crate::query::{self, Clause, Keyword, Query};
 use crate::rank::{Collection, DocStats, EXACT_TITLE_BONUS};
+use crate::segment;
 use crate::store::{dequantize_length, parse_day, DocMeta, StoredDocument};
 use crate::termdict::{self, DataRef, TermChunk, TermInfo};
 use crate::token::{tokenize, TokenKind};
@@ -126,21 +127,55 @@ pub struct SearchResult {
     pub excerpt: String,
 }
 
+/// Why the engine searched for something other than what was typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RewriteKind {
+    /// The typed keywords found nothing; their words (from the index's vocabulary) were searched instead.
+    Segmented,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Rewrite {
+    /// The query that was searched, in the engine's folded form.
+    pub query: String,
+    pub kind: RewriteKind,
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SearchPage {
     pub total: usize,
     pub results: Vec<SearchResult>,
+    /// Present when the results are for a rewritten query (see [`RewriteKind`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rewrite: Option<Rewrite>,
     /// Results per category and tag, when asked for with [`SearchOptions::facets`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Step {
-    /// Fetch these files (relative to the bundle), hand them to [`Index::add_file`], then search again.
+pub enum Step<T = SearchPage> {
+    /// Fetch these files (relative to the bundle), hand them to [`Index::add_file`], then ask again.
     Need(Vec<String>),
-    Done(SearchPage),
+    Done(T),
 }
+
+/// A way to finish the keyword being typed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Completion {
+    /// The completed keyword (a word of the index's vocabulary, or a Latin word).
+    pub text: String,
+    /// The whole query with its last keyword completed.
+    pub query: String,
+    /// Posts that contain the word.
+    pub count: u32,
+}
+
+/// Latin prefixes shorter than this complete nothing: one letter spans too much of the dictionary.
+const MIN_LATIN_PREFIX: usize = 2;
+/// Dictionary chunks a completion reads at most.
+const MAX_COMPLETION_CHUNKS: usize = 3;
 
 /// A loaded (possibly partially) index.
 pub struct Index {
@@ -164,6 +199,8 @@ type Ranking = Vec<(u32, f32)>;
 struct Ranked {
     ranking: Ranking,
     facets: Option<Facets>,
+    /// Set when the query that was run differs from the one typed.
+    rewrite: Option<(Query, Rewrite)>,
 }
 
 struct LastRanking {
@@ -276,9 +313,9 @@ impl Index {
     pub fn search(&mut self, input: &str, options: &SearchOptions) -> Result<Step, Error> {
         let query = query::parse(input)?;
         let filters = Filters::new(options)?;
-        let Ranked { ranking, facets } = match &self.last_ranking {
+        let Ranked { ranking, facets, rewrite } = match &self.last_ranking {
             Some(last) if last.input == input && last.filters == filters => last.ranked.clone(),
-            _ => match self.rank(&query, &filters)? {
+            _ => match self.rank_or_rewrite(&query, &filters)? {
                 Ok(ranked) => {
                     let input = input.to_string();
                     self.last_ranking = Some(LastRanking { input, filters, ranked: ranked.clone() });
@@ -301,7 +338,8 @@ impl Index {
         if !missing.is_empty() {
             return Ok(self.need(missing));
         }
-        let keywords: Vec<&str> = query.positive_keywords().map(|k| k.text.as_str()).collect();
+        let searched = rewrite.as_ref().map_or(&query, |(rewritten, _)| rewritten);
+        let keywords: Vec<&str> = searched.positive_keywords().map(|k| k.text.as_str()).collect();
         let results = page
             .iter()
             .filter_map(|(doc, score)| {
@@ -317,10 +355,56 @@ impl Index {
                 })
             })
             .collect();
-        Ok(Step::Done(SearchPage { total, results, facets }))
+        let rewrite = rewrite.map(|(_, rewrite)| rewrite);
+        Ok(Step::Done(SearchPage { total, results, rewrite, facets }))
     }
 
-    fn need(&mut self, files: impl IntoIterator<Item = String>) -> Step {
+    /// Up to `limit` completions of the last keyword of `input`, the most frequent first.
+    pub fn complete(&mut self, input: &str, limit: usize) -> Result<Step<Vec<Completion>>, Error> {
+        if input.ends_with(char::is_whitespace) || input.chars().count() > query::MAX_QUERY_CHARS {
+            return Ok(Step::Done(Vec::new()));
+        }
+        let last = input.rsplit(char::is_whitespace).next().unwrap_or_default();
+        let head = &input[..input.len() - last.len()];
+        let typed = last.trim_start_matches(['-', '"', '“']);
+        let prefix = crate::normalize::normalize(typed);
+        let latin = prefix.bytes().all(|b| b.is_ascii_alphanumeric());
+        if prefix.is_empty() || (latin && prefix.len() < MIN_LATIN_PREFIX) {
+            return Ok(Step::Done(Vec::new()));
+        }
+        let key_prefix =
+            if latin { termdict::unigram_key_text(termdict::RUN, &prefix) } else { termdict::word_key(&prefix) };
+        let range = self.manifest.chunks_for_prefix(&key_prefix);
+        let range = range.start..range.end.min(range.start + MAX_COMPLETION_CHUNKS);
+        let missing: Vec<String> =
+            range.clone().filter(|c| !self.chunks.contains_key(c)).map(|c| self.manifest.chunk_name(c)).collect();
+        if !missing.is_empty() {
+            return Ok(self.need(missing));
+        }
+        let mut found: Vec<(String, u32)> = Vec::new();
+        for chunk in range.filter_map(|c| self.chunks.get(&c)) {
+            for (key, info) in chunk.prefixed(&key_prefix)? {
+                if let Ok(text) = std::str::from_utf8(&key[1..]) {
+                    found.push((text.to_string(), info.doc_freq));
+                }
+            }
+        }
+        let mut order: Vec<u64> =
+            found.iter().enumerate().map(|(i, (_, df))| (u64::from(!*df) << 32) | i as u64).collect();
+        order.sort_unstable();
+        let completions = order
+            .into_iter()
+            .take(limit)
+            .map(|key| {
+                let (text, count) = &found[(key & 0xFFFF_FFFF) as usize];
+                let sign = &last[..last.len() - typed.len()];
+                Completion { text: text.clone(), query: format!("{head}{sign}{text}"), count: *count }
+            })
+            .collect();
+        Ok(Step::Done(completions))
+    }
+
+    fn need<T>(&mut self, files: impl IntoIterator<Item = String>) -> Step<T> {
         let files: Vec<String> = files.into_iter().fold(Vec::new(), |mut unique, file| {
             if !unique.contains(&file) {
                 unique.push(file);
@@ -329,6 +413,67 @@ impl Index {
         });
         self.requested.extend(files.iter().cloned());
         Step::Need(files)
+    }
+
+    /// Ranks `query`; when it finds nothing, tries its keywords split into the index's words.
+    fn rank_or_rewrite(&self, query: &Query, filters: &Filters) -> Result<Result<Ranked, Vec<String>>, Error> {
+        let ranked = match self.rank(query, filters)? {
+            Ok(ranked) => ranked,
+            Err(need) => return Ok(Err(need)),
+        };
+        if !ranked.ranking.is_empty() || !query.has_positive() {
+            return Ok(Ok(ranked));
+        }
+        let rewritten = match self.segmented(query)? {
+            Ok(Some(rewritten)) => rewritten,
+            Ok(None) => return Ok(Ok(ranked)),
+            Err(need) => return Ok(Err(need)),
+        };
+        match self.rank(&rewritten, filters)? {
+            Ok(mut retry) if !retry.ranking.is_empty() => {
+                let rewrite = Rewrite { query: rewritten.to_string(), kind: RewriteKind::Segmented };
+                retry.rewrite = Some((rewritten, rewrite));
+                Ok(Ok(retry))
+            }
+            Ok(_) => Ok(Ok(ranked)),
+            Err(need) => Ok(Err(need)),
+        }
+    }
+
+    /// `query` with each long keyword split into vocabulary words; None when nothing splits.
+    fn segmented(&self, query: &Query) -> Result<Result<Option<Query>, Vec<String>>, Error> {
+        let splittable = |clause: &Clause| {
+            !clause.negated && clause.alternatives.len() == 1 && clause.alternatives[0].text.chars().count() >= 3
+        };
+        let mut needed = Vec::new();
+        for clause in query.clauses.iter().filter(|c| splittable(c)) {
+            for word in segment::candidates(&clause.alternatives[0].text) {
+                if let Some(chunk) = self.manifest.chunk_for(&termdict::word_key(&word)) {
+                    if !self.chunks.contains_key(&chunk) {
+                        needed.push(self.manifest.chunk_name(chunk));
+                    }
+                }
+            }
+        }
+        if !needed.is_empty() {
+            return Ok(Err(needed));
+        }
+        let doc_freq = |word: &str| {
+            let key = termdict::word_key(word);
+            let chunk = self.chunks.get(&self.manifest.chunk_for(&key)?)?;
+            chunk.get(&key).ok().flatten().map(|info| info.doc_freq)
+        };
+        let mut rewritten = Query::default();
+        for clause in &query.clauses {
+            if !splittable(clause) {
+                rewritten.clauses.push(clause.clone());
+                continue;
+            }
+            for word in segment::segment(&clause.alternatives[0].text, doc_freq) {
+                rewritten.clauses.push(Clause { alternatives: vec![Keyword { text: word }], negated: false });
+            }
+        }
+        Ok(Ok((rewritten.clauses.len() > query.clauses.len()).then_some(rewritten)))
     }
 
     /// The matching documents in result order (and facet counts), or the files still needed to know them.
@@ -422,7 +567,7 @@ impl Index {
         if filters.sort == SortOrder::Relevance {
             sort_by_score(&mut ranking);
         }
-        Ok(Ok(Ranked { ranking, facets }))
+        Ok(Ok(Ranked { ranking, facets, rewrite: None }))
     }
 
     /// Documents matching the keywords of `query` (in id order), with each positive keyword's matches.

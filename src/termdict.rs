@@ -39,6 +39,11 @@ pub fn bigram_key(first: &Token<'_>, second: &Token<'_>) -> Vec<u8> {
     key(BIGRAM, &[first.text, second.text])
 }
 
+/// A key of `kind` for a text (prefix ranges of runs use it).
+pub fn unigram_key_text(kind: u8, text: &str) -> Vec<u8> {
+    key(kind, &[text])
+}
+
 pub fn word_key(word: &str) -> Vec<u8> {
     key(WORD, &[word])
 }

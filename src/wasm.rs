@@ -85,6 +85,13 @@ enum StepJs {
     Page(crate::search::SearchPage),
 }
 
+#[derive(serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+enum CompletionStepJs {
+    Need(Vec<String>),
+    Completions(Vec<crate::search::Completion>),
+}
+
 #[wasm_bindgen]
 impl Engine {
     /// Opens the index from the inflated bytes of `manifest.bin`.
@@ -105,6 +112,16 @@ impl Engine {
         let step = match self.index.search(query, &options).map_err(js_error)? {
             Step::Need(files) => StepJs::Need(files),
             Step::Done(page) => StepJs::Page(page),
+        };
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        serde::Serialize::serialize(&step, &serializer).map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// Returns `{ need: [file names] }` or `{ completions: [{ text, query, count }] }`.
+    pub fn complete(&mut self, input: &str, limit: u32) -> Result<JsValue, JsValue> {
+        let step = match self.index.complete(input, limit as usize).map_err(js_error)? {
+            crate::search::Step::Need(files) => CompletionStepJs::Need(files),
+            crate::search::Step::Done(completions) => CompletionStepJs::Completions(completions),
         };
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();
         serde::Serialize::serialize(&step, &serializer).map_err(|e| JsValue::from_str(&e.to_string()))

@@ -159,6 +159,40 @@ fn filters_and_facet_counts() {
 }
 
 #[test]
+fn phrases_without_spaces_fall_back_to_vocabulary_words() {
+    let mut docs = corpus();
+    docs[0].words = ["长春", "打造", "人工智能", "创新", "策源地", "产业"].map(String::from).to_vec();
+    docs[1].words = ["黄金", "价格"].map(String::from).to_vec();
+    let (_dir, mut index) = build(docs);
+    let page = index.search("长春人工智能产业", &SearchOptions::default()).unwrap();
+    let rewrite = page.rewrite.expect("rewritten");
+    assert_eq!(rewrite.query, "长春 人工智能 产业");
+    assert_eq!(rewrite.kind, jiansuo::RewriteKind::Segmented);
+    assert_eq!(page.results[0].url, "/a");
+    let exact = index.search("人工智能产业", &SearchOptions::default()).unwrap();
+    assert!(exact.rewrite.is_none(), "an exact match is never rewritten");
+    assert!(index.search("黄金长春", &SearchOptions::default()).unwrap().results.is_empty());
+}
+
+#[test]
+fn completions_come_from_the_vocabulary_by_frequency() {
+    let mut docs = corpus();
+    for d in &mut docs {
+        d.words = vec!["人工智能".into()];
+    }
+    docs[0].words.push("人工".into());
+    let (_dir, mut index) = build(docs);
+    let completions = index.complete("长春 人工", 8).unwrap();
+    let texts: Vec<(&str, &str, u32)> =
+        completions.iter().map(|c| (c.text.as_str(), c.query.as_str(), c.count)).collect();
+    assert_eq!(texts, [("人工智能", "长春 人工智能", 6), ("人工", "长春 人工", 1)]);
+    let latin: Vec<String> = index.complete("iph", 8).unwrap().into_iter().map(|c| c.query).collect();
+    assert_eq!(latin, ["iphone", "iphone15"], "equal counts: dictionary order");
+    assert!(index.complete("i", 8).unwrap().is_empty());
+    assert!(index.complete("人工 ", 8).unwrap().is_empty());
+}
+
+#[test]
 fn output_is_deterministic() {
     let bundle = |docs: Vec<Document>| {
         let mut builder = IndexBuilder::new(BuildOptions::default());
