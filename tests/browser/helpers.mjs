@@ -86,7 +86,7 @@ export function widget(page, selector = '#search') {
     input: inner('input[role=combobox]'),
     status: inner('[part=status]'),
     options: inner('[role=option]'),
-    titles: inner('[role=option] a'),
+    titles: inner('[role=option] [part=result-title]'),
     more: inner('[part=more]'),
     list: inner('[role=listbox]'),
   };

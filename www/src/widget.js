@@ -126,7 +126,7 @@ input::-webkit-search-cancel-button { display: none; }
 }
 .clear:hover, .close:hover { background: var(--_hover); color: var(--_fg); }
 .invisible { visibility: hidden; }
-.narrow { display: none; }
+.narrow { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 
 .bar { display: flex; align-items: center; gap: 12px; min-height: 40px; padding: 6px 2px 2px; }
 .status { flex: 1; margin: 0; font-size: 14px; color: var(--_muted); min-width: 0; }
@@ -157,26 +157,23 @@ input::-webkit-search-cancel-button { display: none; }
 .list { list-style: none; margin: 0; padding: 0; transition: opacity .15s; }
 .list[aria-busy=true] { opacity: .55; }
 .result {
-  position: relative; padding: 12px 14px; margin: 0 -2px; border-radius: calc(var(--_radius) - 2px);
-  border-bottom: 1px solid color-mix(in srgb, var(--_border) 60%, transparent); cursor: pointer;
+  display: block; padding: 12px 14px; margin: 0 -2px; border-radius: calc(var(--_radius) - 2px);
+  border-bottom: 1px solid color-mix(in srgb, var(--_border) 60%, transparent);
+  color: inherit; text-decoration: none;
 }
 .result:last-child { border-bottom-color: transparent; }
 .result:hover { background: var(--_hover); }
 .result[aria-selected=true] {
   background: var(--_active); outline: 2px solid var(--_accent); outline-offset: -2px; border-bottom-color: transparent;
 }
-.title {
-  display: block; font-size: 17px; font-weight: 600; line-height: 1.45; color: var(--_accent);
-  text-decoration: none; overflow-wrap: anywhere;
-}
-.title::after { content: ''; position: absolute; inset: 0; }
+.title { display: block; font-size: 17px; font-weight: 600; line-height: 1.45; color: var(--_accent); overflow-wrap: anywhere; }
 .result:hover .title, .result[aria-selected=true] .title { text-decoration: underline; text-underline-offset: 3px; }
 .meta { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 10px; margin-top: 2px; font-size: 13px; color: var(--_muted); }
 .category {
   padding: 0 8px; border-radius: 999px; font-size: 12px; line-height: 20px;
   background: color-mix(in srgb, var(--_accent) 12%, transparent); color: var(--_fg);
 }
-.excerpt { margin: 6px 0 0; font-size: 14px; color: var(--_fg); opacity: .88; overflow-wrap: anywhere; }
+.excerpt { display: block; margin: 6px 0 0; font-size: 14px; color: var(--_fg); opacity: .88; overflow-wrap: anywhere; }
 mark { background: var(--_mark-bg); color: var(--_mark-fg); border-radius: 3px; padding: 0 1px; }
 .more {
   display: block; width: 100%; margin: 10px 0 4px; height: 42px; border: 1px solid var(--_border);
@@ -212,7 +209,7 @@ dialog .scroll { overflow: auto; overscroll-behavior: contain; min-height: 0; }
   .title { font-size: 16px; }
   .trigger { min-width: 0; }
   .trigger kbd, .wide { display: none; }
-  .narrow { display: inline; font-size: 15px; color: var(--_accent); }
+  .narrow { position: static; width: auto; height: auto; overflow: visible; clip-path: none; font-size: 15px; color: var(--_accent); }
 }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
 `;
@@ -492,7 +489,7 @@ export class JiansuoSearchElement extends HTMLElement {
     const newest = h('button', { type: 'button', 'data-sort': 'date' });
     const sort = h('div', { part: 'sort', class: 'sort', role: 'group', hidden: true }, relevance, newest);
     const bar = h('div', { part: 'toolbar', class: 'bar' }, status, sort);
-    const list = h('ul', { part: 'results', class: 'list', id: listId, role: 'listbox', hidden: true });
+    const list = h('div', { part: 'results', class: 'list', id: listId, role: 'listbox', hidden: true });
     const more = h('button', { part: 'more', class: 'more', type: 'button', hidden: true });
     // The facets attribute's chips; host pages can put their own controls in the 'filters' slot.
     const facets = h('div', { part: 'facets', class: 'facets', hidden: true });
@@ -574,11 +571,6 @@ export class JiansuoSearchElement extends HTMLElement {
       const li = e.target.closest?.('[role=option]');
       if (li) this.#setActive(+li.dataset.index, false);
     });
-    list.addEventListener('click', (e) => {
-      // The whole row is clickable; the title link covers it, so only modifier-less clicks off the link land here.
-      const li = e.target.closest?.('[role=option]');
-      if (li && !e.target.closest('a')) li.querySelector('a')?.click();
-    });
   }
 
   #relabel() {
@@ -602,7 +594,6 @@ export class JiansuoSearchElement extends HTMLElement {
       ui.trigger.setAttribute('aria-label', s.trigger);
       ui.trigger.setAttribute('aria-keyshortcuts', '/ Control+K Meta+K');
       ui.dialog.setAttribute('aria-label', s.label);
-      ui.closeButton.setAttribute('aria-label', s.close);
       ui.closeButton.querySelector('.narrow').textContent = s.close;
     }
   }
@@ -807,25 +798,26 @@ export class JiansuoSearchElement extends HTMLElement {
   #item(result, index, s) {
     const id = `jiansuo-${this.#id}-r${index}`;
     const href = safeHref(result?.url);
-    const title = h('a', { part: 'result-title', class: 'title', id: `${id}-t`, tabindex: '-1' }, String(result?.title || result?.url || ''));
-    if (href) title.href = href;
-    const meta = h('div', { part: 'result-meta', class: 'meta', id: `${id}-m` });
+    const title = h('span', { part: 'result-title', class: 'title' }, String(result?.title || result?.url || ''));
+    const meta = h('span', { part: 'result-meta', class: 'meta' });
     const date = formatDate(result?.date, s.date);
     if (date) meta.append(h('time', { datetime: String(result.date) }, date));
     for (const category of Array.isArray(result?.categories) ? result.categories : []) {
       meta.append(h('span', { part: 'result-category', class: 'category' }, String(category)));
     }
-    const excerpt = h('p', { part: 'result-excerpt', class: 'excerpt', id: `${id}-e` }, excerptFragment(result?.excerpt));
+    const excerpt = h('span', { part: 'result-excerpt', class: 'excerpt' }, excerptFragment(result?.excerpt));
+    // The option is the link itself (role=option is allowed on <a href>): the whole row opens the post,
+    // with the browser's own middle-click, Ctrl-click and link preview, and no control nested in an option.
     return h(
-      'li',
+      'a',
       {
         part: 'result',
         class: 'result',
         id,
         role: 'option',
+        href,
+        tabindex: '-1',
         'aria-selected': 'false',
-        'aria-labelledby': `${id}-t`,
-        'aria-describedby': `${id}-m ${id}-e`,
         'data-index': String(index),
       },
       title,
@@ -878,7 +870,9 @@ export class JiansuoSearchElement extends HTMLElement {
         if (this.#active >= 0) {
           e.preventDefault();
           this.#pushNext = true; // leaving through a result: keep this search in history
-          this.#options()[this.#active]?.querySelector('a')?.click();
+          const option = this.#options()[this.#active];
+          if (option?.href && (e.ctrlKey || e.metaKey)) window.open(option.href, '_blank', 'noopener');
+          else option?.click();
         }
         break;
       case 'Escape':

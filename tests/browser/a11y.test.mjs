@@ -1,0 +1,78 @@
+// Accessibility of the demo with results shown, inline and modal, light and dark: axe-core's WCAG 2.x
+// A/AA rules (colour contrast included) inside the widget's shadow roots.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, test } from 'node:test';
+import { SAMPLE_POSTS } from '../js/helpers/bundle.mjs';
+import { demoSite, launch, waitForAnswer, widget } from './helpers.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let browser;
+let site;
+before(async () => {
+  browser = await launch();
+  site = await demoSite(SAMPLE_POSTS);
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+async function violations(page, include) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async (selector) => {
+    const result = await window.axe.run(
+      { include: [[selector]] },
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] },
+    );
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => `${JSON.stringify(n.target)} ${n.failureSummary}`),
+    }));
+  }, include);
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`inline results, keyboard-selected option, facet chips (${scheme})`, async () => {
+    const page = await browser.page();
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(site.url);
+    const ui = widget(page);
+    await ui.input.click();
+    await ui.input.pressSequentially('长春', { delay: 20 });
+    await waitForAnswer(page, '长春');
+    await page.keyboard.press('ArrowDown');
+    const found = await violations(page, '#search');
+    assert.deepEqual(found, [], JSON.stringify(found, null, 2));
+    await page.close();
+  });
+
+  test(`modal dialog with results (${scheme})`, async () => {
+    const page = await browser.page();
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(site.url);
+    await page.keyboard.press('Control+k');
+    const ui = widget(page, 'jiansuo-search[mode=modal]');
+    await ui.input.pressSequentially('人工智能', { delay: 20 });
+    await waitForAnswer(page, '人工智能');
+    const found = await violations(page, 'jiansuo-search[mode=modal]');
+    assert.deepEqual(found, [], JSON.stringify(found, null, 2));
+    await page.close();
+  });
+}
+
+test('the error message (light)', async () => {
+  const page = await browser.page();
+  await page.goto(site.url);
+  await page.evaluate(() => document.querySelector('#search').setAttribute('bundle', './missing/'));
+  const ui = widget(page);
+  await ui.input.click();
+  await ui.input.pressSequentially('长春', { delay: 20 });
+  assert.equal((await waitForAnswer(page, '长春')).error, 'missing');
+  const found = await violations(page, '#search');
+  assert.deepEqual(found, [], JSON.stringify(found, null, 2));
+  await page.close();
+});
