@@ -319,6 +319,12 @@ struct TermFiles {
 fn write_term_chunks(terms: TermTable, words: HashMap<String, u32>, doc_count: u32) -> TermFiles {
     let TermTable { ids, mut lists } = terms;
     let mut keys: Vec<(Box<[u8]>, Option<u32>, u32)> = ids.into_iter().map(|(key, id)| (key, Some(id), 0)).collect();
+    let readings: Vec<(Vec<u8>, u32)> = words
+        .par_iter()
+        .filter(|(_, &df)| df >= crate::pinyin::MIN_DOC_FREQ)
+        .flat_map_iter(|(word, &df)| crate::pinyin::keys(word).into_iter().map(move |key| (key, df)))
+        .collect();
+    keys.extend(readings.into_iter().map(|(key, df)| (key.into_boxed_slice(), None, df)));
     keys.extend(words.into_iter().map(|(word, df)| (termdict::word_key(&word).into_boxed_slice(), None, df)));
     keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 

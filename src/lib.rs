@@ -11,6 +11,7 @@ pub mod format;
 pub mod local;
 pub mod manifest;
 pub mod normalize;
+pub mod pinyin;
 pub mod postings;
 pub mod query;
 pub mod rank;
@@ -19,6 +20,7 @@ pub mod segment;
 pub mod store;
 pub mod termdict;
 pub mod token;
+pub mod typo;
 
 #[cfg(feature = "build")]
 pub mod build;
@@ -27,4 +29,6 @@ mod wasm;
 
 pub use error::Error;
 pub use facet::{FacetCount, Facets};
-pub use search::{Completion, Index, Rewrite, RewriteKind, SearchOptions, SearchPage, SearchResult, SortOrder, Step};
+pub use search::{
+    Alternative, Completion, Index, Rewrite, RewriteKind, SearchOptions, SearchPage, SearchResult, SortOrder, Step,
+};

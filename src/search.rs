@@ -20,11 +20,11 @@ use crate::manifest::Manifest;
 use crate::postings::{decode_doclist, FieldFreqs, PositionLists, Posting, FIELDS};
 use crate::query::{self, Clause, Keyword, Query};
 use crate::rank::{Collection, DocStats, EXACT_TITLE_BONUS};
-use crate::segment;
 use crate::store::{dequantize_length, parse_day, DocMeta, StoredDocument};
 use crate::termdict::{self, DataRef, TermChunk, TermInfo};
 use crate::token::{tokenize, TokenKind};
 use crate::Error;
+use crate::{pinyin, segment, typo};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -133,6 +133,19 @@ pub struct SearchResult {
 pub enum RewriteKind {
     /// The typed keywords found nothing; their words (from the index's vocabulary) were searched instead.
     Segmented,
+    /// The letters typed are the pinyin (or its initials) of the word searched instead.
+    Pinyin,
+    /// A Latin word found little; its most common close spelling was searched instead.
+    Typo,
+}
+
+/// Another query the reader may have meant, offered beside the results.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Alternative {
+    pub query: String,
+    pub kind: RewriteKind,
+    /// Posts containing it.
+    pub count: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -149,6 +162,9 @@ pub struct SearchPage {
     /// Present when the results are for a rewritten query (see [`RewriteKind`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rewrite: Option<Rewrite>,
+    /// Other queries the reader may have meant (the Chinese word of initials like `cc`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<Alternative>,
     /// Results per category and tag, when asked for with [`SearchOptions::facets`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
@@ -195,12 +211,31 @@ pub struct Index {
 /// Documents with their scores, in result order.
 type Ranking = Vec<(u32, f32)>;
 
+/// An answer, or the files still needed to give it.
+type Fetch<T> = Result<Result<T, Vec<String>>, Error>;
+
+/// `?` for [`Fetch`]: returns the files still needed, or goes on with the answer.
+macro_rules! ready {
+    ($fetch:expr) => {
+        match $fetch? {
+            Ok(answer) => answer,
+            Err(need) => return Ok(Err(need)),
+        }
+    };
+}
+
+/// Fewer results than this make the engine try what the reader may have meant (pinyin, typos).
+const FEW_RESULTS: usize = 3;
+/// Dictionary chunks read at most for pinyin or typo candidates.
+const MAX_TYPO_CHUNKS: usize = 4;
+
 #[derive(Debug, Clone, Default)]
 struct Ranked {
     ranking: Ranking,
     facets: Option<Facets>,
     /// Set when the query that was run differs from the one typed.
     rewrite: Option<(Query, Rewrite)>,
+    alternatives: Vec<Alternative>,
 }
 
 struct LastRanking {
@@ -313,7 +348,7 @@ impl Index {
     pub fn search(&mut self, input: &str, options: &SearchOptions) -> Result<Step, Error> {
         let query = query::parse(input)?;
         let filters = Filters::new(options)?;
-        let Ranked { ranking, facets, rewrite } = match &self.last_ranking {
+        let Ranked { ranking, facets, rewrite, alternatives } = match &self.last_ranking {
             Some(last) if last.input == input && last.filters == filters => last.ranked.clone(),
             _ => match self.rank_or_rewrite(&query, &filters)? {
                 Ok(ranked) => {
@@ -356,7 +391,7 @@ impl Index {
             })
             .collect();
         let rewrite = rewrite.map(|(_, rewrite)| rewrite);
-        Ok(Step::Done(SearchPage { total, results, rewrite, facets }))
+        Ok(Step::Done(SearchPage { total, results, rewrite, alternatives, facets }))
     }
 
     /// Up to `limit` completions of the last keyword of `input`, the most frequent first.
@@ -415,46 +450,163 @@ impl Index {
         Step::Need(files)
     }
 
-    /// Ranks `query`; when it finds nothing, tries its keywords split into the index's words.
-    fn rank_or_rewrite(&self, query: &Query, filters: &Filters) -> Result<Result<Ranked, Vec<String>>, Error> {
-        let ranked = match self.rank(query, filters)? {
-            Ok(ranked) => ranked,
-            Err(need) => return Ok(Err(need)),
-        };
-        if !ranked.ranking.is_empty() || !query.has_positive() {
+    /// Ranks `query`; when it finds little, tries what the reader probably meant: the Chinese word its pinyin reads
+    /// as, the Latin word it misspells, or its keywords split into the index's words.
+    fn rank_or_rewrite(&self, query: &Query, filters: &Filters) -> Fetch<Ranked> {
+        let mut ranked = ready!(self.rank(query, filters));
+        if !query.has_positive() {
             return Ok(Ok(ranked));
         }
-        let rewritten = match self.segmented(query)? {
-            Ok(Some(rewritten)) => rewritten,
-            Ok(None) => return Ok(Ok(ranked)),
-            Err(need) => return Ok(Err(need)),
-        };
-        match self.rank(&rewritten, filters)? {
-            Ok(mut retry) if !retry.ranking.is_empty() => {
-                let rewrite = Rewrite { query: rewritten.to_string(), kind: RewriteKind::Segmented };
-                retry.rewrite = Some((rewritten, rewrite));
-                Ok(Ok(retry))
+        let few = ranked.ranking.len() < FEW_RESULTS;
+        if let Some(letters) = pinyin::letters(query).filter(|l| few || pinyin::is_initials(l)) {
+            if let Some((word, count)) = ready!(self.pinyin_word(&letters)) {
+                let rewritten =
+                    Query { clauses: vec![Clause { alternatives: vec![Keyword { text: word }], negated: false }] };
+                if few {
+                    if let Some(better) = ready!(self.rank_rewritten(rewritten, RewriteKind::Pinyin, &ranked, filters))
+                    {
+                        return Ok(Ok(better));
+                    }
+                } else {
+                    ranked.alternatives.push(Alternative {
+                        query: rewritten.to_string(),
+                        kind: RewriteKind::Pinyin,
+                        count,
+                    });
+                }
             }
-            Ok(_) => Ok(Ok(ranked)),
-            Err(need) => Ok(Err(need)),
         }
+        if few {
+            if let Some(corrected) = ready!(self.corrected(query)) {
+                if let Some(better) = ready!(self.rank_rewritten(corrected, RewriteKind::Typo, &ranked, filters)) {
+                    return Ok(Ok(better));
+                }
+            }
+        }
+        if ranked.ranking.is_empty() {
+            if let Some(segmented) = ready!(self.segmented(query)) {
+                if let Some(better) = ready!(self.rank_rewritten(segmented, RewriteKind::Segmented, &ranked, filters)) {
+                    return Ok(Ok(better));
+                }
+            }
+        }
+        Ok(Ok(ranked))
     }
 
-    /// `query` with each long keyword split into vocabulary words; None when nothing splits.
-    fn segmented(&self, query: &Query) -> Result<Result<Option<Query>, Vec<String>>, Error> {
-        let splittable = |clause: &Clause| {
-            !clause.negated && clause.alternatives.len() == 1 && clause.alternatives[0].text.chars().count() >= 3
+    /// Ranks a rewritten query; keeps it only if it finds more than the original did.
+    fn rank_rewritten(
+        &self,
+        rewritten: Query,
+        kind: RewriteKind,
+        original: &Ranked,
+        filters: &Filters,
+    ) -> Fetch<Option<Ranked>> {
+        let mut retry = ready!(self.rank(&rewritten, filters));
+        if retry.ranking.len() <= original.ranking.len() {
+            return Ok(Ok(None));
+        }
+        let rewrite = Rewrite { query: rewritten.to_string(), kind };
+        retry.rewrite = Some((rewritten, rewrite));
+        Ok(Ok(Some(retry)))
+    }
+
+    /// The most common vocabulary word that reads `letters` (full pinyin first, then initials), with its count.
+    fn pinyin_word(&self, letters: &str) -> Fetch<Option<(String, u32)>> {
+        let prefixes = [pinyin::reading_prefix(letters), pinyin::initials_prefix(letters)];
+        let ranges: Vec<std::ops::Range<usize>> = prefixes.iter().map(|p| self.bounded_range(p)).collect();
+        let missing = self.missing_chunks(ranges.iter().cloned().flatten());
+        if !missing.is_empty() {
+            return Ok(Err(missing));
+        }
+        for (prefix, range) in prefixes.iter().zip(ranges) {
+            let mut best: Option<(String, u32)> = None;
+            for chunk in range.filter_map(|c| self.chunks.get(&c)) {
+                for (key, info) in chunk.prefixed(prefix)? {
+                    let Some(word) = pinyin::word_of(&key) else { continue };
+                    if best.as_ref().is_none_or(|(_, df)| info.doc_freq > *df) {
+                        best = Some((word.to_string(), info.doc_freq));
+                    }
+                }
+            }
+            if best.is_some() {
+                return Ok(Ok(best));
+            }
+        }
+        Ok(Ok(None))
+    }
+
+    /// `query` with each Latin keyword that finds little replaced by its most common close spelling.
+    fn corrected(&self, query: &Query) -> Fetch<Option<Query>> {
+        let correctable = |clause: &Clause| -> Option<String> {
+            let text = &clause.alternatives.first()?.text;
+            let ok = !clause.negated
+                && clause.alternatives.len() == 1
+                && typo::max_distance(text.len()) > 0
+                && text.bytes().all(|b| b.is_ascii_lowercase());
+            ok.then(|| text.clone())
         };
-        let mut needed = Vec::new();
-        for clause in query.clauses.iter().filter(|c| splittable(c)) {
-            for word in segment::candidates(&clause.alternatives[0].text) {
-                if let Some(chunk) = self.manifest.chunk_for(&termdict::word_key(&word)) {
-                    if !self.chunks.contains_key(&chunk) {
-                        needed.push(self.manifest.chunk_name(chunk));
+        let mut ranges = Vec::new();
+        for word in query.clauses.iter().filter_map(correctable) {
+            // Runs starting with the same letter; the same two letters when one letter spans too many chunks.
+            let one = self.manifest.chunks_for_prefix(&termdict::unigram_key_text(termdict::RUN, &word[..1]));
+            let prefix = if one.len() > MAX_TYPO_CHUNKS { &word[..2] } else { &word[..1] };
+            let key = termdict::unigram_key_text(termdict::RUN, prefix);
+            ranges.push((word, key.clone(), self.bounded_range(&key)));
+        }
+        if ranges.is_empty() {
+            return Ok(Ok(None));
+        }
+        let missing = self.missing_chunks(ranges.iter().flat_map(|r| r.2.clone()));
+        if !missing.is_empty() {
+            return Ok(Err(missing));
+        }
+        let mut corrected = query.clone();
+        let mut changed = false;
+        for (word, key, range) in ranges {
+            let limit = typo::max_distance(word.len());
+            let mut best: Option<(String, usize, u32)> = None;
+            for chunk in range.filter_map(|c| self.chunks.get(&c)) {
+                for (candidate, info) in chunk.prefixed(&key)? {
+                    let candidate = &candidate[1..];
+                    let Some(distance) = typo::distance(word.as_bytes(), candidate, limit) else { continue };
+                    let better = best.as_ref().is_none_or(|(_, d, df)| {
+                        (distance, std::cmp::Reverse(info.doc_freq)) < (*d, std::cmp::Reverse(*df))
+                    });
+                    if distance > 0 && better {
+                        best = Some((String::from_utf8_lossy(candidate).into_owned(), distance, info.doc_freq));
+                    }
+                }
+            }
+            if let Some((replacement, _, _)) = best {
+                for clause in &mut corrected.clauses {
+                    if clause.alternatives.len() == 1 && clause.alternatives[0].text == word {
+                        clause.alternatives[0].text.clone_from(&replacement);
+                        changed = true;
                     }
                 }
             }
         }
+        Ok(Ok(changed.then_some(corrected)))
+    }
+
+    /// The chunks a prefix spans, at most [`MAX_TYPO_CHUNKS`] of them.
+    fn bounded_range(&self, prefix: &[u8]) -> std::ops::Range<usize> {
+        let range = self.manifest.chunks_for_prefix(prefix);
+        range.start..range.end.min(range.start + MAX_TYPO_CHUNKS)
+    }
+
+    fn missing_chunks(&self, chunks: impl IntoIterator<Item = usize>) -> Vec<String> {
+        chunks.into_iter().filter(|c| !self.chunks.contains_key(c)).map(|c| self.manifest.chunk_name(c)).collect()
+    }
+
+    /// `query` with each long keyword split into vocabulary words; None when nothing splits.
+    fn segmented(&self, query: &Query) -> Fetch<Option<Query>> {
+        let splittable = |clause: &Clause| {
+            !clause.negated && clause.alternatives.len() == 1 && clause.alternatives[0].text.chars().count() >= 3
+        };
+        let words =
+            query.clauses.iter().filter(|c| splittable(c)).flat_map(|c| segment::candidates(&c.alternatives[0].text));
+        let needed = self.missing_chunks(words.filter_map(|word| self.manifest.chunk_for(&termdict::word_key(&word))));
         if !needed.is_empty() {
             return Ok(Err(needed));
         }
@@ -477,12 +629,9 @@ impl Index {
     }
 
     /// The matching documents in result order (and facet counts), or the files still needed to know them.
-    fn rank(&self, query: &Query, filters: &Filters) -> Result<Result<Ranked, Vec<String>>, Error> {
+    fn rank(&self, query: &Query, filters: &Filters) -> Fetch<Ranked> {
         let (docs, keyword_matches) = if query.has_positive() {
-            match self.match_query(query)? {
-                Ok(matched) => matched,
-                Err(need) => return Ok(Err(need)),
-            }
+            ready!(self.match_query(query))
         } else if filters.is_active() {
             // No keyword but filters: browse everything the filters let through.
             ((0..self.manifest.doc_count).collect(), Vec::new())
@@ -567,28 +716,19 @@ impl Index {
         if filters.sort == SortOrder::Relevance {
             sort_by_score(&mut ranking);
         }
-        Ok(Ok(Ranked { ranking, facets, rewrite: None }))
+        Ok(Ok(Ranked { ranking, facets, rewrite: None, alternatives: Vec::new() }))
     }
 
     /// Documents matching the keywords of `query` (in id order), with each positive keyword's matches.
-    #[allow(clippy::type_complexity)]
-    fn match_query(&self, query: &Query) -> Result<Result<(Vec<u32>, Vec<KeywordMatches>), Vec<String>>, Error> {
+    fn match_query(&self, query: &Query) -> Fetch<(Vec<u32>, Vec<KeywordMatches>)> {
         // Round 1: the dictionary chunks of every lookup.
         let plans: Vec<Vec<Option<KeywordPlan>>> = query
             .clauses
             .iter()
             .map(|clause| clause.alternatives.iter().map(|k| KeywordPlan::new(&k.text)).collect())
             .collect();
-        let mut needed = Vec::new();
-        for plan in plans.iter().flatten().flatten() {
-            for lookup in &plan.lookups {
-                for chunk in lookup.chunks(&self.manifest) {
-                    if !self.chunks.contains_key(&chunk) {
-                        needed.push(self.manifest.chunk_name(chunk));
-                    }
-                }
-            }
-        }
+        let lookups = plans.iter().flatten().flatten().flat_map(|plan| &plan.lookups);
+        let mut needed = self.missing_chunks(lookups.flat_map(|lookup| lookup.chunks(&self.manifest)));
         if !needed.is_empty() {
             return Ok(Err(needed));
         }

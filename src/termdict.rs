@@ -10,6 +10,8 @@
 //! c<char>          a single non-Latin character
 //! r<run>           a Latin/digit run
 //! w<word>          a word of jieba's segmentation (vocabulary only: document frequency, no postings)
+//! y<pinyin>\0<word> a reading of a vocabulary word (document frequency of the word, no postings)
+//! z<initials>\0<word> the initials of a reading (likewise)
 //! chunk   := file-count varint, file-count × checksum u64, fst-length varint, fst, data
 //! entry   := df varint, doclist ref, [positions ref]    (positions only for bigram keys)
 //! ref     := 0, length varint, bytes                     (inline)
@@ -24,6 +26,8 @@ pub const BIGRAM: u8 = b'b';
 pub const CHAR: u8 = b'c';
 pub const RUN: u8 = b'r';
 pub const WORD: u8 = b'w';
+pub const PINYIN: u8 = b'y';
+pub const INITIALS: u8 = b'z';
 
 /// The key of a single token (none for a space, which is never searched alone).
 pub fn unigram_key(token: &Token<'_>) -> Option<Vec<u8>> {

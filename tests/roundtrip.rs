@@ -193,6 +193,39 @@ fn completions_come_from_the_vocabulary_by_frequency() {
 }
 
 #[test]
+fn pinyin_finds_the_chinese_word() {
+    let mut docs = corpus();
+    for d in docs.iter_mut().take(2) {
+        d.words = ["长春", "人工智能"].map(String::from).to_vec();
+    }
+    docs[5].words = vec!["智能".into(), "人工智能".into()];
+    let (_dir, mut index) = build(docs);
+    for typed in ["changchun", "chang chun", "zhangchun", "rengongzhineng", "ren gong zhi neng", "rgzn"] {
+        let page = index.search(typed, &SearchOptions::default()).unwrap();
+        let rewrite = page.rewrite.unwrap_or_else(|| panic!("{typed} not read as pinyin"));
+        assert_eq!(rewrite.kind, jiansuo::RewriteKind::Pinyin, "{typed}");
+        assert!(["长春", "人工智能"].contains(&rewrite.query.as_str()), "{typed} → {}", rewrite.query);
+        assert!(page.total > 0, "{typed}");
+    }
+    let page = index.search("cc", &SearchOptions::default()).unwrap();
+    assert_eq!(page.rewrite.map(|r| r.query), Some("长春".to_string()));
+    assert!(index.search("zzzz", &SearchOptions::default()).unwrap().rewrite.is_none());
+}
+
+#[test]
+fn typos_in_latin_words_are_forgiven() {
+    let (_dir, mut index) = build(corpus());
+    for (typed, meant) in [("iphnoe", "iphone"), ("ipohne", "iphone"), ("souce", "source")] {
+        let page = index.search(typed, &SearchOptions::default()).unwrap();
+        let rewrite = page.rewrite.unwrap_or_else(|| panic!("{typed} not corrected"));
+        assert_eq!((rewrite.kind, rewrite.query.as_str()), (jiansuo::RewriteKind::Typo, meant));
+        assert_eq!(page.total, 1);
+    }
+    assert!(index.search("iphone", &SearchOptions::default()).unwrap().rewrite.is_none());
+    assert!(index.search("ai", &SearchOptions::default()).unwrap().rewrite.is_none(), "short words are not guessed");
+}
+
+#[test]
 fn output_is_deterministic() {
     let bundle = |docs: Vec<Document>| {
         let mut builder = IndexBuilder::new(BuildOptions::default());
