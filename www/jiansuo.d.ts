@@ -57,7 +57,25 @@ export interface SearchPage {
   results: SearchResult[];
   /** With options.facets (or a category/tag filter). */
   facets?: Facets;
+  /** Present when the typed keywords found nothing and the engine searched the index's words in them instead. */
+  rewrite?: { query: string; kind: 'segmented' };
   [field: string]: unknown;
+}
+
+/** A way to finish the keyword being typed. */
+export interface Completion {
+  /** The completed keyword. */
+  text: string;
+  /** The whole query with its last keyword completed. */
+  query: string;
+  /** Posts that contain it. */
+  count: number;
+}
+
+export interface CompleteOptions {
+  /** At most this many (default 8). */
+  limit?: number;
+  signal?: AbortSignal;
 }
 
 export interface OpenOptions {
@@ -75,6 +93,10 @@ export interface SearchIndex {
    * rejects with a JiansuoError of code 'aborted' (detail 'superseded').
    */
   searcher(): (query: string, options?: SearchOptions) => Promise<SearchPage>;
+  /** Completions of the last keyword of `input`, the most frequent first ([] after a space). */
+  complete(input: string, options?: CompleteOptions): Promise<Completion[]>;
+  /** complete() for as-you-type use: each call aborts the previous one. */
+  completer(): (input: string, options?: CompleteOptions) => Promise<Completion[]>;
   /** Frees the engine (and ends its worker). */
   close(): void;
 }

@@ -28,6 +28,8 @@ export interface JiansuoStrings {
   tags: string;
   clearFilters: string;
   filtered: string;
+  suggestions: string;
+  rewritten: string;
   hintKey: string;
 }
 
@@ -45,10 +47,10 @@ export interface JiansuoErrorDetail {
 }
 
 /**
- * <jiansuo-search bundle placeholder page-size mode sort param lang strings theme facets no-worker>
+ * <jiansuo-search bundle placeholder page-size mode sort param lang strings theme facets completions no-worker>
  * Events (bubbling, composed): 'jiansuo-results', 'jiansuo-error'.
  * Parts: trigger, dialog, panel, form, input, clear, close, scroll, toolbar, status, error-detail, sort,
- * facets, facet, facet-chip, facet-reset,
+ * suggestions, suggestion, facets, facet, facet-chip, facet-reset,
  * results, result, result-title, result-meta, result-category, result-excerpt, mark, more.
  * Slot: 'filters' (between the status line and the results).
  */

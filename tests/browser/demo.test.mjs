@@ -215,6 +215,19 @@ describe('search on the demo page', () => {
     await page.close();
   });
 
+  test('completions: chips that finish the keyword; choosing one searches for it', async () => {
+    const page = await open();
+    await typeQuery(page, 'ip');
+    const chip = page.locator('#search >> [part=suggestion]', { hasText: 'iphone' });
+    await chip.first().waitFor();
+    await chip.first().click();
+    const answer = await waitForAnswer(page, 'iphone');
+    assert.ok(answer.total >= 1);
+    assert.equal((await shown(page)).value, 'iphone');
+    assert.equal(new URL(page.url()).searchParams.get('q'), 'iphone');
+    await page.close();
+  });
+
   test('a newer query supersedes a slower older one', async () => {
     const slow = await demoSite(SAMPLE_POSTS, { delay: 250 });
     try {

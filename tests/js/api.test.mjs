@@ -89,6 +89,14 @@ describe('searching the sample bundle', () => {
     assert.ok(year.results.every((r) => r.date.startsWith('2025-')), year.results.map((r) => r.date).join(' '));
   });
 
+  test('completions of the keyword being typed', async () => {
+    const completions = await index.complete('iph', { limit: 5 });
+    assert.ok(completions.some((c) => c.text === 'iphone' && c.query === 'iphone' && c.count >= 1), JSON.stringify(completions));
+    const head = await index.complete('长春 iph');
+    assert.ok(head.some((c) => c.query === '长春 iphone'), JSON.stringify(head));
+    assert.deepEqual(await index.complete('iphone '), []); // a finished keyword
+  });
+
   test('no match, empty query', async () => {
     assert.equal((await index.search('这是一个不会出现的词组合喵')).total, 0);
     assert.equal((await index.search('')).total, 0);

@@ -179,6 +179,28 @@ describe('abort and supersede', () => {
   });
 });
 
+describe('completions', () => {
+  test('complete() runs the same fetch loop and answers the completions', async () => {
+    const { dir, api, stats } = await fresh();
+    const index = await api.openIndex(dir);
+    await index.search('长春'); // loads the documents the mock completes from
+    const completions = await index.complete('长春', { limit: 3 });
+    assert.ok(completions.length >= 1 && completions.length <= 3, JSON.stringify(completions));
+    assert.ok(completions.every((c) => c.text.startsWith('长春') && typeof c.count === 'number'));
+    assert.equal(new Set(stats.added).size, stats.added.length);
+  });
+
+  test('completer(): a newer call supersedes the older one', async () => {
+    const { dir, api } = await fresh();
+    const index = await api.openIndex(dir);
+    const complete = index.completer();
+    const older = complete('长');
+    const newer = complete('长春');
+    await assert.rejects(older, { code: 'aborted', detail: 'superseded' });
+    assert.ok(Array.isArray(await newer));
+  });
+});
+
 describe('over HTTP (Node fetch)', () => {
   let server;
   let site;

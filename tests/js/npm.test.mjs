@@ -77,6 +77,8 @@ export async function run(): Promise<string[]> {
   console.log(top);
   const search = index.searcher();
   await search('长');
+  const words: string[] = (await index.completer()('长', { limit: 3 })).map((c) => c.query + c.count);
+  console.log(words, page.rewrite?.kind);
   try {
     await index.search('x');
   } catch (e) {

@@ -210,19 +210,34 @@ export class LocalIndex {
     const { signal, ...rest } = options ?? {};
     const engineOptions = { limit: 10, offset: 0, sort: 'relevance', ...rest };
     const text = String(query ?? '');
+    return this.#ask((engine) => engine.search(text, engineOptions), 'page', signal);
+  }
+
+  /** Ways to finish the last keyword of `input`: [{ text, query, count }], most frequent first. */
+  async complete(input, options = {}) {
+    const { signal, limit = 8 } = options ?? {};
+    const text = String(input ?? '');
+    return this.#ask((engine) => {
+      if (typeof engine.complete !== 'function') throw new JiansuoError('unsupported', 'this engine has no completions');
+      return engine.complete(text, limit);
+    }, 'completions', signal);
+  }
+
+  /** The protocol's loop: ask; while the engine names files, fetch them all in parallel, hand them over, ask again. */
+  async #ask(ask, answer, signal) {
     for (let round = 0; ; round++) {
       if (signal?.aborted) throw aborted(signal.reason);
       if (!this.#engine) throw new JiansuoError('closed', 'the index is closed');
       let step;
       try {
-        step = this.#engine.search(text, engineOptions);
+        step = ask(this.#engine);
       } catch (e) {
         throw engineError(e);
       }
       const need = step?.need;
       if (!need || need.length === 0) {
-        if (step?.page) return step.page;
-        throw new JiansuoError('engine', 'the engine answered neither a page nor files to fetch');
+        if (step && answer in step) return step[answer];
+        throw new JiansuoError('engine', `the engine answered neither ${answer} nor files to fetch`);
       }
       if (round >= MAX_ROUNDS) {
         throw new JiansuoError('engine', `the engine still needs files after ${MAX_ROUNDS} rounds`, { file: need[0] });
@@ -263,7 +278,12 @@ export class LocalIndex {
 
   /** A search function for search-as-you-type: each call supersedes (aborts) the previous one. */
   searcher() {
-    return supersedingSearch(this);
+    return latestOnly((query, options) => this.search(query, options));
+  }
+
+  /** The same for completions. */
+  completer() {
+    return latestOnly((input, options) => this.complete(input, options));
   }
 
   close() {
@@ -272,18 +292,18 @@ export class LocalIndex {
   }
 }
 
-/** Each call aborts the call before it, which then rejects with JiansuoError code 'aborted'. */
-export function supersedingSearch(index) {
+/** Wraps fn(query, options) so that each call aborts the call before it (code 'aborted', detail 'superseded'). */
+export function latestOnly(fn) {
   let current = null;
   return (query, options = {}) => {
-    current?.abort(new JiansuoError('aborted', 'superseded by a newer search', { detail: 'superseded' }));
+    current?.abort(new JiansuoError('aborted', 'superseded by a newer call', { detail: 'superseded' }));
     const controller = (current = new AbortController());
     const outer = options?.signal;
     if (outer) {
       if (outer.aborted) controller.abort(outer.reason);
       else outer.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
     }
-    return index.search(query, { ...options, signal: controller.signal });
+    return fn(query, { ...options, signal: controller.signal });
   };
 }
 

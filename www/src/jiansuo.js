@@ -6,7 +6,7 @@
 //   const { total, results } = await index.search('长春', { limit: 10, offset: 0, sort: 'relevance' });
 //
 // The engine (WebAssembly) is loaded from next to this file; the index files from the bundle folder.
-import { JiansuoError, bundleBase, openLocal, supersedingSearch } from './host.js';
+import { JiansuoError, bundleBase, latestOnly, openLocal } from './host.js';
 
 export { JiansuoError };
 
@@ -122,8 +122,17 @@ class WorkerIndex {
     return this.#call({ op: 'search', query: String(query ?? ''), options: rest }, signal);
   }
 
+  complete(input, options = {}) {
+    const { signal, ...rest } = options ?? {};
+    return this.#call({ op: 'complete', query: String(input ?? ''), options: rest }, signal);
+  }
+
   searcher() {
-    return supersedingSearch(this);
+    return latestOnly((query, options) => this.search(query, options));
+  }
+
+  completer() {
+    return latestOnly((input, options) => this.complete(input, options));
   }
 
   close() {

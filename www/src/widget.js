@@ -8,6 +8,7 @@
 //   param (URL query parameter that holds the search, default 'q'; '' to leave the URL alone),
 //   lang ('zh' default, 'en'), strings (JSON object overriding UI text), theme ('light' | 'dark'),
 //   facets (filter chips with counts: 'categories' (also the empty value), 'tags', or both),
+//   completions (chips that finish the keyword being typed),
 //   no-worker (run the engine in the page instead of a Web Worker).
 // Properties: strings, searchOptions (extra engine options, e.g. future filters), query, open(), close(),
 //   search(query).
@@ -42,6 +43,8 @@ const STRINGS = {
     tags: '标签',
     clearFilters: '清除筛选',
     filtered: '（已筛选）',
+    suggestions: '你可能想搜',
+    rewritten: '，以下为“{q}”的结果',
     hintKey: '/',
   },
   en: {
@@ -70,6 +73,8 @@ const STRINGS = {
     tags: 'Tags',
     clearFilters: 'Clear filters',
     filtered: ' (filtered)',
+    suggestions: 'Try',
+    rewritten: ' for “{q}”',
     hintKey: '/',
   },
 };
@@ -144,6 +149,7 @@ input::-webkit-search-cancel-button { display: none; }
 .sort button[aria-pressed=true] { background: var(--_accent); color: var(--_bg); }
 
 .facets { display: grid; gap: 6px; margin: 2px 0 8px; }
+.suggest { margin: 2px 0 8px; }
 .facet { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }
 .facet-label { font-size: 13px; color: var(--_muted); margin-inline-end: 2px; }
 .chip {
@@ -219,6 +225,7 @@ const SEARCH_ICON =
 
 const DEBOUNCE_MS = 90;
 const FACET_CHIPS = 12;
+const SUGGESTIONS = 6;
 /** URL parameters of the chosen facet values (repeated for several), beside the query's. */
 const FILTER_PARAMS = { categories: 'category', tags: 'tag' };
 const LOADING_DELAY_MS = 250;
@@ -315,6 +322,7 @@ export class JiansuoSearchElement extends HTMLElement {
   #searchOptions = {};
   #index = null; // Promise of the opened index
   #search = null; // superseding search function
+  #complete = null; // superseding completion function
   #timer = 0;
   #loadingTimer = 0;
   #composing = false;
@@ -492,11 +500,12 @@ export class JiansuoSearchElement extends HTMLElement {
     const list = h('div', { part: 'results', class: 'list', id: listId, role: 'listbox', hidden: true });
     const more = h('button', { part: 'more', class: 'more', type: 'button', hidden: true });
     // The facets attribute's chips; host pages can put their own controls in the 'filters' slot.
+    const suggest = h('div', { part: 'suggestions', class: 'facet suggest', role: 'group', hidden: true });
     const facets = h('div', { part: 'facets', class: 'facets', hidden: true });
     const filters = h('slot', { name: 'filters' });
-    const scroll = h('div', { class: 'scroll', part: 'scroll' }, bar, facets, filters, list, more);
+    const scroll = h('div', { class: 'scroll', part: 'scroll' }, bar, suggest, facets, filters, list, more);
     const panel = h('div', { part: 'panel', class: 'panel' }, form, scroll);
-    const ui = { input, clear, form, status, sort, relevance, newest, facets, list, more, panel, dialog: null, trigger: null };
+    const ui = { input, clear, form, status, sort, relevance, newest, suggest, facets, list, more, panel, dialog: null, trigger: null };
 
     if (this.mode === 'modal') {
       const close = h('button', { part: 'close', class: 'close', type: 'button' }, h('kbd', { class: 'wide' }, 'Esc'), h('span', { class: 'narrow' }));
@@ -555,6 +564,14 @@ export class JiansuoSearchElement extends HTMLElement {
       this.#rerun();
     });
     more.addEventListener('click', () => this.#loadMore());
+    suggest.addEventListener('click', (e) => {
+      const chip = e.target.closest?.('button');
+      if (!chip) return;
+      input.value = chip.dataset.query;
+      this.#syncClear();
+      input.focus();
+      this.#run(input.value.trim(), { history: true, commit: true });
+    });
     facets.addEventListener('click', (e) => {
       const chip = e.target.closest?.('button');
       if (!chip) return;
@@ -622,6 +639,7 @@ export class JiansuoSearchElement extends HTMLElement {
       }
       this.#index = opening;
       this.#search = null;
+      this.#complete = null;
       opening.catch(() => {
         if (this.#index === opening) this.#index = null;
       });
@@ -648,6 +666,7 @@ export class JiansuoSearchElement extends HTMLElement {
       this.#query = '';
       this.#show([], 0, false);
       this.#showFacets(null);
+      this.#showSuggestions(null);
       this.#status('');
       return;
     }
@@ -665,13 +684,18 @@ export class JiansuoSearchElement extends HTMLElement {
     try {
       const index = await this.#prepare();
       this.#search ??= index.searcher();
+      const suggestions = append ? null : this.#suggestions(index, query);
       const page = await this.#search(query, options);
+      const chips = await suggestions; // shown with the results, so that nothing moves twice
       clearTimeout(this.#loadingTimer);
       const results = Array.isArray(page?.results) ? page.results : [];
       const total = Number(page?.total) || 0;
       this.#query = query;
       this.#show(append ? this.#results.concat(results) : results, total, append);
-      if (!append) this.#showFacets(page?.facets);
+      if (!append) {
+        this.#showFacets(page?.facets);
+        this.#showSuggestions(chips);
+      }
       const s = this.strings;
       const n = total.toLocaleString();
       this.#status(
@@ -679,7 +703,9 @@ export class JiansuoSearchElement extends HTMLElement {
           ? fill(s.none, { q: query })
           : append
             ? fill(s.shown, { shown: this.#results.length.toLocaleString(), n })
-            : fill(s.total, { n })) + (this.#filtered ? s.filtered : ''),
+            : fill(s.total, { n })) +
+          (page?.rewrite?.query ? fill(s.rewritten, { q: page.rewrite.query }) : '') +
+          (this.#filtered ? s.filtered : ''),
       );
       this.#emit('jiansuo-results', { query, options, page, append });
     } catch (error) {
@@ -688,6 +714,7 @@ export class JiansuoSearchElement extends HTMLElement {
       this.#query = query;
       this.#show([], 0, false);
       this.#showFacets(null);
+      this.#showSuggestions(null);
       this.#error(error);
       this.#emit('jiansuo-error', { query, error });
     } finally {
@@ -731,6 +758,35 @@ export class JiansuoSearchElement extends HTMLElement {
     }
     box.replaceChildren(...groups);
     box.hidden = groups.length === 0;
+  }
+
+  /** Completions of the keyword being typed (completions attribute); [] when there are none or on failure. */
+  async #suggestions(index, query) {
+    if (!this.hasAttribute('completions') || !query || typeof index.completer !== 'function') return [];
+    this.#complete ??= index.completer();
+    try {
+      const typed = query.toLowerCase();
+      const list = await this.#complete(query, { limit: SUGGESTIONS + 1 });
+      return (Array.isArray(list) ? list : []).filter((c) => c?.query && c.query.toLowerCase() !== typed).slice(0, SUGGESTIONS);
+    } catch {
+      return []; // a nicety: never an error of its own
+    }
+  }
+
+  #showSuggestions(list) {
+    const { suggest } = this.#ui;
+    const s = this.strings;
+    const chips = (list ?? []).map((c) =>
+      h(
+        'button',
+        { type: 'button', part: 'suggestion', class: 'chip', 'data-query': String(c.query) },
+        String(c.text),
+        h('span', { class: 'count' }, String(c.count ?? '')),
+      ),
+    );
+    suggest.setAttribute('aria-label', s.suggestions);
+    suggest.replaceChildren(...(chips.length ? [h('span', { class: 'facet-label', 'aria-hidden': 'true' }, s.suggestions), ...chips] : []));
+    suggest.hidden = chips.length === 0;
   }
 
   #emit(type, detail) {

@@ -1,5 +1,5 @@
 // jiansuo's search worker: hosts the engine off the main thread for openIndex(url, { worker: true }).
-// Messages in:  { id, op: 'open', base } | { id, op: 'search', query, options } | { op: 'abort', id }
+// Messages in:  { id, op: 'open', base } | { id, op: 'search' | 'complete', query, options } | { op: 'abort', id }
 // Messages out: { id, ok: true, value } | { id, ok: false, error: { code, message, file, detail } }
 // An aborted search gets no answer: it stops at its next fetch round, and the page has already moved on.
 import * as glue from './jiansuo_engine.js';
@@ -32,14 +32,15 @@ self.onmessage = async ({ data }) => {
     );
     return;
   }
-  if (op === 'search') {
+  if (op === 'search' || op === 'complete') {
     const controller = new AbortController();
     running.set(id, controller);
     try {
       if (!opening) throw new JiansuoError('closed', 'the index is not open');
       const index = await opening;
-      const page = await index.search(data.query, { ...data.options, signal: controller.signal });
-      if (running.has(id)) reply(id, true, page);
+      const options = { ...data.options, signal: controller.signal };
+      const value = await (op === 'search' ? index.search(data.query, options) : index.complete(data.query, options));
+      if (running.has(id)) reply(id, true, value);
     } catch (e) {
       if (running.has(id) && !controller.signal.aborted) reply(id, false, e);
     } finally {

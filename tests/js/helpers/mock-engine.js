@@ -71,6 +71,23 @@ export class Engine {
     return { page: { total: hits.length, results } };
   }
 
+  complete(input, limit) {
+    const terms = this.#files.get(this.#manifest.terms);
+    if (!terms) return { need: [this.#manifest.terms] };
+    const prefix = String(input).trim().toLowerCase();
+    const counts = new Map();
+    for (const name of this.#manifest.docs) {
+      const title = this.#files.get(name)?.title.toLowerCase() ?? '';
+      const at = prefix ? title.indexOf(prefix) : -1;
+      if (at >= 0) {
+        const word = title.slice(at, at + prefix.length + 2);
+        counts.set(word, (counts.get(word) ?? 0) + 1);
+      }
+    }
+    const completions = [...counts].map(([text, count]) => ({ text, query: text, count }));
+    return { completions: completions.sort((a, b) => b.count - a.count).slice(0, limit) };
+  }
+
   free() {}
 }
 
