@@ -1,0 +1,109 @@
+// A loopback static server for the benchmark that behaves like a static host (GitHub Pages, Netlify):
+// text and wasm are sent gzip-compressed when the browser accepts it, files that are compressed already
+// (our .bin, Pagefind's pf_* and wasm.*.pagefind) as they are, with `Cache-Control: max-age=600`.
+// It logs every response with the body bytes it sent, so that a run can count what each step fetched,
+// including the requests of Web Workers (which a page's PerformanceResourceTiming does not see).
+import { readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
+// What a static host compresses on the fly; everything else is sent as stored.
+const COMPRESSED = new Set(['.html', '.js', '.css', '.json', '.wasm']);
+
+/**
+ * mounts: { '/prefix/': dir } (longest prefix wins); pages: { '/path': html } served from memory.
+ * Returns { url, log, inflight(), idle(), close() }; log entries: { path, status, bytes, raw, at }.
+ */
+export async function serveBench({ mounts = {}, pages = {}, host = '127.0.0.1' } = {}) {
+  const roots = Object.entries(mounts)
+    .map(([prefix, dir]) => [prefix, resolve(dir)])
+    .sort((a, b) => b[0].length - a[0].length);
+  const gz = new Map(); // file → { mtimeMs, body }
+  const log = [];
+  let inflight = 0;
+  let waiters = [];
+  const settle = () => {
+    if (inflight > 0) return;
+    const ready = waiters;
+    waiters = [];
+    for (const resolve of ready) resolve();
+  };
+
+  async function answer(req, res) {
+    const url = new URL(req.url, 'http://localhost');
+    let path;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return [400, {}, Buffer.from('bad request\n'), 0];
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return [405, {}, Buffer.from('method not allowed\n'), 0];
+    if (Object.hasOwn(pages, path)) {
+      const body = Buffer.from(pages[path]);
+      return [200, { 'Content-Type': TYPES['.html'], 'Cache-Control': 'no-store' }, body, body.length];
+    }
+    const mount = roots.find(([prefix]) => path.startsWith(prefix));
+    if (!mount || path.includes('\0')) return [404, {}, Buffer.from('not found\n'), 0];
+    const file = resolve(join(mount[1], path.slice(mount[0].length)));
+    if (file !== mount[1] && !file.startsWith(mount[1] + sep)) return [403, {}, Buffer.from('forbidden\n'), 0];
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) return [404, {}, Buffer.from('not found\n'), 0];
+    const ext = extname(file).toLowerCase();
+    const headers = { 'Content-Type': TYPES[ext] ?? 'application/octet-stream', 'Cache-Control': 'max-age=600' };
+    const gzipOk = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+    if (COMPRESSED.has(ext) && gzipOk) {
+      let cached = gz.get(file);
+      if (!cached || cached.mtimeMs !== info.mtimeMs) {
+        cached = { mtimeMs: info.mtimeMs, body: gzipSync(await readFile(file), { level: 9 }) };
+        gz.set(file, cached);
+      }
+      return [200, { ...headers, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' }, cached.body, info.size];
+    }
+    return [200, headers, await readFile(file), info.size];
+  }
+
+  const server = createServer(async (req, res) => {
+    inflight++;
+    const at = performance.now();
+    let entry;
+    try {
+      const [status, headers, body, raw] = await answer(req, res);
+      res.writeHead(status, { 'Content-Length': body.length, 'X-Content-Type-Options': 'nosniff', ...headers });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      entry = { path: req.url, status, bytes: req.method === 'HEAD' ? 0 : body.length, raw, at };
+    } catch (e) {
+      res.destroy(e);
+      entry = { path: req.url, status: 0, bytes: 0, raw: 0, at, error: String(e?.message ?? e) };
+    }
+    log.push(entry);
+    res.on('close', () => {
+      inflight--;
+      settle();
+    });
+  });
+  await new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, host, ok);
+  });
+  return {
+    url: `http://${host}:${server.address().port}/`,
+    log,
+    /** Resolves once no request is being answered. */
+    idle: () => new Promise((ok) => {
+      waiters.push(ok);
+      settle();
+    }),
+    close: () => new Promise((ok) => {
+      server.closeAllConnections?.();
+      server.close(() => ok());
+    }),
+  };
+}
