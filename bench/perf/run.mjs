@@ -39,6 +39,7 @@ const { values: opts } = parseArgs({
     passes: { type: 'string', default: '3' },
     repeats: { type: 'string', default: '5' },
     'scale-cold-runs': { type: 'string', default: '3' },
+    latency: { type: 'string', default: '0' },
     timeout: { type: 'string', default: '120' },
     'build-timeout': { type: 'string', default: '3600' },
     quick: { type: 'boolean', default: false },
@@ -59,6 +60,8 @@ const settings = opts.quick
   ? { coldRuns: 2, passes: 1, repeats: 3, scaleColdRuns: 1 }
   : { coldRuns: int('cold-runs'), passes: int('passes'), repeats: int('repeats'), scaleColdRuns: int('scale-cold-runs') };
 settings.timeoutMs = int('timeout') * 1000;
+settings.latencyMs = Number(opts.latency);
+if (!(settings.latencyMs >= 0)) throw new Error(`--latency wants milliseconds ≥ 0, not ${opts.latency}`);
 settings.buildTimeout = int('build-timeout');
 
 const log = (...args) => console.error(...args);
@@ -204,7 +207,7 @@ for (const engine of engines) {
 
 let measured = {};
 if (engines.length) {
-  const server = await serveBench({ mounts: Object.fromEntries(engines.map((e) => [MOUNT[e], bundles[e]])), pages });
+  const server = await serveBench({ mounts: Object.fromEntries(engines.map((e) => [MOUNT[e], bundles[e]])), pages, latency: settings.latencyMs });
   try {
     measured = await browse(server, engines, settings);
   } catch (e) {
@@ -237,7 +240,7 @@ for (const size of scaleSizes) {
     const c = corpusOfSize(corpus, size, scratch, log);
     const build = await buildOurs(c.postDirs, bundle, c.posts);
     const sized = bundleSizes('jiansuo', bundle);
-    const server = await serveBench({ mounts: { [MOUNT.jiansuo]: bundle }, pages });
+    const server = await serveBench({ mounts: { [MOUNT.jiansuo]: bundle }, pages, latency: settings.latencyMs });
     let m;
     try {
       m = (await browse(server, ['jiansuo'], { coldRuns: settings.scaleColdRuns, passes: 1, repeats: Math.min(3, settings.repeats) })).jiansuo;
@@ -330,7 +333,7 @@ function chromiumVersion() {
 function METHOD() {
   return `Method: both bundles served from 127.0.0.1 by bench/perf/server.mjs like a static host (JS, wasm, HTML, JSON ` +
     `gzip-compressed on the fly; our .bin files and Pagefind's pf_* and wasm.*.pagefind files, compressed already, as ` +
-    `stored; max-age=600). Bytes = response bodies as sent, counted by the server, workers' requests included. ` +
+    `stored; max-age=600; ${settings.latencyMs ? `${settings.latencyMs} ms added before each response` : 'no added latency'}). Bytes = response bodies as sent, counted by the server, workers' requests included. ` +
     `Headless Chromium (playwright-core, a fresh profile for every cold start and every pass). jiansuo: openIndex(…, ` +
     `{ worker: true }) and search(q, { limit: 10 }); Pagefind: its pagefind.js (in its own worker), search(q) and data() ` +
     `of the first 10 results. Cold start: import of the API → first results of one query (${COLD.join(', ')} in turn), ` +

@@ -19,10 +19,11 @@ const TYPES = {
 const COMPRESSED = new Set(['.html', '.js', '.css', '.json', '.wasm']);
 
 /**
- * mounts: { '/prefix/': dir } (longest prefix wins); pages: { '/path': html } served from memory.
+ * mounts: { '/prefix/': dir } (longest prefix wins); pages: { '/path': html } served from memory;
+ * latency: ms to wait before answering each request (a network's round trip; 0 = loopback only).
  * Returns { url, log, inflight(), idle(), close() }; log entries: { path, status, bytes, raw, at }.
  */
-export async function serveBench({ mounts = {}, pages = {}, host = '127.0.0.1' } = {}) {
+export async function serveBench({ mounts = {}, pages = {}, host = '127.0.0.1', latency = 0 } = {}) {
   const roots = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix, resolve(dir)])
     .sort((a, b) => b[0].length - a[0].length);
@@ -75,6 +76,7 @@ export async function serveBench({ mounts = {}, pages = {}, host = '127.0.0.1' }
     const at = performance.now();
     let entry;
     try {
+      if (latency > 0) await new Promise((ok) => setTimeout(ok, latency));
       const [status, headers, body, raw] = await answer(req, res);
       res.writeHead(status, { 'Content-Length': body.length, 'X-Content-Type-Options': 'nosniff', ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
