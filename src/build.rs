@@ -152,6 +152,12 @@ impl IndexBuilder {
 
         let chunks = write_term_chunks(terms, words, documents.len() as u32);
         let mut files = chunks.postings_files;
+        let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
+        for (doc, story) in crate::dedup::clusters(&texts).into_iter().enumerate() {
+            if story != doc as u32 {
+                meta.duplicates.push((doc as u32, story));
+            }
+        }
         let (meta_folder, meta_files) = write_doc_meta(&meta);
         let (store_folder, store_files) = write_documents(&documents);
         let facet_files = write_facets(&documents);
@@ -430,6 +436,12 @@ fn write_doc_meta(meta: &DocMeta) -> (u64, Vec<(usize, Vec<u8>)>) {
             title_lengths: meta.title_lengths[start..end].to_vec(),
             body_norms: meta.body_norms[start..end].to_vec(),
             days: meta.days[start..end].to_vec(),
+            duplicates: meta
+                .duplicates
+                .iter()
+                .filter(|&&(doc, _)| (start..end).contains(&(doc as usize)))
+                .copied()
+                .collect(),
         };
         let (bytes, checksum) = format::seal_file(FileKind::DocMeta, &part.encode());
         checksums.push(checksum);

@@ -50,6 +50,8 @@ pub struct SearchOptions {
     pub to: Option<String>,
     /// Count results per category and tag ([`SearchPage::facets`]).
     pub facets: bool,
+    /// List every post of a story told by several feeds, instead of its newest best match only.
+    pub show_duplicates: bool,
 }
 
 impl Default for SearchOptions {
@@ -63,6 +65,7 @@ impl Default for SearchOptions {
             from: None,
             to: None,
             facets: false,
+            show_duplicates: false,
         }
     }
 }
@@ -76,6 +79,7 @@ struct Filters {
     from_day: Option<i32>,
     to_day: Option<i32>,
     facets: bool,
+    collapse_duplicates: bool,
 }
 
 impl Filters {
@@ -95,6 +99,7 @@ impl Filters {
             from_day: day(&options.from, "from")?,
             to_day: day(&options.to, "to")?,
             facets: options.facets,
+            collapse_duplicates: !options.show_duplicates,
         })
     }
 
@@ -125,6 +130,13 @@ pub struct SearchResult {
     pub score: f32,
     /// HTML: escaped text with `<mark>` around hits.
     pub excerpt: String,
+    /// Other posts among the matches that tell the same story (另有 N 个来源), folded into this one.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub duplicates: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Why the engine searched for something other than what was typed.
@@ -232,6 +244,8 @@ const MAX_TYPO_CHUNKS: usize = 4;
 #[derive(Debug, Clone, Default)]
 struct Ranked {
     ranking: Ranking,
+    /// Per entry of `ranking`: matching posts of the same story folded into it.
+    duplicates: Vec<u32>,
     facets: Option<Facets>,
     /// Set when the query that was run differs from the one typed.
     rewrite: Option<(Query, Rewrite)>,
@@ -348,7 +362,7 @@ impl Index {
     pub fn search(&mut self, input: &str, options: &SearchOptions) -> Result<Step, Error> {
         let query = query::parse(input)?;
         let filters = Filters::new(options)?;
-        let Ranked { ranking, facets, rewrite, alternatives } = match &self.last_ranking {
+        let Ranked { ranking, duplicates, facets, rewrite, alternatives } = match &self.last_ranking {
             Some(last) if last.input == input && last.filters == filters => last.ranked.clone(),
             _ => match self.rank_or_rewrite(&query, &filters)? {
                 Ok(ranked) => {
@@ -360,13 +374,19 @@ impl Index {
             },
         };
         let total = ranking.len();
-        let page: Vec<(u32, f32)> = ranking.into_iter().skip(options.offset).take(options.limit).collect();
+        let page: Vec<(u32, f32, u32)> = ranking
+            .into_iter()
+            .zip(duplicates.into_iter().chain(std::iter::repeat(0)))
+            .map(|((doc, score), duplicates)| (doc, score, duplicates))
+            .skip(options.offset)
+            .take(options.limit)
+            .collect();
         let mut missing: Vec<String> = page
             .iter()
-            .filter(|(doc, _)| !self.documents.contains_key(doc))
-            .map(|&(doc, _)| self.manifest.document_name(doc))
+            .filter(|(doc, ..)| !self.documents.contains_key(doc))
+            .map(|&(doc, ..)| self.manifest.document_name(doc))
             .collect();
-        let needs_folding = page.iter().any(|(doc, _)| self.documents.get(doc).is_some_and(|d| d.needs_folding));
+        let needs_folding = page.iter().any(|(doc, ..)| self.documents.get(doc).is_some_and(|d| d.needs_folding));
         if needs_folding && !crate::normalize::has_folding_table() {
             missing.push(self.manifest.folding_table_name());
         }
@@ -377,7 +397,7 @@ impl Index {
         let keywords: Vec<&str> = searched.positive_keywords().map(|k| k.text.as_str()).collect();
         let results = page
             .iter()
-            .filter_map(|(doc, score)| {
+            .filter_map(|(doc, score, duplicates)| {
                 let stored = self.documents.get(doc)?;
                 Some(SearchResult {
                     url: stored.url.clone(),
@@ -387,6 +407,7 @@ impl Index {
                     tags: stored.tags.clone(),
                     score: *score,
                     excerpt: excerpt(&stored.text, &keywords, EXCERPT_CHARS),
+                    duplicates: *duplicates,
                 })
             })
             .collect();
@@ -645,7 +666,8 @@ impl Index {
         let mut chunks: Vec<usize> = docs.iter().map(|&d| (d / per_chunk) as usize).collect();
         chunks.dedup();
         let mut missing = Vec::new();
-        let needs_meta = filters.sort == SortOrder::Relevance || filters.has_date_range();
+        let needs_meta =
+            filters.sort == SortOrder::Relevance || filters.has_date_range() || filters.collapse_duplicates;
         if needs_meta {
             missing.extend(
                 chunks.iter().filter(|c| !self.meta.contains_key(c)).map(|&c| self.manifest.meta_chunk_name(c)),
@@ -716,7 +738,31 @@ impl Index {
         if filters.sort == SortOrder::Relevance {
             sort_by_score(&mut ranking);
         }
-        Ok(Ok(Ranked { ranking, facets, rewrite: None, alternatives: Vec::new() }))
+        let (ranking, duplicates) =
+            if filters.collapse_duplicates { self.collapse_duplicates(ranking) } else { (ranking, Vec::new()) };
+        Ok(Ok(Ranked { ranking, duplicates, facets, rewrite: None, alternatives: Vec::new() }))
+    }
+
+    /// Keeps the first post of each story in result order, counting the others folded into it.
+    fn collapse_duplicates(&self, ranking: Ranking) -> (Ranking, Vec<u32>) {
+        let per_chunk = self.manifest.docs_per_meta_chunk;
+        let story_of = |doc: u32| self.meta.get(&((doc / per_chunk) as usize)).map_or(doc, |meta| meta.story_of(doc));
+        // Per story (a post id), 1 + its position in `kept`; 0 while unseen.
+        let mut position_of_story = vec![0u32; self.manifest.doc_count as usize];
+        let mut kept: Ranking = Vec::with_capacity(ranking.len());
+        let mut duplicates: Vec<u32> = Vec::with_capacity(ranking.len());
+        for (doc, score) in ranking {
+            let Some(slot) = position_of_story.get_mut(story_of(doc) as usize) else { continue };
+            match *slot {
+                0 => {
+                    kept.push((doc, score));
+                    duplicates.push(0);
+                    *slot = kept.len() as u32;
+                }
+                position => duplicates[position as usize - 1] += 1,
+            }
+        }
+        (kept, duplicates)
     }
 
     /// Documents matching the keywords of `query` (in id order), with each positive keyword's matches.

@@ -10,7 +10,8 @@
 //! document := url str, title str, date str, category-count varint, str…, tag-count varint, str…, text str,
 //!             needs-folding u8 (1 when the post contains traditional characters)
 //! docmeta  := first-id varint, count varint, count × title-length u8, count × body-norm u8,
-//!             run-count varint, run-count × (day zigzag varint, run-length varint)
+//!             run-count varint, run-count × (day zigzag varint, run-length varint),
+//!             duplicate-count varint, duplicate-count × (id − first, gap-coded varint; newest id of its story varint)
 //! ```
 //! Ids are assigned newest first, so days never increase along a chunk and the runs are few.
 
@@ -94,9 +95,19 @@ pub struct DocMeta {
     pub title_lengths: Vec<u8>,
     pub body_norms: Vec<u8>,
     pub days: Vec<i32>,
+    /// Posts of this range that repeat a story told by a newer post: (id, the newest post's id), by id.
+    pub duplicates: Vec<(u32, u32)>,
 }
 
 impl DocMeta {
+    /// The newest post telling the same story as `doc` (itself when it is the newest or unique).
+    pub fn story_of(&self, doc: u32) -> u32 {
+        match self.duplicates.binary_search_by_key(&doc, |&(d, _)| d) {
+            Ok(i) => self.duplicates[i].1,
+            Err(_) => doc,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.title_lengths.len()
     }
@@ -125,6 +136,13 @@ impl DocMeta {
             put_varint(&mut out, zigzag(day));
             put_varint(&mut out, n);
         }
+        put_varint(&mut out, self.duplicates.len() as u64);
+        let mut next = self.first;
+        for &(doc, story) in &self.duplicates {
+            put_varint(&mut out, u64::from(doc - next));
+            put_varint(&mut out, u64::from(story));
+            next = doc + 1;
+        }
         out
     }
 
@@ -141,10 +159,26 @@ impl DocMeta {
             let n = reader.bounded(count - days.len(), "day run length")?;
             days.extend(std::iter::repeat_n(day, n));
         }
-        if days.len() != count || !reader.is_empty() {
+        if days.len() != count {
             return Err(reader.error("day runs do not cover the documents"));
         }
-        Ok(DocMeta { first, title_lengths, body_norms, days })
+        let duplicate_count = reader.bounded(count, "duplicate count")?;
+        let mut duplicates = Vec::with_capacity(duplicate_count);
+        let end = u64::from(first) + count as u64;
+        let mut next = u64::from(first);
+        for _ in 0..duplicate_count {
+            let doc = next + reader.varint()?;
+            let story = reader.u32_varint()?;
+            if doc >= end || u64::from(story) >= doc {
+                return Err(reader.error("duplicate entry out of range"));
+            }
+            duplicates.push((doc as u32, story));
+            next = doc + 1;
+        }
+        if !reader.is_empty() {
+            return Err(reader.error("trailing bytes"));
+        }
+        Ok(DocMeta { first, title_lengths, body_norms, days, duplicates })
     }
 }
 
@@ -219,7 +253,10 @@ mod tests {
             title_lengths: vec![10, 0, 255],
             body_norms: vec![quantize_length(500), 0, 255],
             days: vec![19800, 19800, -3],
+            duplicates: vec![(4097, 12), (4098, 4096)],
         };
+        assert_eq!(meta.story_of(4097), 12);
+        assert_eq!(meta.story_of(4096), 4096);
         assert_eq!(DocMeta::decode("m", &meta.encode()).unwrap(), meta);
         let approx = dequantize_length(quantize_length(500));
         assert!((approx - 500.0).abs() / 500.0 < 0.025);

@@ -75,6 +75,7 @@ fn options_from_js(value: &JsValue) -> Result<SearchOptions, crate::Error> {
     options.from = text("from")?;
     options.to = text("to")?;
     options.facets = field("facets").is_truthy();
+    options.show_duplicates = field("showDuplicates").is_truthy();
     Ok(options)
 }
 

@@ -226,6 +226,31 @@ fn typos_in_latin_words_are_forgiven() {
 }
 
 #[test]
+fn one_story_from_several_feeds_is_shown_once() {
+    let story = "国家统计局今日发布数据显示，7月份全国规模以上工业增加值同比增长5.7%，环比增长0.38%。1—7月份，规模以上工业增加值同比增长6.3%。";
+    let mut docs = corpus();
+    docs.push(doc("/cls", 110, "", &format!("财联社8月15日电，{story}"), &["cls"], &[]));
+    docs.push(doc(
+        "/em",
+        109,
+        "7月规上工业增加值同比增长5.7%",
+        &format!("【7月规上工业增加值同比增长5.7%】{story}"),
+        &["eastmoney"],
+        &[],
+    ));
+    docs.push(doc("/ths", 108, "工业增加值", &format!("{story}（同花顺）"), &["ths"], &[]));
+    let (_dir, mut index) = build(docs);
+    let page = index.search("工业增加值", &SearchOptions::default()).unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.results[0].duplicates, 2, "另有 2 个来源");
+    let all = index.search("工业增加值", &SearchOptions { show_duplicates: true, ..Default::default() }).unwrap();
+    assert_eq!(all.total, 3);
+    assert!(all.results.iter().all(|r| r.duplicates == 0));
+    let dated = index.search("工业增加值", &SearchOptions { sort: SortOrder::Date, ..Default::default() }).unwrap();
+    assert_eq!((dated.total, dated.results[0].url.as_str()), (1, "/cls"), "the newest telling stands for the story");
+}
+
+#[test]
 fn output_is_deterministic() {
     let bundle = |docs: Vec<Document>| {
         let mut builder = IndexBuilder::new(BuildOptions::default());

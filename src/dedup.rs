@@ -1,0 +1,109 @@
+//! Duplicate stories: the same news published by several feeds, found at build time and shown once.
+//!
+//! Each post's folded body, reduced to its letters, digits and Chinese characters, is cut into overlapping
+//! 5-character shingles; a MinHash signature estimates the Jaccard similarity of two posts' shingle sets, and
+//! locality-sensitive hashing (bands of the signature) proposes candidate pairs so that not every pair is compared.
+//! Posts whose estimated similarity reaches [`SIMILARITY`] join one cluster (union-find), represented by its
+//! newest post. Feeds that wrap the same text in different boilerplate (`财联社8月1日电，…`, `【标题】…`) still
+//! match, since the shared text dominates the shingles.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::normalize::normalize;
+
+const SHINGLE: usize = 5;
+const HASHES: usize = 64;
+const BANDS: usize = 16;
+const ROWS: usize = HASHES / BANDS;
+/// Estimated Jaccard similarity from which two posts tell the same story.
+pub const SIMILARITY: f32 = 0.7;
+/// Posts with fewer characters than this are too short to call duplicates (a headline alone, an empty body).
+const MIN_CHARS: usize = 40;
+
+/// For each post (in id order), the id of the newest post telling the same story (itself when it is unique).
+pub fn clusters(texts: &[&str]) -> Vec<u32> {
+    let signatures: Vec<Option<[u64; HASHES]>> = texts.par_iter().map(|text| signature(text)).collect();
+    let mut parent: Vec<u32> = (0..texts.len() as u32).collect();
+    for band in 0..BANDS {
+        let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (doc, signature) in signatures.iter().enumerate() {
+            let Some(signature) = signature else { continue };
+            let rows = &signature[band * ROWS..(band + 1) * ROWS];
+            let key = rows.iter().fold(band as u64, |h, &r| mix(h ^ r));
+            buckets.entry(key).or_default().push(doc as u32);
+        }
+        for members in buckets.values().filter(|m| m.len() > 1) {
+            // Every pair in small buckets; in the rare large ones (boilerplate) neighbours only, to stay linear.
+            let reach = if members.len() <= 32 { members.len() } else { 2 };
+            for (i, &a) in members.iter().enumerate() {
+                for &b in members.iter().skip(i + 1).take(reach - 1) {
+                    if let (Some(sa), Some(sb)) = (&signatures[a as usize], &signatures[b as usize]) {
+                        if similarity(sa, sb) >= SIMILARITY {
+                            union(&mut parent, a, b);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (0..texts.len() as u32).map(|doc| find(&mut parent, doc)).collect()
+}
+
+fn signature(text: &str) -> Option<[u64; HASHES]> {
+    let chars: Vec<char> = normalize(text).chars().filter(|c| c.is_alphanumeric()).collect();
+    if chars.len() < MIN_CHARS {
+        return None;
+    }
+    let mut signature = [u64::MAX; HASHES];
+    for shingle in chars.windows(SHINGLE) {
+        let base = shingle.iter().fold(0x9E37_79B9_7F4A_7C15u64, |h, &c| mix(h ^ c as u64));
+        for (i, slot) in signature.iter_mut().enumerate() {
+            let value = mix(base ^ (i as u64).wrapping_mul(0xA076_1D64_78BD_642F));
+            *slot = (*slot).min(value);
+        }
+    }
+    Some(signature)
+}
+
+fn similarity(a: &[u64; HASHES], b: &[u64; HASHES]) -> f32 {
+    a.iter().zip(b).filter(|(x, y)| x == y).count() as f32 / HASHES as f32
+}
+
+/// A 64-bit finalizer (splitmix64): cheap and well mixed.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        parent[x as usize] = parent[parent[x as usize] as usize];
+        x = parent[x as usize];
+    }
+    x
+}
+
+/// Joins two clusters under the smaller (newer) id.
+fn union(parent: &mut [u32], a: u32, b: u32) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    let (low, high) = (ra.min(rb), ra.max(rb));
+    parent[high as usize] = low;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_story_from_two_feeds_clusters() {
+        let story = "国家统计局今日发布数据显示，7月份全国规模以上工业增加值同比增长5.7%，环比增长0.38%。1—7月份，规模以上工业增加值同比增长6.3%。";
+        let a = format!("财联社8月15日电，{story}");
+        let b = format!("【7月规上工业增加值同比增长5.7%】{story}");
+        let other = "中国人民银行今日开展了1000亿元7天期逆回购操作，中标利率为1.40%，与此前持平。今日有1200亿元逆回购到期，实现净回笼200亿元。";
+        let clusters = clusters(&[&a, other, &b, "太短"]);
+        assert_eq!(clusters, [0, 1, 0, 3]);
+    }
+}
