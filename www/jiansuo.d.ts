@@ -1,5 +1,8 @@
 // Type declarations for jiansuo's JavaScript API (dist/jiansuo.js).
 
+/** Why the engine searched for something other than what was typed. */
+export type RewriteKind = 'segmented' | 'pinyin' | 'typo';
+
 /** How results are ordered. */
 export type SortOrder = 'relevance' | 'date';
 
@@ -57,8 +60,10 @@ export interface SearchPage {
   results: SearchResult[];
   /** With options.facets (or a category/tag filter). */
   facets?: Facets;
-  /** Present when the typed keywords found nothing and the engine searched the index's words in them instead. */
-  rewrite?: { query: string; kind: 'segmented' };
+  /** Present when the results are for another query than typed: its words split ('segmented'), the word its pinyin reads as ('pinyin'), a close spelling ('typo'). */
+  rewrite?: { query: string; kind: RewriteKind };
+  /** Other queries the reader may have meant, offered beside the results. */
+  alternatives?: Array<{ query: string; kind: RewriteKind; count: number }>;
   [field: string]: unknown;
 }
 

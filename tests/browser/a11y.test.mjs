@@ -2,22 +2,13 @@
 // A/AA rules (colour contrast included) inside the widget's shadow roots.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { SAMPLE_POSTS } from '../js/helpers/bundle.mjs';
-import { demoSite, launch, waitForAnswer, widget } from './helpers.mjs';
+import { shared, waitForAnswer, widget } from './helpers.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let browser;
-let site;
-before(async () => {
-  browser = await launch();
-  site = await demoSite(SAMPLE_POSTS);
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = shared(SAMPLE_POSTS);
 
 async function violations(page, include) {
   await page.addScriptTag({ path: AXE });
@@ -37,9 +28,7 @@ async function violations(page, include) {
 
 for (const scheme of ['light', 'dark']) {
   test(`inline results, keyboard-selected option, facet chips (${scheme})`, async () => {
-    const page = await browser.page();
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.goto(site.url);
+    const page = await env.open('', { scheme });
     const ui = widget(page);
     await ui.input.click();
     await ui.input.pressSequentially('长春', { delay: 20 });
@@ -51,9 +40,7 @@ for (const scheme of ['light', 'dark']) {
   });
 
   test(`modal dialog with results (${scheme})`, async () => {
-    const page = await browser.page();
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.goto(site.url);
+    const page = await env.open('', { scheme });
     await page.keyboard.press('Control+k');
     const ui = widget(page, 'jiansuo-search[mode=modal]');
     await ui.input.pressSequentially('人工智能', { delay: 20 });
@@ -65,8 +52,7 @@ for (const scheme of ['light', 'dark']) {
 }
 
 test('the error message (light)', async () => {
-  const page = await browser.page();
-  await page.goto(site.url);
+  const page = await env.open();
   await page.evaluate(() => document.querySelector('#search').setAttribute('bundle', './missing/'));
   const ui = widget(page);
   await ui.input.click();

@@ -3,29 +3,12 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { HOSTILE_POSTS, SAMPLE_POSTS } from '../js/helpers/bundle.mjs';
-import { SCREENSHOTS, demoSite, launch, waitForAnswer, widget } from './helpers.mjs';
+import { SCREENSHOTS, demoSite, shared, waitForAnswer, widget } from './helpers.mjs';
 
-let browser;
-let site;
-
-before(async () => {
-  browser = await launch();
-  site = await demoSite(SAMPLE_POSTS);
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
-
-async function open(path = '', { width = 1280, height = 900, scheme = 'light' } = {}) {
-  const page = await browser.page();
-  await page.setViewportSize({ width, height });
-  await page.emulateMedia({ colorScheme: scheme });
-  await page.goto(new URL(path, site.url).href);
-  return page;
-}
+const env = shared(SAMPLE_POSTS);
+const open = (...args) => env.open(...args);
 
 async function typeQuery(page, query, ui = widget(page)) {
   await ui.input.click();
@@ -112,7 +95,7 @@ describe('search on the demo page', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     const href = (await shown(page)).hrefs[1];
-    await Promise.all([page.waitForURL((url) => url.href === new URL(href, site.url).href), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL((url) => url.href === new URL(href, env.site.url).href), page.keyboard.press('Enter')]);
     // Back from the article: the search is still there.
     await page.goBack();
     await waitForAnswer(page, '长春');
@@ -231,7 +214,7 @@ describe('search on the demo page', () => {
   test('a newer query supersedes a slower older one', async () => {
     const slow = await demoSite(SAMPLE_POSTS, { delay: 250 });
     try {
-      const page = await browser.page();
+      const page = await env.browser.page();
       await page.goto(slow.url);
       const ui = widget(page);
       await ui.input.click();
@@ -253,7 +236,7 @@ describe('search on the demo page', () => {
   test('no layout shift: the search box stays put while the index loads and results arrive', async () => {
     const slow = await demoSite(SAMPLE_POSTS, { delay: 300 });
     try {
-      const page = await browser.page();
+      const page = await env.browser.page();
       await page.setViewportSize({ width: 1280, height: 900 });
       const boxes = [];
       const box = async () => boxes.push(JSON.stringify(await page.locator('#search').evaluate((el) => {
@@ -319,7 +302,7 @@ describe('hostile content', () => {
   test('titles, categories and excerpts are shown as text; nothing runs', async () => {
     const hostile = await demoSite(HOSTILE_POSTS);
     try {
-      const page = await browser.page();
+      const page = await env.browser.page();
       const dialogs = [];
       page.on('dialog', (d) => {
         dialogs.push(d.message());
@@ -363,7 +346,7 @@ describe('when the bundle cannot be loaded', () => {
   test('a missing index shows a clear message (and the error code for the site owner)', async () => {
     const broken = await demoSite(SAMPLE_POSTS, { prepare: (dir) => rmSync(join(dir, 'search/manifest.bin')) });
     try {
-      const page = await browser.page();
+      const page = await env.browser.page();
       await page.goto(broken.url);
       const ui = widget(page);
       await ui.input.click();

@@ -2,6 +2,7 @@
 // a demo site (www/demo + a search bundle) served on 127.0.0.1 by scripts/serve.mjs.
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
 import { ROOT, bundle, remove, tempDir } from '../js/helpers/bundle.mjs';
@@ -77,6 +78,33 @@ export async function demoSite(posts, { prepare, delay = 0 } = {}) {
       remove(dir);
     },
   };
+}
+
+/**
+ * One browser and one demo site of `posts` for a whole test file (node:test hooks); the returned object's
+ * `browser` and `site` are set once the hooks ran, and open(path, { width, height, scheme }) gives a page.
+ */
+export function shared(posts, siteOptions = {}) {
+  const env = {
+    browser: null,
+    site: null,
+    async open(path = '', { width = 1280, height = 900, scheme = 'light' } = {}) {
+      const page = await env.browser.page();
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(new URL(path, env.site.url).href);
+      return page;
+    },
+  };
+  before(async () => {
+    env.browser = await launch();
+    env.site = await demoSite(posts, siteOptions);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+  });
+  return env;
 }
 
 /** Elements inside the widget's shadow root: `#search` is the demo's inline box. */

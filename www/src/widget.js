@@ -8,7 +8,7 @@
 //   param (URL query parameter that holds the search, default 'q'; '' to leave the URL alone),
 //   lang ('zh' default, 'en'), strings (JSON object overriding UI text), theme ('light' | 'dark'),
 //   facets (filter chips with counts: 'categories' (also the empty value), 'tags', or both),
-//   completions (chips that finish the keyword being typed),
+//   completions (chips that finish the keyword being typed; the engine's alternatives are always offered),
 //   no-worker (run the engine in the page instead of a Web Worker).
 // Properties: strings, searchOptions (extra engine options, e.g. future filters), query, open(), close(),
 //   search(query).
@@ -694,7 +694,9 @@ export class JiansuoSearchElement extends HTMLElement {
       this.#show(append ? this.#results.concat(results) : results, total, append);
       if (!append) {
         this.#showFacets(page?.facets);
-        this.#showSuggestions(chips);
+        // The engine's "did you mean" (pinyin initials, …) first, then completions of the typed keyword.
+        const offered = Array.isArray(page?.alternatives) ? page.alternatives : [];
+        this.#showSuggestions([...offered, ...chips.filter((c) => !offered.some((a) => a.query === c.query))]);
       }
       const s = this.strings;
       const n = total.toLocaleString();
@@ -767,7 +769,7 @@ export class JiansuoSearchElement extends HTMLElement {
     try {
       const typed = query.toLowerCase();
       const list = await this.#complete(query, { limit: SUGGESTIONS + 1 });
-      return (Array.isArray(list) ? list : []).filter((c) => c?.query && c.query.toLowerCase() !== typed).slice(0, SUGGESTIONS);
+      return (Array.isArray(list) ? list : []).filter((c) => c?.query && c.query.toLowerCase() !== typed);
     } catch {
       return []; // a nicety: never an error of its own
     }
@@ -776,11 +778,11 @@ export class JiansuoSearchElement extends HTMLElement {
   #showSuggestions(list) {
     const { suggest } = this.#ui;
     const s = this.strings;
-    const chips = (list ?? []).map((c) =>
+    const chips = (list ?? []).slice(0, SUGGESTIONS).map((c) =>
       h(
         'button',
         { type: 'button', part: 'suggestion', class: 'chip', 'data-query': String(c.query) },
-        String(c.text),
+        String(c.text ?? c.query),
         h('span', { class: 'count' }, String(c.count ?? '')),
       ),
     );

@@ -1,0 +1,65 @@
+// The element's attributes and properties on a page of their own: lang, strings, page-size, sort, theme,
+// placeholder, searchOptions, search(), the filters slot, and no-worker.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { SAMPLE_POSTS } from '../js/helpers/bundle.mjs';
+import { shared, waitForAnswer, widget } from './helpers.mjs';
+
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<script type="module" src="./search/widget.js"></script></head>
+<body>
+  <jiansuo-search id="en" lang="en" param="" page-size="3" sort="date" theme="dark" placeholder="Find posts"></jiansuo-search>
+  <jiansuo-search id="custom" param="" no-worker strings='{"total":"找到 {n} 篇"}'>
+    <label slot="filters"><input type="checkbox" id="finance"> 只看财经</label>
+  </jiansuo-search>
+</body></html>`;
+
+const env = shared(SAMPLE_POSTS, { prepare: (dir) => writeFileSync(join(dir, 'options.html'), PAGE) });
+
+test('lang=en, page-size, sort=date, theme=dark, placeholder', async () => {
+  const page = await env.open('options.html');
+  const ui = widget(page, '#en');
+  assert.equal(await ui.input.getAttribute('placeholder'), 'Find posts');
+  assert.equal(await ui.input.getAttribute('aria-label'), 'Search');
+  await ui.input.click();
+  await ui.input.pressSequentially('长春', { delay: 20 });
+  const { total } = await waitForAnswer(page, '长春');
+  assert.equal(await ui.status.textContent(), `${total} results`);
+  assert.equal(await ui.options.count(), 3);
+  assert.equal(await ui.more.textContent(), 'Load more');
+  const dates = await page.$$eval('#en >> [role=option] time', (els) => els.map((t) => t.getAttribute('datetime')));
+  assert.deepEqual([...dates].sort().reverse(), dates);
+  assert.match(await page.$eval('#en >> [role=option] time', (t) => t.textContent), /^\d{4}-\d{2}-\d{2}$/);
+  // theme=dark: dark background whatever the system says (the page is light).
+  const background = await page.$eval('#en >> [part=form]', (el) => getComputedStyle(el).backgroundColor);
+  assert.equal(background, 'rgb(22, 24, 29)');
+  await page.close();
+});
+
+test('strings override, searchOptions from the host page, search() from code, no-worker', async () => {
+  const page = await env.open('options.html');
+  await page.waitForFunction(() => customElements.get('jiansuo-search'));
+  await page.evaluate(() => {
+    const el = document.querySelector('#custom');
+    document.querySelector('#finance').addEventListener('change', (e) => {
+      el.searchOptions = e.target.checked ? { categories: ['财经'] } : {};
+    });
+    el.search('长春');
+  });
+  const { total } = await waitForAnswer(page, '长春');
+  const ui = widget(page, '#custom');
+  assert.equal(await ui.status.textContent(), `找到 ${total} 篇`);
+  assert.equal(await ui.input.inputValue(), '长春');
+  await page.locator('#finance').check(); // the slotted control, shown inside the widget
+  const filtered = await waitForAnswer(page, '长春', { count: 2 });
+  assert.ok(filtered.total < total && filtered.total > 0, `${filtered.total} of ${total}`);
+  const categories = await page.$$eval('#custom >> [role=option]', (els) =>
+    els.map((el) => [...el.querySelectorAll('[part=result-category]')].map((c) => c.textContent)),
+  );
+  assert.ok(categories.every((list) => list.includes('财经')), JSON.stringify(categories));
+  assert.equal(page.workers().length, 0, 'no-worker ran the engine in a worker');
+  await page.close();
+});
