@@ -17,7 +17,7 @@ use crate::format::{self, put_varint, FileKind};
 use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::normalize::normalize;
 use crate::postings::{FieldFreqs, BODY, FIELDS, META, TITLE};
-use crate::store::{parse_day, quantize_length, DocMeta, StoredDocument};
+use crate::store::{pack_norm, parse_day, DocMeta, StoredDocument};
 use crate::termdict::{self, ChunkWriter, Placement};
 use crate::token::{tokenize, Token, TokenKind};
 
@@ -135,8 +135,7 @@ impl IndexBuilder {
                 for (sum, len) in length_sums.iter_mut().zip(analysed.lengths) {
                     *sum += f64::from(len);
                 }
-                meta.title_lengths.push(analysed.lengths[TITLE].min(255) as u8);
-                meta.body_norms.push(quantize_length(analysed.lengths[BODY]));
+                meta.norms.push(pack_norm(analysed.lengths[TITLE], analysed.lengths[BODY]));
                 // The calendar day where the post was published, as its date says; else the UTC day.
                 let day = parse_day(&document.date).unwrap_or(document.timestamp.div_euclid(86_400) as i32);
                 meta.days.push(day);
@@ -433,8 +432,7 @@ fn write_doc_meta(meta: &DocMeta) -> (u64, Vec<(usize, Vec<u8>)>) {
         let end = (start + per_chunk).min(meta.len());
         let part = DocMeta {
             first: start as u32,
-            title_lengths: meta.title_lengths[start..end].to_vec(),
-            body_norms: meta.body_norms[start..end].to_vec(),
+            norms: meta.norms[start..end].to_vec(),
             days: meta.days[start..end].to_vec(),
             duplicates: meta
                 .duplicates

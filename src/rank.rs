@@ -17,7 +17,8 @@ pub const EXACT_TITLE_BONUS: f32 = 1_000.0;
 /// What ranking knows about a document.
 #[derive(Debug, Clone, Copy)]
 pub struct DocStats {
-    pub title_length: u32,
+    /// None when longer than the stored exact range (see [`crate::store::TITLE_EXACT_MAX`]).
+    pub title_length: Option<u32>,
     pub body_length: f32,
     pub day: i32,
 }
@@ -40,7 +41,9 @@ impl Collection {
 
     /// The BM25F contribution of one keyword with `freqs` occurrences in a document.
     pub fn keyword_score(&self, idf: f32, freqs: &FieldFreqs, doc: &DocStats) -> f32 {
-        let lengths = [doc.title_length as f32, self.average_lengths[META], doc.body_length];
+        let long_title = (crate::store::TITLE_EXACT_MAX + 1) as f32;
+        let title_length = doc.title_length.map_or(self.average_lengths[TITLE].max(long_title), |len| len as f32);
+        let lengths = [title_length, self.average_lengths[META], doc.body_length];
         let mut weighted = 0.0;
         for field in [TITLE, META, BODY] {
             if freqs[field] == 0 {
@@ -78,7 +81,7 @@ mod tests {
     #[test]
     fn title_outweighs_body_and_short_beats_long() {
         let c = collection();
-        let doc = DocStats { title_length: 12, body_length: 400.0, day: 100 };
+        let doc = DocStats { title_length: None, body_length: 400.0, day: 100 };
         let idf = c.idf(10);
         assert!(c.keyword_score(idf, &[1, 0, 0], &doc) > c.keyword_score(idf, &[0, 0, 2], &doc));
         let long = DocStats { body_length: 4000.0, ..doc };

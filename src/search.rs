@@ -20,7 +20,7 @@ use crate::manifest::Manifest;
 use crate::postings::{decode_doclist, FieldFreqs, PositionLists, Posting, FIELDS};
 use crate::query::{self, Clause, Keyword, Query};
 use crate::rank::{Collection, DocStats, EXACT_TITLE_BONUS};
-use crate::store::{dequantize_length, parse_day, DocMeta, StoredDocument};
+use crate::store::{parse_day, unpack_norm, DocMeta, StoredDocument};
 use crate::termdict::{self, DataRef, TermChunk, TermInfo};
 use crate::token::{tokenize, TokenKind};
 use crate::Error;
@@ -726,7 +726,8 @@ impl Index {
                 if matches.docs.get(*cursor) == Some(&doc) {
                     let freqs = &matches.freqs[*cursor];
                     score += collection.keyword_score(*idf, freqs, &stats);
-                    exact_title |= freqs[crate::postings::TITLE] == 1 && stats.title_length == matches.token_count;
+                    exact_title |=
+                        freqs[crate::postings::TITLE] == 1 && stats.title_length == Some(matches.token_count);
                 }
             }
             score *= collection.recency_factor(stats.day);
@@ -901,9 +902,10 @@ impl Index {
             return Ok(None);
         };
         let i = (doc - meta.first) as usize;
-        match (meta.title_lengths.get(i), meta.body_norms.get(i), meta.days.get(i)) {
-            (Some(&title), Some(&body), Some(&day)) => {
-                Ok(Some(DocStats { title_length: u32::from(title), body_length: dequantize_length(body), day }))
+        match (meta.norms.get(i), meta.days.get(i)) {
+            (Some(&norm), Some(&day)) => {
+                let (title_length, body_length) = unpack_norm(norm);
+                Ok(Some(DocStats { title_length, body_length, day }))
             }
             _ => Err(Error::corrupt(&self.manifest.meta_chunk_name((doc / per_chunk) as usize), "document missing")),
         }

@@ -3,15 +3,17 @@
 //! Two kinds of files, so each is fetched only when needed:
 //! - one *document* file per post (`d/<store-hash>/<id>.bin`): URL, title, date, categories, tags and text, fetched
 //!   only for the results shown (the text makes the excerpt);
-//! - *doc-meta* chunks (`m/<hash>/<n>.bin`), each covering a fixed range of ids: title length and quantized body
-//!   length (BM25's length normalization) and the day of each post (recency prior), a few bytes per post.
+//! - *doc-meta* chunks (`m/<hash>/<n>.bin`), each covering a fixed range of ids: one byte per post packing its
+//!   title length and quantized body length (BM25's length normalization), the days of the posts (recency prior,
+//!   date ranges) and which posts repeat a newer post's story. Every relevance query reads them for all its
+//!   candidates, so they are kept to about a byte per post.
 //!
 //! ```text
 //! document := url str, title str, date str, category-count varint, str…, tag-count varint, str…, text str,
 //!             needs-folding u8 (1 when the post contains traditional characters)
-//! docmeta  := first-id varint, count varint, count × title-length u8, count × body-norm u8,
+//! docmeta  := first-id varint, count varint, count × norm u8 (title length class << 5 | body length class),
 //!             run-count varint, run-count × (day zigzag varint, run-length varint),
-//!             duplicate-count varint, duplicate-count × (id − first, gap-coded varint; newest id of its story varint)
+//!             duplicate-count varint, duplicate-count × (id gap varint, id − its story's newest post id varint)
 //! ```
 //! Ids are assigned newest first, so days never increase along a chunk and the runs are few.
 
@@ -76,24 +78,33 @@ impl StoredDocument {
     }
 }
 
-/// Body lengths are stored as `round(log_1.045(len + 1))`: one byte, within ±2.3 % up to 50,000 tokens.
-const LENGTH_BASE: f64 = 1.045;
+/// Body lengths are stored in 5 bits as `round(log_1.4(len + 1))` (up to about 34,000 tokens, within ±18 %);
+/// BM25 only needs a length's order of magnitude.
+const LENGTH_BASE: f64 = 1.4;
+const BODY_CLASSES: u8 = 31;
+/// Title lengths are exact up to this many tokens; longer ones share the top class.
+pub const TITLE_EXACT_MAX: u32 = 6;
 
-pub fn quantize_length(len: u32) -> u8 {
-    let q = (f64::from(len) + 1.0).ln() / LENGTH_BASE.ln();
-    q.round().min(255.0) as u8
+/// Packs a document's title and body lengths (in tokens) into its norm byte.
+pub fn pack_norm(title_length: u32, body_length: u32) -> u8 {
+    let body = ((f64::from(body_length) + 1.0).ln() / LENGTH_BASE.ln()).round().min(f64::from(BODY_CLASSES)) as u8;
+    let title = title_length.min(TITLE_EXACT_MAX + 1) as u8;
+    title << 5 | body
 }
 
-pub fn dequantize_length(q: u8) -> f32 {
-    (LENGTH_BASE.powi(i32::from(q)) - 1.0) as f32
+/// The title length (None when longer than [`TITLE_EXACT_MAX`]) and approximate body length of a norm byte.
+pub fn unpack_norm(norm: u8) -> (Option<u32>, f32) {
+    let title = u32::from(norm >> 5);
+    let body = (LENGTH_BASE.powi(i32::from(norm & BODY_CLASSES)) - 1.0) as f32;
+    ((title <= TITLE_EXACT_MAX).then_some(title), body)
 }
 
 /// Ranking data of a range of documents.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocMeta {
     pub first: u32,
-    pub title_lengths: Vec<u8>,
-    pub body_norms: Vec<u8>,
+    /// Per post, see [`pack_norm`].
+    pub norms: Vec<u8>,
     pub days: Vec<i32>,
     /// Posts of this range that repeat a story told by a newer post: (id, the newest post's id), by id.
     pub duplicates: Vec<(u32, u32)>,
@@ -109,11 +120,11 @@ impl DocMeta {
     }
 
     pub fn len(&self) -> usize {
-        self.title_lengths.len()
+        self.norms.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.title_lengths.is_empty()
+        self.norms.is_empty()
     }
 
     #[cfg(feature = "build")]
@@ -122,8 +133,7 @@ impl DocMeta {
         let mut out = Vec::with_capacity(self.len() * 2 + 64);
         put_varint(&mut out, u64::from(self.first));
         put_varint(&mut out, self.len() as u64);
-        out.extend_from_slice(&self.title_lengths);
-        out.extend_from_slice(&self.body_norms);
+        out.extend_from_slice(&self.norms);
         let mut runs: Vec<(i32, u64)> = Vec::new();
         for &day in &self.days {
             match runs.last_mut() {
@@ -140,7 +150,7 @@ impl DocMeta {
         let mut next = self.first;
         for &(doc, story) in &self.duplicates {
             put_varint(&mut out, u64::from(doc - next));
-            put_varint(&mut out, u64::from(story));
+            put_varint(&mut out, u64::from(doc - story));
             next = doc + 1;
         }
         out
@@ -149,9 +159,8 @@ impl DocMeta {
     pub fn decode(name: &str, payload: &[u8]) -> Result<DocMeta, Error> {
         let mut reader = Reader::new(name, payload);
         let first = reader.u32_varint()?;
-        let count = reader.bounded(reader.remaining() / 2, "document count")?;
-        let title_lengths = reader.take(count)?.to_vec();
-        let body_norms = reader.take(count)?.to_vec();
+        let count = reader.bounded(reader.remaining(), "document count")?;
+        let norms = reader.take(count)?.to_vec();
         let run_count = reader.bounded(count, "day run count")?;
         let mut days = Vec::with_capacity(count);
         for _ in 0..run_count {
@@ -168,17 +177,17 @@ impl DocMeta {
         let mut next = u64::from(first);
         for _ in 0..duplicate_count {
             let doc = next + reader.varint()?;
-            let story = reader.u32_varint()?;
-            if doc >= end || u64::from(story) >= doc {
+            let distance = reader.varint()?;
+            if doc >= end || distance == 0 || distance > doc {
                 return Err(reader.error("duplicate entry out of range"));
             }
-            duplicates.push((doc as u32, story));
+            duplicates.push((doc as u32, (doc - distance) as u32));
             next = doc + 1;
         }
         if !reader.is_empty() {
             return Err(reader.error("trailing bytes"));
         }
-        Ok(DocMeta { first, title_lengths, body_norms, days, duplicates })
+        Ok(DocMeta { first, norms, days, duplicates })
     }
 }
 
@@ -250,16 +259,17 @@ mod tests {
     fn doc_meta_round_trips() {
         let meta = DocMeta {
             first: 4096,
-            title_lengths: vec![10, 0, 255],
-            body_norms: vec![quantize_length(500), 0, 255],
+            norms: vec![pack_norm(10, 500), 0, 255],
             days: vec![19800, 19800, -3],
             duplicates: vec![(4097, 12), (4098, 4096)],
         };
         assert_eq!(meta.story_of(4097), 12);
         assert_eq!(meta.story_of(4096), 4096);
         assert_eq!(DocMeta::decode("m", &meta.encode()).unwrap(), meta);
-        let approx = dequantize_length(quantize_length(500));
-        assert!((approx - 500.0).abs() / 500.0 < 0.025);
-        assert_eq!(dequantize_length(quantize_length(0)), 0.0);
+        let (title, body) = unpack_norm(pack_norm(4, 500));
+        assert_eq!(title, Some(4));
+        assert!((body - 500.0).abs() / 500.0 < 0.2, "{body}");
+        assert_eq!(unpack_norm(pack_norm(7, 0)), (None, 0.0));
+        assert_eq!(unpack_norm(pack_norm(0, 0)), (Some(0), 0.0));
     }
 }
