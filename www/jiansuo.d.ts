@@ -51,6 +51,8 @@ export interface SearchResult {
   score: number;
   /** HTML: escaped text with <mark>…</mark> around the hits. Insert nothing else from it. */
   excerpt: string;
+  /** Other matching posts that tell the same story, folded into this one (absent when none). */
+  duplicates?: number;
   [field: string]: unknown;
 }
 

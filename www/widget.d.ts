@@ -29,6 +29,7 @@ export interface JiansuoStrings {
   clearFilters: string;
   filtered: string;
   suggestions: string;
+  duplicates: string;
   rewritten: string;
   hintKey: string;
 }
@@ -51,7 +52,7 @@ export interface JiansuoErrorDetail {
  * Events (bubbling, composed): 'jiansuo-results', 'jiansuo-error'.
  * Parts: trigger, dialog, panel, form, input, clear, close, scroll, toolbar, status, error-detail, sort,
  * suggestions, suggestion, facets, facet, facet-chip, facet-reset,
- * results, result, result-title, result-meta, result-category, result-excerpt, mark, more.
+ * results, result, result-title, result-meta, result-category, result-duplicates, result-excerpt, mark, more.
  * Slot: 'filters' (between the status line and the results).
  */
 export class JiansuoSearchElement extends HTMLElement {

@@ -1,7 +1,7 @@
 // The demo page (www/demo) with the <jiansuo-search> widget in headless Chromium, against build-index's
 // bundle of sample/_posts served from 127.0.0.1.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { HOSTILE_POSTS, SAMPLE_POSTS } from '../js/helpers/bundle.mjs';
@@ -274,6 +274,31 @@ async function waitForWorker(page) {
   await page.waitForFunction(() => performance.getEntriesByType('resource').length > 0);
   await page.waitForTimeout(300);
 }
+
+describe('anywhere on any static host', () => {
+  test('the demo and its bundle moved under /news/2026/ work unchanged', async () => {
+    const moved = await demoSite(SAMPLE_POSTS, {
+      prepare: (dir) => {
+        mkdirSync(join(dir, 'news'));
+        renameSync(join(dir, 'index.html'), join(dir, 'news/index.html'));
+        renameSync(join(dir, 'search'), join(dir, 'news/2026'));
+        const page = readFileSync(join(dir, 'news/index.html'), 'utf8').replaceAll('./search/', './2026/');
+        writeFileSync(join(dir, 'news/index.html'), page);
+      },
+    });
+    try {
+      const page = await env.browser.page();
+      await page.goto(`${moved.url}news/?q=${encodeURIComponent('长春')}`);
+      const answer = await waitForAnswer(page, '长春');
+      assert.ok(answer.total >= 10);
+      assert.ok(moved.requests.some((path) => path === '/news/2026/manifest.bin'), moved.requests.join(' '));
+      assert.ok(moved.requests.every((path) => !path.startsWith('/search/')));
+      await page.close();
+    } finally {
+      await moved.close();
+    }
+  });
+});
 
 describe('modal mode (the header search of the demo)', () => {
   test('/ and Ctrl-K open it; results show in the dialog; Esc closes it; the URL is left alone', async () => {

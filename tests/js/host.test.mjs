@@ -74,6 +74,12 @@ describe('openIndex in Node', () => {
     assert.equal(new Set(stats.added).size, stats.added.length, `added twice: ${stats.added}`);
   });
 
+  test('worker: true in Node runs the engine in this thread', async () => {
+    const { dir, api } = await fresh();
+    const index = await api.openIndex(dir, { worker: true });
+    assert.ok((await index.search('长春')).total >= 5);
+  });
+
   test('an empty query answers at once', async () => {
     const { dir, api, stats } = await fresh();
     const index = await api.openIndex(dir);

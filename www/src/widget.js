@@ -44,6 +44,7 @@ const STRINGS = {
     clearFilters: '清除筛选',
     filtered: '（已筛选）',
     suggestions: '你可能想搜',
+    duplicates: '另有 {n} 个来源',
     rewritten: '，以下为“{q}”的结果',
     hintKey: '/',
   },
@@ -74,6 +75,7 @@ const STRINGS = {
     clearFilters: 'Clear filters',
     filtered: ' (filtered)',
     suggestions: 'Try',
+    duplicates: '+{n} more sources',
     rewritten: ' for “{q}”',
     hintKey: '/',
   },
@@ -863,6 +865,8 @@ export class JiansuoSearchElement extends HTMLElement {
     for (const category of Array.isArray(result?.categories) ? result.categories : []) {
       meta.append(h('span', { part: 'result-category', class: 'category' }, String(category)));
     }
+    const duplicates = Number(result?.duplicates) || 0;
+    if (duplicates > 0) meta.append(h('span', { part: 'result-duplicates' }, fill(s.duplicates, { n: duplicates })));
     const excerpt = h('span', { part: 'result-excerpt', class: 'excerpt' }, excerptFragment(result?.excerpt));
     // The option is the link itself (role=option is allowed on <a href>): the whole row opens the post,
     // with the browser's own middle-click, Ctrl-click and link preview, and no control nested in an option.
