@@ -1,0 +1,4 @@
+//! build-index: turns a Jekyll site's posts into a jiansuo search bundle.
+
+pub mod yaml;
+pub mod frontmatter;
