@@ -2,3 +2,4 @@
 
 pub mod yaml;
 pub mod frontmatter;
+pub mod date;
