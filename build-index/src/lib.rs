@@ -3,3 +3,4 @@
 pub mod yaml;
 pub mod frontmatter;
 pub mod date;
+pub mod permalink;
