@@ -4,3 +4,6 @@ pub mod yaml;
 pub mod frontmatter;
 pub mod date;
 pub mod permalink;
+pub mod extract;
+pub mod liquid;
+pub mod segment;

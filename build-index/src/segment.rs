@@ -1,0 +1,74 @@
+//! Word segmentation with jieba: the vocabulary the engine uses to segment queries and complete them.
+//!
+//! The index itself matches characters and character bigrams, so these words never decide what
+//! matches; they only tell the engine which character runs are words. Hence only words of two or
+//! more characters with at least one letter or digit are kept (single characters and punctuation
+//! add nothing to a vocabulary), each once per post, in the order they first appear.
+
+use std::collections::HashSet;
+
+use jieba_rs::Jieba;
+
+pub struct Segmenter {
+    jieba: Jieba,
+}
+
+impl Default for Segmenter {
+    fn default() -> Self {
+        Segmenter::new()
+    }
+}
+
+impl Segmenter {
+    /// Loads jieba's default dictionary (about half a second; build one and share it).
+    pub fn new() -> Self {
+        Segmenter { jieba: Jieba::new() }
+    }
+
+    /// The distinct words of `title` and `text`, title first.
+    pub fn words(&self, title: &str, text: &str) -> Vec<String> {
+        let mut seen = HashSet::new();
+        let mut words = Vec::new();
+        for part in [title, text] {
+            // One line at a time: a line never holds a word that spans it, and jieba's working
+            // memory stays small for very long posts.
+            for line in part.lines() {
+                for token in self.jieba.cut(line, true) {
+                    let word = token.word;
+                    if is_vocabulary(word) && seen.insert(word) {
+                        words.push(word.to_string());
+                    }
+                }
+            }
+        }
+        words
+    }
+}
+
+fn is_vocabulary(word: &str) -> bool {
+    let mut chars = word.chars();
+    let (Some(_), Some(_)) = (chars.next(), chars.next()) else { return false };
+    word.chars().any(char::is_alphanumeric) && !word.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_distinct_multi_character_words() {
+        let segmenter = Segmenter::new();
+        let words = segmenter.words("科大讯飞吉林公司", "科大讯飞助力长春打造人工智能创新策源地。AI 和 DeepSeek，AI！");
+        assert!(words.contains(&"人工智能".to_string()), "{words:?}");
+        assert!(words.contains(&"DeepSeek".to_string()), "{words:?}");
+        assert_eq!(words.iter().filter(|w| *w == "AI").count(), 1);
+        assert!(words.iter().all(|w| w.chars().count() >= 2 && !w.contains(['，', '。', ' '])), "{words:?}");
+        assert!(words.first().is_some_and(|w| "科大讯飞吉林公司".starts_with(w.as_str())), "{words:?}");
+    }
+
+    #[test]
+    fn nothing_in_nothing_out() {
+        assert!(Segmenter::new().words("", "").is_empty());
+        assert!(Segmenter::new().words("，。", "!!! ...").is_empty());
+    }
+}
