@@ -7,3 +7,6 @@ pub mod permalink;
 pub mod extract;
 pub mod liquid;
 pub mod segment;
+pub mod config;
+pub mod report;
+pub mod posts;

@@ -1,0 +1,118 @@
+//! The few `_config.yml` settings that change how posts map to URLs, dates and text.
+//!
+//! Read: `permalink` (and `collections.posts.permalink`, which Jekyll 4 prefers), `baseurl`,
+//! `timezone`, `encoding`, `markdown_ext` and `unpublished`. Command-line options override them.
+//! Everything else in the file is ignored.
+
+use std::path::{Path, PathBuf};
+
+use crate::yaml::{self, Node, Value};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SiteConfig {
+    pub permalink: Option<String>,
+    pub baseurl: Option<String>,
+    pub timezone: Option<String>,
+    pub encoding: Option<String>,
+    /// Markdown file extensions without the dot, lower case.
+    pub markdown_ext: Option<Vec<String>>,
+    /// Jekyll's `unpublished: true` publishes posts marked `published: false`.
+    pub unpublished: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: not valid UTF-8")]
+    NotUtf8 { path: PathBuf },
+    #[error("{path}:{line}: broken YAML: {message}")]
+    Yaml { path: PathBuf, line: u32, message: String },
+    #[error("{path}:{line}: `{key}` should be text")]
+    NotText { path: PathBuf, line: u32, key: &'static str },
+}
+
+pub fn load(path: &Path) -> Result<SiteConfig, ConfigError> {
+    let bytes = std::fs::read(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| ConfigError::NotUtf8 { path: path.to_path_buf() })?;
+    parse(text.strip_prefix('\u{feff}').unwrap_or(text), path)
+}
+
+pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
+    let root = yaml::parse(text, 1).map_err(|error| ConfigError::Yaml {
+        path: path.to_path_buf(),
+        line: error.line,
+        message: error.message,
+    })?;
+    let text_of = |node: Option<&Node>, key: &'static str| -> Result<Option<String>, ConfigError> {
+        match node.map(|n| (&n.value, n.line)) {
+            None | Some((Value::Null, _)) => Ok(None),
+            Some((Value::Scalar { text, .. }, _)) => Ok(Some(text.clone())),
+            Some((_, line)) => Err(ConfigError::NotText { path: path.to_path_buf(), line, key }),
+        }
+    };
+    let posts_permalink = root.get("collections").and_then(|c| c.get("posts")).and_then(|p| p.get("permalink"));
+    let permalink = match text_of(posts_permalink, "collections.posts.permalink")? {
+        Some(permalink) => Some(permalink),
+        None => text_of(root.get("permalink"), "permalink")?,
+    };
+    let markdown_ext = text_of(root.get("markdown_ext"), "markdown_ext")?.map(|list| {
+        list.split(',').map(|ext| ext.trim().trim_start_matches('.').to_lowercase()).filter(|e| !e.is_empty()).collect()
+    });
+    Ok(SiteConfig {
+        permalink,
+        baseurl: text_of(root.get("baseurl"), "baseurl")?,
+        timezone: text_of(root.get("timezone"), "timezone")?,
+        encoding: text_of(root.get("encoding"), "encoding")?,
+        markdown_ext,
+        unpublished: root.get("unpublished").and_then(Node::as_bool).unwrap_or(false),
+    })
+}
+
+/// The `_config.yml` beside the posts folders (`site/_posts` → `site/_config.yml`), when they all
+/// share one site folder and it has one.
+pub fn find_beside(posts_dirs: &[PathBuf]) -> Option<PathBuf> {
+    let mut sites = posts_dirs.iter().map(|dir| {
+        let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
+        absolute.parent().map(Path::to_path_buf)
+    });
+    let first = sites.next()??;
+    if sites.any(|site| site.as_ref() != Some(&first)) {
+        return None;
+    }
+    let config = first.join("_config.yml");
+    config.is_file().then_some(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_settings_that_matter() {
+        let config = parse(
+            "title: 站点\npermalink: pretty\nbaseurl: /news\ntimezone: Asia/Shanghai\nencoding: GBK\nmarkdown_ext: \"md, .Markdown\"\nunpublished: true\n",
+            Path::new("_config.yml"),
+        )
+        .unwrap();
+        assert_eq!(config.permalink.as_deref(), Some("pretty"));
+        assert_eq!(config.baseurl.as_deref(), Some("/news"));
+        assert_eq!(config.timezone.as_deref(), Some("Asia/Shanghai"));
+        assert_eq!(config.encoding.as_deref(), Some("GBK"));
+        assert_eq!(config.markdown_ext, Some(vec!["md".to_string(), "markdown".to_string()]));
+        assert!(config.unpublished);
+    }
+
+    #[test]
+    fn posts_collection_permalink_wins() {
+        let config = parse("permalink: date\ncollections:\n  posts:\n    permalink: /:title/\n", Path::new("c")).unwrap();
+        assert_eq!(config.permalink.as_deref(), Some("/:title/"));
+    }
+
+    #[test]
+    fn empty_and_broken_files() {
+        assert_eq!(parse("", Path::new("c")).unwrap(), SiteConfig::default());
+        assert!(matches!(parse("a: [\n", Path::new("c")), Err(ConfigError::Yaml { .. })));
+        assert!(matches!(parse("baseurl: [a]\n", Path::new("c")), Err(ConfigError::NotText { line: 1, .. })));
+    }
+}

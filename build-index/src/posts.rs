@@ -1,0 +1,263 @@
+//! Finding post files below `_posts` folders and reading them safely.
+//!
+//! The walk follows Jekyll's reader: it descends into subfolders, ignores names Jekyll ignores
+//! (starting with `.`, `_` or `#`, or ending with `~`), reads symlinked files but does not enter
+//! symlinked folders (which is also what keeps a symlink loop from being walked forever). Posts are
+//! the files with a Markdown extension (`markdown_ext`) or `.html`/`.htm`. Anything that looks like
+//! a post but cannot be read becomes a [`Skip`]; nothing here panics or blocks on odd files
+//! (only regular files are ever opened, so a FIFO named `x.md` cannot hang the run).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::extract::Format;
+use crate::report::{Location, Skip, SkipReason};
+
+/// Jekyll's default `markdown_ext`.
+pub const DEFAULT_MARKDOWN_EXTENSIONS: &[&str] = &["markdown", "mkdown", "mkdn", "mkd", "md"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostFile {
+    pub path: PathBuf,
+    /// The path as shown in messages.
+    pub display: String,
+    /// The path below the posts folder, `/`-separated: what Jekyll matches its file name rule against.
+    pub in_collection: String,
+    /// Categories Jekyll takes from the folders between the site and `_posts` (`news/_posts` → `news`).
+    pub folder_categories: Vec<String>,
+    pub format: Format,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Sorted by path, each file once.
+    pub posts: Vec<PostFile>,
+    pub skipped: Vec<Skip>,
+    /// Files that are not posts: other extensions, and names Jekyll ignores.
+    pub not_posts: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("{0}: no such folder")]
+    NotFound(PathBuf),
+    #[error("{0}: not a folder")]
+    NotAFolder(PathBuf),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// Whether Jekyll's `EntryFilter` leaves this name out.
+fn jekyll_ignores(name: &str) -> bool {
+    name.starts_with(['.', '_', '#']) || name.ends_with('~')
+}
+
+fn format_of(path: &Path, markdown_extensions: &[String]) -> Option<Format> {
+    let extension = path.extension()?.to_str()?.to_lowercase();
+    if markdown_extensions.contains(&extension) {
+        Some(Format::Markdown)
+    } else if extension == "html" || extension == "htm" {
+        Some(Format::Html)
+    } else {
+        None
+    }
+}
+
+/// Finds every post below `folders`. `site_root` (the folder of `_config.yml`) lets folders above
+/// `_posts` become categories as in Jekyll.
+pub fn discover(
+    folders: &[PathBuf],
+    markdown_extensions: &[String],
+    site_root: Option<&Path>,
+) -> Result<Discovered, DiscoverError> {
+    let mut found = Discovered::default();
+    for folder in folders {
+        match std::fs::metadata(folder) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => return Err(DiscoverError::NotAFolder(folder.clone())),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Err(DiscoverError::NotFound(folder.clone()))
+            }
+            Err(source) => return Err(DiscoverError::Io { path: folder.clone(), source }),
+        }
+        let categories = folder_categories(folder, site_root);
+        walk(folder, markdown_extensions, &categories, &mut found);
+    }
+    found.posts.sort_by(|a, b| a.path.cmp(&b.path));
+    // The same file reached through two of the folders given is one post.
+    let mut seen = std::collections::HashSet::new();
+    found.posts.retain(|post| seen.insert(std::fs::canonicalize(&post.path).unwrap_or_else(|_| post.path.clone())));
+    found.skipped.sort_by(|a, b| a.at.cmp(&b.at));
+    found.skipped.dedup();
+    Ok(found)
+}
+
+fn walk(root: &Path, markdown_extensions: &[String], categories: &[String], found: &mut Discovered) {
+    let mut entries = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().unwrap_or(root).display().to_string();
+                let message = error.io_error().map_or_else(|| error.to_string(), ToString::to_string);
+                found.skipped.push(Skip { at: Location::new(path, 1), reason: SkipReason::Unlistable(message) });
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let file_type = entry.file_type();
+        if jekyll_ignores(&name) {
+            if file_type.is_dir() {
+                entries.skip_current_dir();
+            } else {
+                found.not_posts += 1;
+            }
+            continue;
+        }
+        if file_type.is_dir() {
+            continue;
+        }
+        let path = entry.path();
+        let at = || Location::new(path.display().to_string(), 1);
+        let format = format_of(path, markdown_extensions);
+        if file_type.is_symlink() {
+            match std::fs::metadata(path) {
+                Ok(target) if target.is_dir() => {
+                    // A loop: the link points at a folder that contains the link itself.
+                    let home = path.parent().and_then(|parent| std::fs::canonicalize(parent).ok());
+                    let reason = match (std::fs::canonicalize(path), home) {
+                        (Ok(target), Some(home)) if home.starts_with(&target) => {
+                            SkipReason::SymlinkLoop(target.display().to_string())
+                        }
+                        _ => SkipReason::SymlinkedFolder,
+                    };
+                    found.skipped.push(Skip { at: at(), reason });
+                    continue;
+                }
+                Ok(target) if target.is_file() => {}
+                Ok(_) => {
+                    not_a_regular_file(format, at(), found);
+                    continue;
+                }
+                Err(error) => {
+                    match format {
+                        Some(_) => found.skipped.push(Skip { at: at(), reason: SkipReason::Unreadable(error.to_string()) }),
+                        None => found.not_posts += 1,
+                    }
+                    continue;
+                }
+            }
+        } else if !file_type.is_file() {
+            not_a_regular_file(format, at(), found);
+            continue;
+        }
+        let Some(format) = format else {
+            found.not_posts += 1;
+            continue;
+        };
+        let in_collection = path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        found.posts.push(PostFile {
+            path: path.to_path_buf(),
+            display: path.display().to_string(),
+            in_collection,
+            folder_categories: categories.to_vec(),
+            format,
+        });
+    }
+}
+
+fn not_a_regular_file(format: Option<Format>, at: Location, found: &mut Discovered) {
+    match format {
+        Some(_) => found.skipped.push(Skip { at, reason: SkipReason::Unreadable("not a regular file".into()) }),
+        None => found.not_posts += 1,
+    }
+}
+
+/// Jekyll's `categories_from_path`: the folders between the site and the first `_posts`.
+fn folder_categories(folder: &Path, site_root: Option<&Path>) -> Vec<String> {
+    let Some(site_root) = site_root else { return Vec::new() };
+    let absolute = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let folder = absolute(folder);
+    let Ok(relative) = folder.strip_prefix(absolute(site_root)) else { return Vec::new() };
+    let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    match parts.iter().position(|part| part == "_posts") {
+        Some(end) => parts[..end].to_vec(),
+        None => Vec::new(),
+    }
+}
+
+/// Reads a post, refusing more than `limit` bytes.
+pub fn read(post: &PostFile, limit: u64) -> Result<Vec<u8>, SkipReason> {
+    let unreadable = |error: std::io::Error| SkipReason::Unreadable(error.to_string());
+    let file = std::fs::File::open(&post.path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > limit {
+        return Err(SkipReason::TooLarge { size, limit });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    // `take` guards against a file that grows while it is read.
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(SkipReason::TooLarge { size: bytes.len() as u64, limit });
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn markdown() -> Vec<String> {
+        DEFAULT_MARKDOWN_EXTENSIONS.iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn finds_posts_like_jekyll() {
+        let dir = tempfile::tempdir().unwrap();
+        let posts = dir.path().join("news/_posts");
+        std::fs::create_dir_all(posts.join("sub")).unwrap();
+        std::fs::create_dir_all(posts.join("_drafts")).unwrap();
+        for name in ["2021-01-02-b.md", "2021-01-01-a.HTML", "sub/2021-01-03-c.markdown", "image.png", ".hidden.md", "x.md~", "_drafts/2021-01-01-d.md"] {
+            std::fs::write(posts.join(name), "x").unwrap();
+        }
+        let found = discover(std::slice::from_ref(&posts), &markdown(), Some(dir.path())).unwrap();
+        let names: Vec<&str> = found.posts.iter().map(|p| p.in_collection.as_str()).collect();
+        assert_eq!(names, ["2021-01-01-a.HTML", "2021-01-02-b.md", "sub/2021-01-03-c.markdown"]);
+        assert_eq!(found.posts[0].format, Format::Html);
+        assert_eq!(found.posts[0].folder_categories, ["news"]);
+        assert_eq!(found.not_posts, 3);
+        assert!(found.skipped.is_empty());
+    }
+
+    #[test]
+    fn the_same_folder_twice_is_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("2021-01-01-a.md"), "x").unwrap();
+        let found = discover(&[dir.path().to_path_buf(), dir.path().join(".")], &markdown(), None).unwrap();
+        assert_eq!(found.posts.len(), 1);
+    }
+
+    #[test]
+    fn missing_folders_are_errors() {
+        assert!(matches!(discover(&[PathBuf::from("/no/such/_posts")], &markdown(), None), Err(DiscoverError::NotFound(_))));
+    }
+
+    #[test]
+    fn size_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2021-01-01-a.md");
+        std::fs::write(&path, "0123456789").unwrap();
+        let post = PostFile { path, display: String::new(), in_collection: String::new(), folder_categories: vec![], format: Format::Markdown };
+        assert_eq!(read(&post, 10).unwrap().len(), 10);
+        assert_eq!(read(&post, 9), Err(SkipReason::TooLarge { size: 10, limit: 9 }));
+    }
+}
