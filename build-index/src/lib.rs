@@ -10,3 +10,4 @@ pub mod segment;
 pub mod config;
 pub mod report;
 pub mod posts;
+pub mod document;

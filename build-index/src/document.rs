@@ -1,0 +1,313 @@
+//! One post file to one search document: Jekyll's rules that tie the file name, front matter,
+//! date, permalink and body together, and the fallbacks for posts that are not quite right.
+//!
+//! A post is skipped when Jekyll would not publish it at that URL (no date in its file name, no
+//! front matter, unreadable…) and indexed with a warning when something is missing but a sensible
+//! stand-in exists (an invalid `date` falls back to the file name's, an empty title to the first
+//! heading or the first words of the text, an empty body is still searchable by title).
+
+use chrono::DateTime;
+use chrono_tz::Tz;
+use jiansuo::build::Document;
+
+use crate::date::{self, NaiveDates};
+use crate::extract::{self, Format};
+use crate::frontmatter::{self, FrontMatter};
+use crate::liquid;
+use crate::permalink;
+use crate::posts::{self, PostFile};
+use crate::report::{Location, Skip, SkipReason, Warning, WarningReason};
+use crate::segment::Segmenter;
+
+/// The site-wide settings a post's conversion depends on.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// A permalink template (styles already resolved), known to be valid.
+    pub permalink: String,
+    pub base_url: String,
+    pub timezone: Tz,
+    pub naive_dates: NaiveDates,
+    pub encoding: &'static encoding_rs::Encoding,
+    /// Jekyll's `unpublished: true`: index posts marked `published: false` too.
+    pub unpublished: bool,
+    pub max_post_bytes: u64,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Site {
+            permalink: permalink::template_for_style("date"),
+            base_url: String::new(),
+            timezone: chrono_tz::Asia::Shanghai,
+            naive_dates: NaiveDates::Jekyll,
+            encoding: encoding_rs::UTF_8,
+            unpublished: false,
+            max_post_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// An indexed post and what was not quite right about it.
+#[derive(Debug, Clone)]
+pub struct Post {
+    pub document: Document,
+    pub warnings: Vec<Warning>,
+    pub path: String,
+}
+
+/// The parts of a post's file name: Jekyll's `DATE_FILENAME_MATCHER`,
+/// `(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$` on the last path component.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FileName<'a> {
+    pub year: &'a str,
+    pub month: &'a str,
+    pub day: &'a str,
+    /// Trailing dots removed, as Jekyll 4 does.
+    pub slug: &'a str,
+    pub extension: &'a str,
+    pub basename_without_ext: &'a str,
+}
+
+pub fn parse_file_name(name: &str) -> Option<FileName<'_>> {
+    let name = name.rsplit('/').next().unwrap_or(name);
+    let dot = name.rfind('.')?;
+    let (stem, extension) = (&name[..dot], &name[dot..]);
+    if extension.len() < 2 {
+        return None;
+    }
+    let mut parts = stem.splitn(4, '-');
+    let year = parts.next()?;
+    let month = parts.next()?;
+    let day = parts.next()?;
+    let slug = parts.next()?;
+    let digits = |s: &str, min: usize, max: usize| (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(year, 2, 4) && digits(month, 1, 2) && digits(day, 1, 2)) {
+        return None;
+    }
+    Some(FileName { year, month, day, slug: slug.trim_end_matches('.'), extension, basename_without_ext: stem })
+}
+
+/// Turns one post file into a document, or says why it cannot be indexed.
+pub fn convert(file: &PostFile, site: &Site, segmenter: &Segmenter) -> Result<Post, Skip> {
+    let skip = |line: u32, reason: SkipReason| Skip { at: Location::new(file.display.clone(), line), reason };
+    let name = parse_file_name(&file.in_collection).ok_or_else(|| skip(1, SkipReason::NotDated))?;
+    let bytes = posts::read(file, site.max_post_bytes).map_err(|reason| skip(1, reason))?;
+    let text = decode(&bytes, site.encoding).map_err(|(line, reason)| skip(line, reason))?;
+    let split = frontmatter::split(&text).map_err(|error| {
+        let line = match error {
+            frontmatter::SplitError::NotOnFirstLine(line) => line,
+            _ => 1,
+        };
+        skip(line, error.into())
+    })?;
+    let front = frontmatter::parse(split.yaml).map_err(|error| skip(error.line(), error.into()))?;
+    if front.published == Some(false) && !site.unpublished {
+        return Err(skip(1, SkipReason::Unpublished));
+    }
+
+    let mut warnings = Vec::new();
+    let mut warn = |line: u32, reason: WarningReason| {
+        warnings.push(Warning { at: Location::new(file.display.clone(), line), reason });
+    };
+    for ignored in &front.ignored {
+        warn(ignored.line, WarningReason::IgnoredValue(ignored.value));
+    }
+
+    let date = post_date(&front, &name, site, &mut warn).map_err(|(line, reason)| skip(line, reason))?;
+    let categories = categories(file, &front);
+    let tags = unique(front.tag.clone().unwrap_or_else(|| front.tags.clone()));
+    let slug = front.slug.as_deref().unwrap_or(name.slug);
+    let path_in_collection = format!("/{}", file.in_collection.strip_suffix(name.extension).unwrap_or(&file.in_collection));
+    let output_ext = match file.format {
+        Format::Markdown => ".html",
+        Format::Html => name.extension,
+    };
+    let url_post = permalink::Post {
+        date,
+        slug,
+        basename_without_ext: name.basename_without_ext,
+        categories: &categories,
+        path_in_collection: &path_in_collection,
+        output_ext,
+    };
+    let front_permalink = front.permalink.as_ref();
+    let url = permalink::url(&site.permalink, front_permalink.map(|p| p.value.as_str()), &url_post)
+        .map_err(|error| skip(front_permalink.map_or(1, |p| p.line), error.into()))?;
+
+    let body = if front.render_with_liquid == Some(false) { split.body.into() } else { liquid::strip(split.body) };
+    let extracted = extract::extract(&body, file.format);
+    if extracted.text.is_empty() {
+        warn(split.body_line, WarningReason::EmptyBody);
+    }
+    let title = match front.title.as_ref().map(|t| (t.value.trim(), t.line)) {
+        Some((title, _)) if !title.is_empty() => title.to_string(),
+        missing => {
+            let stand_in = extracted
+                .first_heading
+                .clone()
+                .or_else(|| extracted.text.lines().next().map(shorten))
+                .unwrap_or_else(|| titleize_slug(slug));
+            warn(missing.map_or(1, |(_, line)| line), WarningReason::NoTitle(stand_in.clone()));
+            stand_in
+        }
+    };
+
+    let words = segmenter.words(&title, &extracted.text);
+    let document = Document {
+        url: permalink::with_base_url(&site.base_url, &url),
+        title,
+        date: date::to_rfc3339(&date),
+        timestamp: date.timestamp(),
+        categories,
+        tags,
+        text: extracted.text,
+        words,
+    };
+    Ok(Post { document, warnings, path: file.display.clone() })
+}
+
+/// The post's date, in the site's zone: front matter `date`, else the file name's.
+fn post_date(
+    front: &FrontMatter,
+    name: &FileName,
+    site: &Site,
+    warn: &mut impl FnMut(u32, WarningReason),
+) -> Result<DateTime<Tz>, (u32, SkipReason)> {
+    let from_file_name = date::parse_file_name_date(name.year, name.month, name.day, site.timezone);
+    let shown = |date: &DateTime<Tz>| date.format("%Y-%m-%d").to_string();
+    match &front.date {
+        None => from_file_name.ok_or((1, SkipReason::NoDate("no `date` in the front matter".into()))),
+        Some(Err(line)) => match from_file_name {
+            Some(date) => {
+                warn(*line, WarningReason::EmptyDate(shown(&date)));
+                Ok(date)
+            }
+            None => Err((*line, SkipReason::NoDate("`date` is empty".into()))),
+        },
+        Some(Ok(written)) => {
+            match date::parse_front_matter(&written.value.text, written.value.quoted, site.timezone, site.naive_dates) {
+                Ok(date) => Ok(date),
+                Err(error) => match from_file_name {
+                    Some(date) => {
+                        warn(written.line, WarningReason::InvalidDate(error, shown(&date)));
+                        Ok(date)
+                    }
+                    None => Err((written.line, SkipReason::NoDate(error.to_string()))),
+                },
+            }
+        }
+    }
+}
+
+/// Jekyll's merge: folder categories, then `categories`, then `category`, each once.
+fn categories(file: &PostFile, front: &FrontMatter) -> Vec<String> {
+    let mut all = file.folder_categories.clone();
+    all.extend(front.categories.iter().cloned());
+    all.extend(front.category.iter().cloned());
+    unique(all)
+}
+
+fn unique(values: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(values.len());
+    for value in values {
+        if !value.is_empty() && !out.contains(&value) {
+            out.push(value);
+        }
+    }
+    out
+}
+
+/// Decodes a post: BOM removed, NUL bytes refused, the site's encoding applied.
+fn decode(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<String, (u32, SkipReason)> {
+    let line_at = |offset: usize| -> u32 {
+        let newlines = bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count();
+        u32::try_from(newlines + 1).unwrap_or(u32::MAX)
+    };
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Err((line_at(nul), SkipReason::Binary));
+    }
+    if encoding == encoding_rs::UTF_8 {
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        return match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(text.to_string()),
+            Err(error) => {
+                let hint = if encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes).is_some() {
+                    " (it reads as GBK/GB18030: convert it with `iconv -f GB18030 -t UTF-8`, or set `encoding: GBK` in _config.yml)"
+                } else {
+                    ""
+                };
+                Err((line_at(error.valid_up_to()), SkipReason::NotUtf8 { hint }))
+            }
+        };
+    }
+    let (text, _, had_errors) = encoding.decode(bytes);
+    if had_errors {
+        return Err((1, SkipReason::NotDecodable { encoding: encoding.name() }));
+    }
+    Ok(text.into_owned())
+}
+
+/// The start of a line of text, short enough for a title: up to the first sentence end, or 60
+/// characters and an ellipsis.
+fn shorten(line: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    let sentence_end = line.char_indices().take(MAX_CHARS).find(|(_, c)| matches!(c, '。' | '！' | '？' | '!' | '?'));
+    if let Some((end, _)) = sentence_end {
+        if end > 0 {
+            return line[..end].to_string();
+        }
+    }
+    match line.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
+    }
+}
+
+/// `Utils.titleize_slug`: `hello-world` → `Hello World`.
+fn titleize_slug(slug: &str) -> String {
+    slug.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_follow_jekylls_matcher() {
+        let name = parse_file_name("sub/2021-12-08-科技.新闻..md").unwrap();
+        assert_eq!((name.year, name.month, name.day, name.slug, name.extension), ("2021", "12", "08", "科技.新闻", ".md"));
+        assert_eq!(name.basename_without_ext, "2021-12-08-科技.新闻.");
+        assert_eq!(parse_file_name("21-1-2-.html").unwrap().slug, "");
+        for bad in ["-202205262391921712.md", "2021-12-08.md", "20211-12-08-a.md", "2021-123-08-a.md", "2021-12-08-a", "init.md"] {
+            assert_eq!(parse_file_name(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn shortening_and_titleizing() {
+        assert_eq!(shorten("财联社8月1日电，某公司发布公告。后续内容"), "财联社8月1日电，某公司发布公告");
+        assert_eq!(shorten(&"长".repeat(70)), format!("{}…", "长".repeat(60)));
+        assert_eq!(shorten("！开头"), "！开头");
+        assert_eq!(titleize_slug("hello-wORLD"), "Hello World");
+    }
+
+    #[test]
+    fn decoding() {
+        assert_eq!(decode(b"\xef\xbb\xbf---\n", encoding_rs::UTF_8).unwrap(), "---\n");
+        assert_eq!(decode(b"a\nb\0", encoding_rs::UTF_8).unwrap_err(), (2, SkipReason::Binary));
+        let (gbk, _, _) = encoding_rs::GBK.encode("---\ntitle: 中文\n---\n正文");
+        let (line, reason) = decode(&gbk, encoding_rs::UTF_8).unwrap_err();
+        assert_eq!(line, 2);
+        assert!(reason.to_string().contains("GBK"), "{reason}");
+        assert_eq!(decode(&gbk, encoding_rs::GBK).unwrap(), "---\ntitle: 中文\n---\n正文");
+    }
+}
