@@ -11,3 +11,5 @@ pub mod config;
 pub mod report;
 pub mod posts;
 pub mod document;
+pub mod assets;
+pub mod output;

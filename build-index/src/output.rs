@@ -1,0 +1,174 @@
+//! Replacing the output folder in one step, so a site never serves half a bundle.
+//!
+//! The new bundle is written into a hidden sibling folder (same file system, so renames are
+//! atomic) and then swapped with the old one: on Linux with `renameat2(RENAME_EXCHANGE)`, a single
+//! atomic step; elsewhere, or on file systems without it, with two renames and a roll-back. Until
+//! the swap the previous bundle keeps serving; if writing fails it is left untouched.
+//!
+//! A folder that is neither empty nor a previous bundle (no `manifest.bin`) is never replaced:
+//! `--out ~` by mistake must not delete a home folder.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The file every bundle has; its presence marks a folder as a bundle that may be replaced.
+pub const MANIFEST: &str = "manifest.bin";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{0}: --out must name a folder (like `search` or `_site/search`)")]
+    NoFolderName(PathBuf),
+    #[error("{0}: exists and is not a folder")]
+    NotAFolder(PathBuf),
+    #[error("{0}: not empty and not a jiansuo bundle (no {MANIFEST}); refusing to replace it")]
+    NotABundle(PathBuf),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io { path: path.to_path_buf(), source }
+}
+
+/// Fills a fresh folder with `write` and puts it in place of `target`.
+pub fn replace_folder(target: &Path, write: impl FnOnce(&Path) -> io::Result<()>) -> Result<(), OutputError> {
+    let name = target.file_name().ok_or_else(|| OutputError::NoFolderName(target.to_path_buf()))?;
+    let parent = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let existing = check_replaceable(target)?;
+    std::fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+
+    let staging = parent.join(format!(".{}.new-{}", name.to_string_lossy(), std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
+    }
+    std::fs::create_dir(&staging).map_err(io_error(&staging))?;
+    if let Err(source) = write(&staging) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(OutputError::Io { path: staging, source });
+    }
+
+    if !existing {
+        return std::fs::rename(&staging, target).map_err(|source| {
+            let _ = std::fs::remove_dir_all(&staging);
+            OutputError::Io { path: target.to_path_buf(), source }
+        });
+    }
+    // `staging` holds the old bundle after the swap.
+    let swapped = exchange(&staging, target).or_else(|_| swap_by_renaming(&staging, target, &parent, name));
+    match swapped {
+        Ok(old) => {
+            // The new bundle is in place; a stale old one left behind is untidy, not an error.
+            let _ = std::fs::remove_dir_all(old);
+            Ok(())
+        }
+        Err(source) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            Err(OutputError::Io { path: target.to_path_buf(), source })
+        }
+    }
+}
+
+/// Whether `target` exists (and may be replaced).
+fn check_replaceable(target: &Path) -> Result<bool, OutputError> {
+    let meta = match std::fs::metadata(target) {
+        Ok(meta) => meta,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(source) => return Err(OutputError::Io { path: target.to_path_buf(), source }),
+    };
+    if !meta.is_dir() {
+        return Err(OutputError::NotAFolder(target.to_path_buf()));
+    }
+    let mut entries = std::fs::read_dir(target).map_err(io_error(target))?;
+    if entries.next().is_some() && !target.join(MANIFEST).is_file() {
+        return Err(OutputError::NotABundle(target.to_path_buf()));
+    }
+    Ok(true)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(staging: &Path, target: &Path) -> io::Result<PathBuf> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, staging, CWD, target, RenameFlags::EXCHANGE)?;
+    Ok(staging.to_path_buf())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_staging: &Path, _target: &Path) -> io::Result<PathBuf> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange here"))
+}
+
+/// Old bundle aside, new one in; puts the old one back if the second rename fails.
+fn swap_by_renaming(staging: &Path, target: &Path, parent: &Path, name: &std::ffi::OsStr) -> io::Result<PathBuf> {
+    let old = parent.join(format!(".{}.old-{}", name.to_string_lossy(), std::process::id()));
+    std::fs::rename(target, &old)?;
+    if let Err(error) = std::fs::rename(staging, target) {
+        let _ = std::fs::rename(&old, target);
+        return Err(error);
+    }
+    Ok(old)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_bundle(content: &'static str) -> impl FnOnce(&Path) -> io::Result<()> {
+        move |dir| {
+            std::fs::write(dir.join(MANIFEST), content)?;
+            std::fs::create_dir(dir.join("t"))?;
+            std::fs::write(dir.join("t/x.bin"), content)
+        }
+    }
+
+    #[test]
+    fn creates_then_replaces_a_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site/search");
+        replace_folder(&out, write_bundle("one")).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("t/x.bin")).unwrap(), "one");
+        replace_folder(&out, write_bundle("two")).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "two");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("site")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers, ["search"]);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("search");
+        replace_folder(&out, write_bundle("old")).unwrap();
+        let error = replace_folder(&out, |_| Err(io::Error::other("disk full"))).unwrap_err();
+        assert!(error.to_string().contains("disk full"));
+        assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn refuses_folders_that_are_not_bundles() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("precious.txt"), "keep").unwrap();
+        assert!(matches!(replace_folder(dir.path(), write_bundle("x")), Err(OutputError::NotABundle(_))));
+        assert!(matches!(replace_folder(&dir.path().join("precious.txt"), write_bundle("x")), Err(OutputError::NotAFolder(_))));
+        assert!(matches!(replace_folder(Path::new("/"), write_bundle("x")), Err(OutputError::NoFolderName(_))));
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        replace_folder(&empty, write_bundle("x")).unwrap();
+        assert!(empty.join(MANIFEST).is_file());
+    }
+
+    #[test]
+    fn fallback_swap_works() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("search");
+        let staging = dir.path().join("staging");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::create_dir(&staging).unwrap();
+        std::fs::write(staging.join("new"), "").unwrap();
+        let old = swap_by_renaming(&staging, &target, dir.path(), std::ffi::OsStr::new("search")).unwrap();
+        assert!(target.join("new").is_file());
+        assert!(old.is_dir());
+    }
+}
