@@ -1,15 +1,25 @@
 //! build-index: turns a Jekyll site's posts into a jiansuo search bundle.
+//!
+//! The binary (`main.rs`) only parses the command line; everything else is here, one concept per
+//! module, so that tests can reach each part:
+//!
+//! - [`posts`] finds post files and reads them; [`document`] turns one into a search document,
+//!   using [`frontmatter`] (on [`yaml`]), [`date`], [`permalink`], [`liquid`], [`extract`] and
+//!   [`segment`];
+//! - [`config`] reads `_config.yml`; [`assets`] supplies the web assets; [`output`] swaps the
+//!   bundle folder in; [`report`] accounts for every post; [`pipeline`] runs it all.
 
-pub mod yaml;
-pub mod frontmatter;
-pub mod date;
-pub mod permalink;
-pub mod extract;
-pub mod liquid;
-pub mod segment;
-pub mod config;
-pub mod report;
-pub mod posts;
-pub mod document;
 pub mod assets;
+pub mod config;
+pub mod date;
+pub mod document;
+pub mod extract;
+pub mod frontmatter;
+pub mod liquid;
 pub mod output;
+pub mod permalink;
+pub mod pipeline;
+pub mod posts;
+pub mod report;
+pub mod segment;
+pub mod yaml;

@@ -1,1 +1,258 @@
-fn main() {}
+//! The `build-index` command line: options, settings precedence (flag, then `_config.yml`, then
+//! default), exit codes. The work itself is in the library.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use build_index::assets::{self, AssetError};
+use build_index::config::{self, ConfigError, SiteConfig};
+use build_index::date::NaiveDates;
+use build_index::document::Site;
+use build_index::output::OutputError;
+use build_index::permalink::{self, PermalinkError};
+use build_index::pipeline::{self, Options, RunError};
+use build_index::posts::{DiscoverError, DEFAULT_MARKDOWN_EXTENSIONS};
+use build_index::report::{self, Summary};
+use clap::{Parser, ValueEnum};
+use jiansuo::build::BuildOptions;
+
+/// Exit codes.
+const SUCCESS: u8 = 0;
+/// `--strict` found skipped posts or warnings, or no post could be indexed.
+const CONTENT_PROBLEM: u8 = 1;
+/// Bad options or settings (clap uses 2 for its own usage errors too).
+const USAGE: u8 = 2;
+const IO_FAILURE: u8 = 3;
+
+const DEFAULT_TIMEZONE: &str = "Asia/Shanghai";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "build-index",
+    version,
+    about = "Builds a jiansuo search bundle (index files and web assets) from Jekyll posts.",
+    after_help = "Exit codes: 0 success; 1 posts skipped or warned under --strict, or nothing to index; \
+                  2 bad options or settings; 3 I/O failure."
+)]
+struct Cli {
+    /// Jekyll `_posts` folders, read recursively for *.md, *.markdown and *.html posts.
+    #[arg(required = true, value_name = "POSTS_DIR")]
+    posts_dirs: Vec<PathBuf>,
+
+    /// Folder to write the bundle to. It is replaced in one step, and only if it is empty or a
+    /// previous bundle.
+    #[arg(long, value_name = "DIR", required_unless_present = "dry_run")]
+    out: Option<PathBuf>,
+
+    /// Jekyll config to take `permalink`, `baseurl`, `timezone`, `encoding`, `markdown_ext` and
+    /// `unpublished` from [default: the `_config.yml` beside the posts folders, if there is one].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Permalink style (date, pretty, ordinal, weekdate, none) or template, e.g.
+    /// '/:categories/:year/:month/:day/:title:output_ext' [default: the config's, else date].
+    #[arg(long, value_name = "STYLE|TEMPLATE")]
+    permalink: Option<String>,
+
+    /// Prefix of every URL, like Jekyll's `baseurl` (e.g. /blog) [default: the config's].
+    #[arg(long, value_name = "PATH")]
+    base_url: Option<String>,
+
+    /// Time zone of the site (IANA name) [default: the config's, else Asia/Shanghai].
+    #[arg(long, value_name = "TZ")]
+    timezone: Option<String>,
+
+    /// How to read dates without a UTC offset. `jekyll`: as Jekyll does, an unquoted
+    /// `YYYY-MM-DD HH:MM:SS` is UTC and other forms are in --timezone; `timezone`: all are in
+    /// --timezone.
+    #[arg(long, value_enum, value_name = "RULE", default_value_t = NaiveDatesArg::Jekyll)]
+    naive_dates: NaiveDatesArg,
+
+    /// Half-life in days of the recency boost in ranking; 0 turns it off.
+    #[arg(long, value_name = "DAYS", default_value_t = BuildOptions::default().recency_half_life_days, value_parser = parse_days)]
+    recency_half_life: f32,
+
+    /// Worker threads [default: RAYON_NUM_THREADS, else one per core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+
+    /// Copy the web assets from this folder instead of the ones built into this binary.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_assets")]
+    assets: Option<PathBuf>,
+
+    /// Write the index files only, without the web assets.
+    #[arg(long)]
+    no_assets: bool,
+
+    /// Fail (exit 1, nothing written) if any post is skipped or has a warning.
+    #[arg(long)]
+    strict: bool,
+
+    /// Read, extract and segment every post and report, but write nothing.
+    #[arg(long)]
+    dry_run: bool,
+
+    /// List every warning, not only the first few of each kind.
+    #[arg(long, short)]
+    verbose: bool,
+
+    /// Largest post file to read, in MiB; larger ones are skipped.
+    #[arg(long, value_name = "MIB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    max_post_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum NaiveDatesArg {
+    Jekyll,
+    Timezone,
+}
+
+fn parse_days(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(days) if days.is_finite() && days >= 0.0 => Ok(days),
+        _ => Err("expected a number of days, 0 or more".to_string()),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("--permalink / permalink: {0}")]
+    Permalink(#[from] PermalinkError),
+    #[error("unknown time zone {0:?} (use an IANA name such as Asia/Shanghai or UTC)")]
+    Timezone(String),
+    #[error("unknown encoding {0:?} in the config")]
+    Encoding(String),
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Config(ConfigError::Read { .. }) => IO_FAILURE,
+            CliError::Config(_) | CliError::Permalink(_) | CliError::Timezone(_) | CliError::Encoding(_) => USAGE,
+            CliError::Run(error) => match error {
+                RunError::Discover(DiscoverError::Io { .. }) | RunError::Assets(AssetError::Io { .. }) => IO_FAILURE,
+                RunError::Discover(_) | RunError::Assets(_) | RunError::Threads { .. } | RunError::AssetClash(_) => USAGE,
+                RunError::Build(_) => CONTENT_PROBLEM,
+                RunError::Output(OutputError::Io { .. }) => IO_FAILURE,
+                RunError::Output(_) => USAGE,
+            },
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("build-index: error: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<u8, CliError> {
+    let started = Instant::now();
+    let config_path = cli.config.clone().or_else(|| config::find_beside(&cli.posts_dirs));
+    let site_config = match &config_path {
+        Some(path) => {
+            eprintln!("build-index: reading {}", path.display());
+            config::load(path)?
+        }
+        None => SiteConfig::default(),
+    };
+    let options = options(cli, &site_config, config_path.as_deref())?;
+    let outcome = pipeline::run(&options)?;
+
+    let mut stderr = std::io::stderr().lock();
+    let summary = Summary {
+        posts_found: outcome.posts_found,
+        indexed: outcome.indexed,
+        skipped: &outcome.skipped,
+        warnings: &outcome.warnings,
+        not_posts: outcome.not_posts,
+        bundle: outcome.usage.as_deref(),
+        seconds: started.elapsed().as_secs_f64(),
+        list_all_warnings: cli.verbose || cli.strict,
+    };
+    // A closed stderr must not turn a finished build into a failure.
+    let _ = report::write_summary(&mut stderr, &summary);
+    if outcome.strict_failed {
+        eprintln!("build-index: --strict: skipped posts or warnings; nothing written");
+        return Ok(CONTENT_PROBLEM);
+    }
+    Ok(SUCCESS)
+}
+
+fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> Result<Options, CliError> {
+    let style = cli.permalink.as_deref().or(site_config.permalink.as_deref()).unwrap_or("date");
+    let permalink = permalink::template_for_style(style);
+    permalink::validate(&permalink)?;
+    let timezone_name = cli.timezone.as_deref().or(site_config.timezone.as_deref()).unwrap_or(DEFAULT_TIMEZONE);
+    let timezone = timezone_name.parse().map_err(|_| CliError::Timezone(timezone_name.to_string()))?;
+    let encoding = match site_config.encoding.as_deref() {
+        None => encoding_rs::UTF_8,
+        Some(label) => {
+            // Jekyll accepts Ruby's `bom|utf-8` form.
+            let label = label.trim().trim_start_matches("bom|");
+            encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| CliError::Encoding(label.to_string()))?
+        }
+    };
+    let site = Site {
+        permalink,
+        base_url: cli.base_url.clone().or_else(|| site_config.baseurl.clone()).unwrap_or_default(),
+        timezone,
+        naive_dates: match cli.naive_dates {
+            NaiveDatesArg::Jekyll => NaiveDates::Jekyll,
+            NaiveDatesArg::Timezone => NaiveDates::Timezone,
+        },
+        encoding,
+        unpublished: site_config.unpublished,
+        max_post_bytes: cli.max_post_size.saturating_mul(1024 * 1024),
+    };
+    let assets = match (&cli.assets, cli.no_assets) {
+        (Some(folder), _) => assets::Source::Folder(folder.clone()),
+        (None, true) => assets::Source::None,
+        (None, false) => assets::Source::Embedded,
+    };
+    Ok(Options {
+        posts_dirs: cli.posts_dirs.clone(),
+        out: if cli.dry_run { None } else { cli.out.clone() },
+        site,
+        markdown_extensions: site_config
+            .markdown_ext
+            .clone()
+            .unwrap_or_else(|| DEFAULT_MARKDOWN_EXTENSIONS.iter().map(|e| e.to_string()).collect()),
+        site_root: config_path.map(site_folder),
+        assets,
+        recency_half_life_days: cli.recency_half_life,
+        threads: cli.threads.map(usize::from),
+        strict: cli.strict,
+        progress: std::io::stderr().is_terminal(),
+    })
+}
+
+/// The folder a `_config.yml` is in (`.` for a bare file name).
+fn site_folder(config_path: &Path) -> PathBuf {
+    match config_path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
