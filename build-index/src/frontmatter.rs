@@ -75,12 +75,13 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
 }
 
 /// Jekyll's closing `\s*$\n?` is greedy: it swallows every blank line after the delimiter,
-/// up to the last newline before the first non-blank character.
+/// up to the last newline before the first non-blank character. A body that is all blank is taken
+/// to start on the line after the delimiter, so that messages about it point there.
 fn body_start_after_delimiter(text: &str, after_delimiter: usize) -> usize {
     let rest = &text[after_delimiter..];
     let blank_run = rest.find(|c: char| !is_yaml_space(c)).unwrap_or(rest.len());
     if blank_run == rest.len() {
-        return text.len();
+        return rest.find('\n').map_or(text.len(), |newline| after_delimiter + newline + 1);
     }
     match rest[..blank_run].rfind('\n') {
         Some(newline) => after_delimiter + newline + 1,
@@ -256,6 +257,8 @@ mod tests {
 
         let empty = super::split("---\n---\n").unwrap();
         assert_eq!((empty.yaml, empty.body), ("---\n", ""));
+        let blank = super::split("---\nt: x\n---\n\n \n").unwrap();
+        assert_eq!((blank.body, blank.body_line), ("\n \n", 4));
     }
 
     #[test]

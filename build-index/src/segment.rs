@@ -28,11 +28,13 @@ impl Segmenter {
     /// The distinct words of `title` and `text`, title first.
     pub fn words(&self, title: &str, text: &str) -> Vec<String> {
         let mut seen = HashSet::new();
+        let mut seen_lines = HashSet::new();
         let mut words = Vec::new();
         for part in [title, text] {
             // One line at a time: a line never holds a word that spans it, and jieba's working
-            // memory stays small for very long posts.
-            for line in part.lines() {
+            // memory stays small for very long posts. A repeated line (boilerplate, a body pasted
+            // twice) cannot add a word, so it is not cut again.
+            for line in part.lines().filter(|line| seen_lines.insert(*line)) {
                 for token in self.jieba.cut(line, true) {
                     let word = token.word;
                     if is_vocabulary(word) && seen.insert(word) {
