@@ -63,3 +63,33 @@ test('strings override, searchOptions from the host page, search() from code, no
   assert.equal(page.workers().length, 0, 'no-worker ran the engine in a worker');
   await page.close();
 });
+
+test('excerpt sanitizer: only <mark> elements and text, whatever the string holds', async () => {
+  const page = await env.open('options.html');
+  const out = await page.evaluate(async () => {
+    const { excerptFragment } = await import('./search/widget.js');
+    const cases = [
+      '前文<mark>长春</mark>后文',
+      '<mark><img src=x onerror=alert(1)></mark>',
+      '&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; &#x3C;b&#62; &#0; &#x110000; &bogus;',
+      '<mark>a<mark>b</mark>c</mark>',
+      '<MARK>upper</MARK><mark class=x>attr</mark><script>alert(2)</script>',
+      '<svg onload=alert(3)>',
+    ];
+    return cases.map((html) => {
+      const box = document.createElement('div');
+      box.append(excerptFragment(html));
+      return { tags: [...box.querySelectorAll('*')].map((el) => el.localName), text: box.textContent, marks: [...box.querySelectorAll('mark')].map((m) => m.textContent) };
+    });
+  });
+  assert.deepEqual(out[0], { tags: ['mark'], text: '前文长春后文', marks: ['长春'] });
+  assert.deepEqual(out[1], { tags: ['mark'], text: '<img src=x onerror=alert(1)>', marks: ['<img src=x onerror=alert(1)>'] });
+  assert.deepEqual(out[2].tags, []);
+  assert.equal(out[2].text, '<script>alert(1)</script> &amp; <b> \ufffd \ufffd &bogus;');
+  assert.deepEqual(out[3], { tags: ['mark'], text: 'abc', marks: ['ab'] });
+  assert.deepEqual(out[4].tags, []);
+  // A stray </mark> is markup (dropped); every other tag-like text stays text.
+  assert.equal(out[4].text, '<MARK>upper</MARK><mark class=x>attr<script>alert(2)</script>');
+  assert.deepEqual(out[5], { tags: [], text: '<svg onload=alert(3)>', marks: [] });
+  await page.close();
+});
