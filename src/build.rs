@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::facet::{FacetChunk, FacetValues};
 use crate::format::{self, put_varint, FileKind};
@@ -64,16 +65,22 @@ pub struct Bundle {
 }
 
 impl Bundle {
-    /// Writes every file below `dir` (which must exist), creating subfolders.
+    /// Writes every file below `dir` (which must exist), creating subfolders. Files are written in parallel:
+    /// a bundle has one small file per post, and file system latency, not bandwidth, bounds the time.
     pub fn write_to(&self, dir: &Path) -> std::io::Result<()> {
-        for file in &self.files {
-            let path = dir.join(&file.path);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(path, &file.bytes)?;
+        let mut folders: Vec<&str> =
+            self.files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(folder, _)| folder)).collect();
+        folders.sort_unstable();
+        folders.dedup();
+        for folder in folders {
+            std::fs::create_dir_all(dir.join(folder))?;
         }
-        Ok(())
+        self.files.par_iter().try_for_each(|file| std::fs::write(dir.join(&file.path), &file.bytes))
+    }
+
+    /// Total bytes of the files whose path starts with `prefix` (`"t/"`, `"d/"`, … or `""` for all).
+    pub fn bytes_under(&self, prefix: &str) -> u64 {
+        self.files.iter().filter(|f| f.path.starts_with(prefix)).map(|f| f.bytes.len() as u64).sum()
     }
 }
 
@@ -219,7 +226,8 @@ struct DocTerm {
 }
 
 fn analyse(document: &Document) -> AnalysedDocument {
-    let mut terms: HashMap<Vec<u8>, DocTerm> = HashMap::new();
+    let mut terms = DocTerms::default();
+    let mut key = Vec::with_capacity(32);
     let mut lengths = [0u32; FIELDS];
     let meta_values: Vec<&str> = document.categories.iter().chain(&document.tags).map(String::as_str).collect();
     let fields: [(usize, Vec<&str>); FIELDS] =
@@ -231,38 +239,58 @@ fn analyse(document: &Document) -> AnalysedDocument {
             let folded = normalize(value);
             let tokens = tokenize(&folded);
             for (i, token) in tokens.iter().enumerate() {
-                if let Some(key) = termdict::unigram_key(token) {
-                    record(&mut terms, key, field, None);
+                key.clear();
+                if termdict::push_unigram_key(&mut key, token) {
+                    terms.record(&key, field, None);
                 }
                 if let Some(next) = tokens.get(i + 1) {
-                    record(&mut terms, termdict::bigram_key(token, next), field, Some(base + i as u32));
+                    key.clear();
+                    termdict::push_bigram_key(&mut key, token, next);
+                    terms.record(&key, field, Some(base + i as u32));
                 }
             }
             base += tokens.len() as u32 + 1;
             lengths[field] += tokens.iter().filter(|t: &&Token| t.kind != TokenKind::Space).count() as u32;
         }
     }
-    let mut terms: Vec<DocTerm> = terms.into_values().collect();
-    terms.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    let DocTerms { index, mut terms } = terms;
+    for (key, i) in index {
+        terms[i].key = key;
+    }
     AnalysedDocument { terms, lengths }
 }
 
-fn record(terms: &mut HashMap<Vec<u8>, DocTerm>, key: Vec<u8>, field: usize, position: Option<u32>) {
-    let entry = terms.entry(key).or_insert_with_key(|key| DocTerm {
-        key: key.clone(),
-        freqs: [0; FIELDS],
-        positions: position.map(|_| Default::default()),
-    });
-    entry.freqs[field] += 1;
-    if let (Some(positions), Some(p)) = (&mut entry.positions, position) {
-        positions[field].push(p);
+/// The terms of one document as they are counted.
+#[derive(Default)]
+struct DocTerms {
+    index: FxHashMap<Vec<u8>, usize>,
+    /// Keys are filled in at the end (they live in `index` meanwhile).
+    terms: Vec<DocTerm>,
+}
+
+impl DocTerms {
+    fn record(&mut self, key: &[u8], field: usize, position: Option<u32>) {
+        let i = match self.index.get(key) {
+            Some(&i) => i,
+            None => {
+                self.index.insert(key.to_vec(), self.terms.len());
+                let positions = position.map(|_| Default::default());
+                self.terms.push(DocTerm { key: Vec::new(), freqs: [0; FIELDS], positions });
+                self.terms.len() - 1
+            }
+        };
+        let term = &mut self.terms[i];
+        term.freqs[field] += 1;
+        if let (Some(positions), Some(p)) = (&mut term.positions, position) {
+            positions[field].push(p);
+        }
     }
 }
 
 /// Every term's lists, encoded as documents arrive in id order.
 #[derive(Default)]
 struct TermTable {
-    ids: HashMap<Box<[u8]>, u32>,
+    ids: FxHashMap<Box<[u8]>, u32>,
     lists: Vec<TermLists>,
 }
 

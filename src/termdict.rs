@@ -31,16 +31,32 @@ pub const INITIALS: u8 = b'z';
 
 /// The key of a single token (none for a space, which is never searched alone).
 pub fn unigram_key(token: &Token<'_>) -> Option<Vec<u8>> {
+    let mut key = Vec::with_capacity(1 + token.text.len());
+    push_unigram_key(&mut key, token).then_some(key)
+}
+
+/// Appends the unigram key of `token` to `out`; false (and nothing appended) for a space.
+pub fn push_unigram_key(out: &mut Vec<u8>, token: &Token<'_>) -> bool {
     let kind = match token.kind {
         TokenKind::Run => RUN,
         TokenKind::Char => CHAR,
-        TokenKind::Space => return None,
+        TokenKind::Space => return false,
     };
-    Some(key(kind, &[token.text]))
+    out.push(kind);
+    out.extend_from_slice(token.text.as_bytes());
+    true
 }
 
 pub fn bigram_key(first: &Token<'_>, second: &Token<'_>) -> Vec<u8> {
-    key(BIGRAM, &[first.text, second.text])
+    let mut key = Vec::with_capacity(1 + first.text.len() + second.text.len());
+    push_bigram_key(&mut key, first, second);
+    key
+}
+
+pub fn push_bigram_key(out: &mut Vec<u8>, first: &Token<'_>, second: &Token<'_>) {
+    out.push(BIGRAM);
+    out.extend_from_slice(first.text.as_bytes());
+    out.extend_from_slice(second.text.as_bytes());
 }
 
 /// A key of `kind` for a text (prefix ranges of runs use it).
