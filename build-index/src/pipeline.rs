@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiansuo::build::{BuildError, BuildOptions, BundleFile, IndexBuilder};
 use rayon::prelude::*;
 
-use crate::assets::{self, AssetError};
+use crate::assets::{self, Asset, AssetError};
 use crate::document::{self, Post, Site};
 use crate::output::{self, OutputError};
 use crate::posts::{self, DiscoverError, PostFile};
@@ -78,8 +78,8 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
         .build()
         .map_err(|error| RunError::Threads { threads, message: error.to_string() })?;
 
-    let progress = progress_bar(found.posts.len(), options.progress);
     let segmenter = Segmenter::new();
+    let progress = progress_bar(found.posts.len(), options.progress);
     let (converted, mut skipped) = pool.install(|| convert_all(&found.posts, &options.site, &segmenter, &progress));
     progress.finish_and_clear();
     let (posts, shared_url_skips) = settle_shared_urls(converted);
@@ -110,7 +110,23 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
     outcome.warnings = warnings;
     let Some(out) = options.out.as_ref().filter(|_| !outcome.strict_failed) else { return Ok(outcome) };
 
-    let mut builder = IndexBuilder::new(BuildOptions { recency_half_life_days: options.recency_half_life_days });
+    let spinner = spinner("building the index", options.progress);
+    // On the same pool, so that --threads bounds the writer too.
+    let written = pool.install(|| build_and_write(posts, web_assets, options.recency_half_life_days, out, &spinner));
+    spinner.finish_and_clear();
+    outcome.usage = Some(written?);
+    Ok(outcome)
+}
+
+/// Hands the documents to the writer, adds the web assets and puts the bundle in place.
+fn build_and_write(
+    posts: Vec<Post>,
+    web_assets: Vec<Asset>,
+    recency_half_life_days: f32,
+    out: &std::path::Path,
+    spinner: &ProgressBar,
+) -> Result<Vec<Usage>, RunError> {
+    let mut builder = IndexBuilder::new(BuildOptions { recency_half_life_days });
     for post in posts {
         builder.add(post.document);
     }
@@ -122,11 +138,11 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
         }
         bundle.files.push(BundleFile { path: asset.name, bytes: asset.bytes.into_owned() });
     }
+    spinner.set_message("writing the bundle");
     output::replace_folder(out, |folder| bundle.write_to(folder))?;
 
     let is_asset = |path: &str| bundle.files[index_files..].iter().any(|file| file.path == path);
-    outcome.usage = Some(report::usage_by_kind(bundle.files.iter().map(|f| (f.path.as_str(), f.bytes.len() as u64)), is_asset));
-    Ok(outcome)
+    Ok(report::usage_by_kind(bundle.files.iter().map(|f| (f.path.as_str(), f.bytes.len() as u64)), is_asset))
 }
 
 fn progress_bar(posts: usize, visible: bool) -> ProgressBar {
@@ -138,6 +154,17 @@ fn progress_bar(posts: usize, visible: bool) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+fn spinner(message: &'static str, visible: bool) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    spinner.set_style(ProgressStyle::default_spinner());
+    spinner.set_message(message);
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    spinner
 }
 
 /// Converts every post on the current rayon pool; results come back in the order of `files`.
