@@ -36,6 +36,12 @@ pub struct Manifest {
 
 pub const MANIFEST_FILE: &str = "manifest.bin";
 
+/// Posts an index may hold: the engine keeps a few bytes per post for browsing and duplicates, so a manifest
+/// claiming more is refused rather than trusted with the memory.
+pub const MAX_DOCUMENTS: u32 = 1 << 24;
+/// Bounds of the doc-meta chunk size (the writer uses 8,192): tiny chunks would mean millions of files.
+const META_CHUNK_RANGE: std::ops::RangeInclusive<u32> = 256..=(1 << 20);
+
 impl Manifest {
     #[cfg(feature = "build")]
     pub fn encode(&self) -> Vec<u8> {
@@ -92,7 +98,11 @@ impl Manifest {
         let store_folder = reader.u64_le()?;
         let facet_folder = reader.u64_le()?;
         let folding_table = reader.u64_le()?;
-        if docs_per_meta_chunk == 0 || !reader.is_empty() || !recency_half_life_days.is_finite() {
+        if doc_count > MAX_DOCUMENTS {
+            return Err(reader.error(format!("{doc_count} posts, more than the {MAX_DOCUMENTS} an index may hold")));
+        }
+        if !META_CHUNK_RANGE.contains(&docs_per_meta_chunk) || !reader.is_empty() || !recency_half_life_days.is_finite()
+        {
             return Err(reader.error("inconsistent manifest"));
         }
         Ok(Manifest {

@@ -49,10 +49,11 @@ pub fn encode_doclist(postings: &[Posting], out: &mut Vec<u8>) {
 /// Decodes a doc list, checking ids stay below `doc_count`.
 pub fn decode_doclist(reader: &mut Reader<'_>, doc_count: u32) -> Result<Vec<Posting>, Error> {
     let count = reader.bounded(doc_count as usize, "posting count")?;
-    let mut postings = Vec::with_capacity(count);
+    // Each posting takes at least two bytes: never reserve more than the data can hold.
+    let mut postings = Vec::with_capacity(count.min(reader.remaining() / 2));
     let mut next = 0u64;
     for _ in 0..count {
-        let doc = next + reader.varint()?;
+        let doc = next.checked_add(reader.varint()?).ok_or_else(|| reader.error("document id overflow"))?;
         if doc >= u64::from(doc_count) {
             return Err(reader.error(format!("document id {doc} out of range")));
         }

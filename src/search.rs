@@ -461,12 +461,8 @@ impl Index {
     }
 
     fn need<T>(&mut self, files: impl IntoIterator<Item = String>) -> Step<T> {
-        let files: Vec<String> = files.into_iter().fold(Vec::new(), |mut unique, file| {
-            if !unique.contains(&file) {
-                unique.push(file);
-            }
-            unique
-        });
+        let mut seen = HashSet::new();
+        let files: Vec<String> = files.into_iter().filter(|file| seen.insert(file.clone())).collect();
         self.requested.extend(files.iter().cloned());
         Step::Need(files)
     }

@@ -176,7 +176,7 @@ impl DocMeta {
         let end = u64::from(first) + count as u64;
         let mut next = u64::from(first);
         for _ in 0..duplicate_count {
-            let doc = next + reader.varint()?;
+            let doc = next.checked_add(reader.varint()?).ok_or_else(|| reader.error("document id overflow"))?;
             let distance = reader.varint()?;
             if doc >= end || distance == 0 || distance > doc {
                 return Err(reader.error("duplicate entry out of range"));
