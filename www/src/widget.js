@@ -217,6 +217,9 @@ dialog .scroll { overflow: auto; overscroll-behavior: contain; min-height: 0; }
   .title { font-size: 16px; }
   .trigger { min-width: 0; }
   .trigger kbd, .wide { display: none; }
+  /* One scrollable line of chips each, so that the results stay in view. */
+  .facet { flex-wrap: nowrap; overflow-x: auto; scrollbar-width: none; margin-inline: -2px; padding: 1px 2px; }
+  .facet > * { flex: none; }
   .narrow { position: static; width: auto; height: auto; overflow: visible; clip-path: none; font-size: 15px; color: var(--_accent); }
 }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
