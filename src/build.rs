@@ -355,7 +355,11 @@ fn write_term_chunks(terms: TermTable, words: HashMap<String, u32>, doc_count: u
     let readings: Vec<(Vec<u8>, u32)> = words
         .par_iter()
         .filter(|(_, &df)| df >= crate::pinyin::MIN_DOC_FREQ)
-        .flat_map_iter(|(word, &df)| crate::pinyin::keys(word).into_iter().map(move |key| (key, df)))
+        .flat_map_iter(|(word, &df)| {
+            crate::pinyin::keys(word).into_iter().map(move |(key, secondary_readings)| {
+                (key, crate::pinyin::Weighted { doc_freq: df, secondary_readings }.pack())
+            })
+        })
         .collect();
     keys.extend(readings.into_iter().map(|(key, df)| (key.into_boxed_slice(), None, df)));
     keys.extend(words.into_iter().map(|(word, df)| (termdict::word_key(&word).into_boxed_slice(), None, df)));

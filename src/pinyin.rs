@@ -2,8 +2,14 @@
 //!
 //! At build time every word of the vocabulary that occurs in at least two posts gets its toneless readings (all of
 //! them for polyphones, 长 chang/zhang, up to [`MAX_READINGS`]) and their initials. They are keys of the term
-//! dictionary like any other, `y<reading>\0<word>` and `z<initials>\0<word>` with the word's document frequency,
-//! so the browser fetches a small chunk of them only when a query looks like pinyin and reads the most common word.
+//! dictionary like any other, `y<reading>\0<word>` and `z<initials>\0<word>`, so the browser fetches a small chunk
+//! of them only when a query looks like pinyin and picks the most likely word.
+//!
+//! Character tables list rare readings too (提 may read chi or di, 醒 cheng), so `cc` could mean 提醒. A reading's
+//! weight is therefore the word's document frequency divided by 4 for each character read in other than the first
+//! reading the table lists: 提醒 read ti-xing keeps its weight, read chi-cheng a sixteenth. (For a few characters
+//! the table's first reading is not the commoner one, 长 zhang before chang, so `changchun` still needs 长春 to
+//! be the most frequent word reading that way, which it is wherever it is common.) The entry's value packs both: `weight << 4 | secondary readings`, see [`Weighted`].
 
 use crate::termdict;
 
@@ -12,6 +18,9 @@ pub const MAX_READINGS: usize = 8;
 
 /// Words with fewer posts are not worth a reading.
 pub const MIN_DOC_FREQ: u32 = 2;
+
+/// Readings using more characters' secondary readings than this are implausible and left out.
+const MAX_SECONDARY: u32 = 2;
 
 const SEPARATOR: u8 = 0;
 
@@ -27,6 +36,28 @@ pub fn initials_prefix(letters: &str) -> Vec<u8> {
     let mut key = termdict::unigram_key_text(termdict::INITIALS, letters);
     key.push(SEPARATOR);
     key
+}
+
+/// A pinyin entry's value: how often the word occurs and how many of its characters use a secondary reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weighted {
+    pub doc_freq: u32,
+    pub secondary_readings: u32,
+}
+
+impl Weighted {
+    pub fn pack(self) -> u32 {
+        self.doc_freq.min(u32::MAX >> 4) << 4 | self.secondary_readings.min(15)
+    }
+
+    pub fn unpack(value: u32) -> Weighted {
+        Weighted { doc_freq: value >> 4, secondary_readings: value & 15 }
+    }
+
+    /// The likelihood that the reader meant this word: other readings weigh a quarter each.
+    pub fn weight(self) -> f64 {
+        f64::from(self.doc_freq) / 4f64.powi(self.secondary_readings as i32)
+    }
 }
 
 /// The word of a pinyin key.
@@ -57,33 +88,37 @@ pub fn is_initials(letters: &str) -> bool {
     (2..=5).contains(&letters.len()) && !letters.bytes().any(|b| b"aeiouv".contains(&b))
 }
 
-/// Keys for a word: its readings and their initials (build time).
+/// Keys for a word: its readings and their initials, each with how many characters use a secondary reading (build
+/// time).
 #[cfg(feature = "build")]
-pub fn keys(word: &str) -> Vec<Vec<u8>> {
+pub fn keys(word: &str) -> Vec<(Vec<u8>, u32)> {
     use ::pinyin::ToPinyinMulti;
-    let mut readings: Vec<(String, String)> = vec![(String::new(), String::new())];
+    // (full reading, initials, characters read in a secondary reading)
+    let mut readings: Vec<(String, String, u32)> = vec![(String::new(), String::new(), 0)];
     for c in word.chars() {
         let Some(multi) = c.to_pinyin_multi() else { return Vec::new() };
         let syllables: Vec<&str> = multi.into_iter().map(|p| p.plain()).collect();
         let mut next = Vec::new();
-        for (full, initials) in &readings {
-            for syllable in &syllables {
-                if next.len() < MAX_READINGS {
-                    next.push((format!("{full}{syllable}"), format!("{initials}{}", &syllable[..1])));
+        for (full, initials, secondary) in &readings {
+            for (rank, syllable) in syllables.iter().enumerate() {
+                let secondary = secondary + u32::from(rank > 0);
+                if next.len() < MAX_READINGS && secondary <= MAX_SECONDARY {
+                    next.push((format!("{full}{syllable}"), format!("{initials}{}", &syllable[..1]), secondary));
                 }
             }
         }
         readings = next;
     }
-    let mut keys = Vec::with_capacity(readings.len() * 2);
-    for (full, initials) in readings {
+    let mut keys: Vec<(Vec<u8>, u32)> = Vec::with_capacity(readings.len() * 2);
+    for (full, initials, secondary) in readings {
         for mut key in [reading_prefix(&full), initials_prefix(&initials)] {
             key.extend_from_slice(word.as_bytes());
-            keys.push(key);
+            keys.push((key, secondary));
         }
     }
+    // The same key from two readings (same initials) keeps its most likely one.
     keys.sort_unstable();
-    keys.dedup();
+    keys.dedup_by(|later, earlier| later.0 == earlier.0);
     keys
 }
 
@@ -94,13 +129,28 @@ mod tests {
     #[test]
     fn readings_include_polyphones() {
         let found = keys("长春");
-        let readable: Vec<String> = found.iter().map(|k| String::from_utf8_lossy(k).replace('\0', "/")).collect();
-        assert!(readable.contains(&"ychangchun/长春".to_string()), "{readable:?}");
-        assert!(readable.contains(&"yzhangchun/长春".to_string()), "{readable:?}");
-        assert!(readable.contains(&"zcc/长春".to_string()), "{readable:?}");
-        assert!(readable.contains(&"zzc/长春".to_string()), "{readable:?}");
-        assert_eq!(word_of(&found[0]), Some("长春"));
+        let readable: Vec<String> =
+            found.iter().map(|(k, n)| format!("{}:{n}", String::from_utf8_lossy(k).replace('\0', "/"))).collect();
+        assert!(readable.contains(&"ychangchun/长春:1".to_string()), "{readable:?}");
+        assert!(readable.contains(&"yzhangchun/长春:0".to_string()), "{readable:?}");
+        assert!(readable.contains(&"zcc/长春:1".to_string()), "{readable:?}");
+        assert!(readable.contains(&"zzc/长春:0".to_string()), "{readable:?}");
+        assert_eq!(word_of(&found[0].0), Some("长春"));
         assert!(keys("ai芯片").is_empty(), "only Chinese words have readings");
+    }
+
+    #[test]
+    fn rare_readings_weigh_little() {
+        let weight = |word: &str, key: &str, df: u32| {
+            keys(word)
+                .into_iter()
+                .find(|(k, _)| String::from_utf8_lossy(k).replace('\0', "/") == format!("{key}/{word}"))
+                .map(|(_, secondary)| Weighted { doc_freq: df, secondary_readings: secondary }.weight())
+        };
+        let changchun = weight("长春", "zcc", 11).unwrap();
+        assert!(weight("提醒", "zcc", 14).unwrap_or(0.0) < changchun, "提醒 read chi-cheng is far less likely");
+        assert_eq!(weight("提醒", "ztx", 14), Some(14.0));
+        assert_eq!(Weighted::unpack(Weighted { doc_freq: 5, secondary_readings: 2 }.pack()).doc_freq, 5);
     }
 
     #[test]

@@ -536,17 +536,18 @@ impl Index {
             return Ok(Err(missing));
         }
         for (prefix, range) in prefixes.iter().zip(ranges) {
-            let mut best: Option<(String, u32)> = None;
+            let mut best: Option<(String, pinyin::Weighted)> = None;
             for chunk in range.filter_map(|c| self.chunks.get(&c)) {
                 for (key, info) in chunk.prefixed(prefix)? {
                     let Some(word) = pinyin::word_of(&key) else { continue };
-                    if best.as_ref().is_none_or(|(_, df)| info.doc_freq > *df) {
-                        best = Some((word.to_string(), info.doc_freq));
+                    let weighted = pinyin::Weighted::unpack(info.doc_freq);
+                    if best.as_ref().is_none_or(|(_, b)| weighted.weight() > b.weight()) {
+                        best = Some((word.to_string(), weighted));
                     }
                 }
             }
-            if best.is_some() {
-                return Ok(Ok(best));
+            if let Some((word, weighted)) = best {
+                return Ok(Ok(Some((word, weighted.doc_freq))));
             }
         }
         Ok(Ok(None))

@@ -199,6 +199,10 @@ fn pinyin_finds_the_chinese_word() {
         d.words = ["长春", "人工智能"].map(String::from).to_vec();
     }
     docs[5].words = vec!["智能".into(), "人工智能".into()];
+    // 提醒 is more frequent, but reads cc only through two rare readings (chi, cheng).
+    for d in docs.iter_mut().skip(2).take(3) {
+        d.words.push("提醒".into());
+    }
     let (_dir, mut index) = build(docs);
     for typed in ["changchun", "chang chun", "zhangchun", "rengongzhineng", "ren gong zhi neng", "rgzn"] {
         let page = index.search(typed, &SearchOptions::default()).unwrap();
