@@ -93,13 +93,7 @@ pub fn convert(file: &PostFile, site: &Site, segmenter: &Segmenter) -> Result<Po
     let name = parse_file_name(&file.in_collection).ok_or_else(|| skip(1, SkipReason::NotDated))?;
     let bytes = posts::read(file, site.max_post_bytes).map_err(|reason| skip(1, reason))?;
     let text = decode(&bytes, site.encoding).map_err(|(line, reason)| skip(line, reason))?;
-    let split = frontmatter::split(&text).map_err(|error| {
-        let line = match error {
-            frontmatter::SplitError::NotOnFirstLine(line) => line,
-            _ => 1,
-        };
-        skip(line, error.into())
-    })?;
+    let split = frontmatter::split(&text).map_err(|error| skip(error.line(), error.into()))?;
     let front = frontmatter::parse(split.yaml).map_err(|error| skip(error.line(), error.into()))?;
     if front.published == Some(false) && !site.unpublished {
         return Err(skip(1, SkipReason::Unpublished));

@@ -275,7 +275,9 @@ impl TextBuilder {
         self.out.get(start..).unwrap_or("")
     }
 
-    fn finish(self) -> String {
+    fn finish(mut self) -> String {
+        // Tens of thousands of documents wait for the writer; spare capacity would add up.
+        self.out.shrink_to_fit();
         self.out
     }
 }

@@ -28,6 +28,16 @@ pub enum SplitError {
     Unclosed,
 }
 
+impl SplitError {
+    /// The line the problem is on.
+    pub fn line(&self) -> u32 {
+        match self {
+            SplitError::NotOnFirstLine(line) => *line,
+            SplitError::Missing | SplitError::Unclosed => 1,
+        }
+    }
+}
+
 fn is_yaml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
 }

@@ -43,6 +43,7 @@ impl Segmenter {
                 }
             }
         }
+        words.shrink_to_fit();
         words
     }
 }

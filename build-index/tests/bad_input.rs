@@ -3,6 +3,8 @@
 //! tests/fixtures/bad-posts; what cannot be committed (a 20 MB post, a symlink loop, a FIFO, an
 //! unreadable file) is made here.
 
+#![cfg(unix)]
+
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
