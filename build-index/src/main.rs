@@ -37,7 +37,8 @@ const DEFAULT_TIMEZONE: &str = "Asia/Shanghai";
                   2 bad options or settings; 3 I/O failure."
 )]
 struct Cli {
-    /// Jekyll `_posts` folders, read recursively for *.md, *.markdown and *.html posts.
+    /// Jekyll `_posts` folders, read recursively for Markdown (*.md, *.markdown, *.mkd…, or the
+    /// config's `markdown_ext`) and HTML (*.html, *.htm) posts.
     #[arg(required = true, value_name = "POSTS_DIR")]
     posts_dirs: Vec<PathBuf>,
 
