@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the web assets of jiansuo into www/dist/:
-#   jiansuo_engine_bg.wasm  the engine (crate `jiansuo`, release, wasm32-unknown-unknown)
+#   jiansuo_engine_bg.wasm.deflate  the engine (crate `jiansuo`, release, wasm32-unknown-unknown), deflate-raw
 #   jiansuo_engine.js       wasm-bindgen glue (--target web)
 #   jiansuo.js host.js worker.js widget.js   from www/src/, minified with esbuild when it is installed
 #
@@ -58,7 +58,8 @@ if [[ $js_only == 0 ]]; then
   [[ -f "$wasm" ]] || { echo "build-www: $wasm was not produced" >&2; exit 1; }
 
   rm -rf "$pkg"
-  "$bindgen" --target web --out-name jiansuo_engine --out-dir "$pkg" "$wasm"
+  "$bindgen" --target web --remove-name-section --remove-producers-section \
+    --out-name jiansuo_engine --out-dir "$pkg" "$wasm"
 
   # Optional: binaryen's optimizer when it is on PATH (not required).
   if command -v wasm-opt >/dev/null 2>&1; then
@@ -69,10 +70,13 @@ if [[ $js_only == 0 ]]; then
 
   rm -rf "$dist"
   mkdir -p "$dist"
-  cp "$pkg/jiansuo_engine_bg.wasm" "$dist/"
+  # Stored deflate-compressed like the index files (host.js inflates it): compact on any static host.
+  node -e 'const z = require("zlib"), fs = require("fs");
+    fs.writeFileSync(process.argv[2], z.deflateRawSync(fs.readFileSync(process.argv[1]), { level: 9 }));' \
+    "$pkg/jiansuo_engine_bg.wasm" "$dist/jiansuo_engine_bg.wasm.deflate"
   # The generated TypeScript file describes the raw glue; the package ships its own jiansuo.d.ts.
   cp "$pkg/jiansuo_engine.js" "$dist/"
-elif [[ ! -f "$dist/jiansuo_engine_bg.wasm" || ! -f "$dist/jiansuo_engine.js" ]]; then
+elif [[ ! -f "$dist/jiansuo_engine_bg.wasm.deflate" || ! -f "$dist/jiansuo_engine.js" ]]; then
   echo "build-www: --js-only needs an engine already built in $dist (run without --js-only first)" >&2
   exit 1
 fi

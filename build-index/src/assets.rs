@@ -13,7 +13,8 @@ mod embedded {
 }
 
 /// The files the JavaScript side expects next to the index.
-pub const EXPECTED: &[&str] = &["jiansuo.js", "jiansuo_engine.js", "jiansuo_engine_bg.wasm", "worker.js", "widget.js"];
+pub const EXPECTED: &[&str] =
+    &["jiansuo.js", "host.js", "jiansuo_engine.js", "jiansuo_engine_bg.wasm.deflate", "worker.js", "widget.js"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -103,7 +104,7 @@ mod tests {
         let assets = load(&Source::Folder(dir.path().to_path_buf())).unwrap();
         let names: Vec<&str> = assets.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["snippets/a.js", "worker.js"]);
-        assert_eq!(missing(&assets), ["jiansuo.js", "jiansuo_engine.js", "jiansuo_engine_bg.wasm", "widget.js"]);
+        assert_eq!(missing(&assets), ["jiansuo.js", "host.js", "jiansuo_engine.js", "jiansuo_engine_bg.wasm.deflate", "widget.js"]);
     }
 
     #[test]

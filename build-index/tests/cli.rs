@@ -33,7 +33,7 @@ fn copies_web_assets_from_a_folder() {
     let dir = tempfile::tempdir().unwrap();
     let assets = dir.path().join("dist");
     std::fs::create_dir(&assets).unwrap();
-    for name in ["jiansuo.js", "jiansuo_engine.js", "jiansuo_engine_bg.wasm", "worker.js"] {
+    for name in ["jiansuo.js", "jiansuo_engine.js", "jiansuo_engine_bg.wasm.deflate", "worker.js"] {
         std::fs::write(assets.join(name), name).unwrap();
     }
     let out = dir.path().join("search");

@@ -137,8 +137,8 @@ describe('typed errors', () => {
 
   test('a missing wasm file: code missing', async () => {
     const { dir, api } = await fresh();
-    rmSync(join(dir, 'jiansuo_engine_bg.wasm'));
-    await assert.rejects(api.openIndex(dir), { code: 'missing', file: 'jiansuo_engine_bg.wasm' });
+    rmSync(join(dir, 'jiansuo_engine_bg.wasm.deflate'));
+    await assert.rejects(api.openIndex(dir), { code: 'missing', file: 'jiansuo_engine_bg.wasm.deflate' });
   });
 
   test('a query the engine refuses: code bad-query', async () => {
@@ -250,7 +250,6 @@ test('the served files are the ones written (serve.mjs sends bytes unchanged)', 
     const response = await fetch(`${server.url}manifest.bin`);
     assert.equal(response.status, 200);
     assert.deepEqual(Buffer.from(await response.arrayBuffer()), readFileSync(join(site, 'manifest.bin')));
-    assert.equal((await fetch(`${server.url}jiansuo_engine_bg.wasm`)).headers.get('content-type'), 'application/wasm');
     assert.equal((await fetch(`${server.url}..%2f..%2fetc/passwd`)).status, 403);
   } finally {
     await server.close();

@@ -24,7 +24,7 @@ test('the tarball holds the built files, the declarations and the README, nothin
     'dist/host.js',
     'dist/jiansuo.js',
     'dist/jiansuo_engine.js',
-    'dist/jiansuo_engine_bg.wasm',
+    'dist/jiansuo_engine_bg.wasm.deflate',
     'dist/widget.js',
     'dist/worker.js',
     'jiansuo.d.ts',

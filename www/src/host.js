@@ -155,26 +155,10 @@ export function startEngine(glue) {
     ready = (async () => {
       if (typeof WebAssembly !== 'object') throw new JiansuoError('unsupported', 'WebAssembly is not available');
       // The literal `new URL('…', import.meta.url)` lets bundlers such as Vite find and emit the wasm file.
-      const wasmUrl = new URL('./jiansuo_engine_bg.wasm', import.meta.url);
-      const file = 'jiansuo_engine_bg.wasm';
-      let source;
-      if (wasmUrl.protocol === 'file:' && onDisk) {
-        source = await readRaw(new URL('./', wasmUrl), file);
-      } else {
-        let response;
-        try {
-          response = await fetch(wasmUrl);
-        } catch (e) {
-          throw new JiansuoError('network', `cannot fetch ${file}: ${e?.message ?? e}`, { file, cause: e });
-        }
-        if (!response.ok) {
-          throw new JiansuoError(response.status === 404 ? 'missing' : 'network', `${file}: HTTP ${response.status}`, {
-            file,
-            detail: response.status,
-          });
-        }
-        source = response; // the glue streams it (and falls back when the server's MIME type is not application/wasm)
-      }
+      // It is stored deflate-compressed, like the index files, so that it is compact on any static host.
+      const wasmUrl = new URL('./jiansuo_engine_bg.wasm.deflate', import.meta.url);
+      const file = 'jiansuo_engine_bg.wasm.deflate';
+      const source = await inflate(await readRaw(new URL('./', wasmUrl), file), file);
       try {
         await glue.default({ module_or_path: source });
       } catch (e) {

@@ -34,7 +34,7 @@ export function realBundle(posts, out) {
   }
   execFileSync(BUILD_INDEX, [posts, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
   if (!existsSync(join(out, 'manifest.bin'))) throw new Error(`build-index wrote no manifest.bin in ${out}`);
-  for (const name of ['jiansuo.js', 'jiansuo_engine.js', 'jiansuo_engine_bg.wasm', 'widget.js', 'worker.js']) {
+  for (const name of ['jiansuo.js', 'jiansuo_engine.js', 'jiansuo_engine_bg.wasm.deflate', 'widget.js', 'worker.js']) {
     if (!existsSync(join(out, name))) throw new Error(`build-index did not copy ${name} into the bundle`);
   }
   if (process.env.JIANSUO_TEST_ASSETS === 'src') for (const name of ASSETS) cpSync(join(SRC, name), join(out, name));
@@ -111,7 +111,7 @@ export function mockBundle(docs, out = tempDir()) {
 export function mockAssets(out) {
   for (const name of ASSETS) cpSync(join(SRC, name), join(out, name));
   cpSync(join(ROOT, 'tests/js/helpers/mock-engine.js'), join(out, 'jiansuo_engine.js'));
-  writeFileSync(join(out, 'jiansuo_engine_bg.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  writeFileSync(join(out, 'jiansuo_engine_bg.wasm.deflate'), deflateRawSync(Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])));
   return out;
 }
 
