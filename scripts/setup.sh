@@ -54,9 +54,9 @@ if command -v wasm-bindgen >/dev/null 2>&1; then
   have="$(wasm-bindgen --version | awk '{ print $2 }')"
 fi
 if [[ "$have" != "$want" ]]; then
-  # About 4 minutes on 2 cores.
+  # About 4 minutes on 2 cores. --force: also replace a wasm-bindgen that cargo did not install.
   timed "cargo install wasm-bindgen-cli --version $want (found '${have:-none}')" \
-    cargo install wasm-bindgen-cli --version "$want"
+    cargo install --force wasm-bindgen-cli --version "$want"
   have="$(wasm-bindgen --version | awk '{ print $2 }')"
   [[ "$have" == "$want" ]] || die "wasm-bindgen --version says $have after installing $want"
 fi
