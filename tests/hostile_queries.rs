@@ -41,7 +41,6 @@ fn bundle() -> Bundle {
             tags: vec!["标签".into()],
             text: text.into(),
             words: vec!["人工智能".into(), "长春".into(), "黄金".into()],
-            ..Default::default()
         });
     }
     static NEXT: AtomicUsize = AtomicUsize::new(0);
@@ -65,7 +64,10 @@ fn hostile_queries() -> Vec<(&'static str, String)> {
         ("the longest query: a Latin run of 1,000 letters", "iphone".repeat(MAX_QUERY_CHARS / 6)),
         ("the longest query: 1,000 combining marks", format!("a{}", "\u{301}".repeat(MAX_QUERY_CHARS - 1))),
         ("the most keywords, each long", vec!["人工智能长春黄金价格创新策源地".to_string(); MAX_KEYWORDS].join(" ")),
-        ("the most distinct keywords", cjk(MAX_KEYWORDS).iter().map(|c| format!("{c}人工")).collect::<Vec<_>>().join(" ")),
+        (
+            "the most distinct keywords",
+            cjk(MAX_KEYWORDS).iter().map(|c| format!("{c}人工")).collect::<Vec<_>>().join(" "),
+        ),
         ("500 keywords", cjk(500).iter().map(char::to_string).collect::<Vec<_>>().join(" ")),
         ("500 Latin keywords", "a ".repeat(500)),
         ("500 excluded keywords", "-a ".repeat(500)),
@@ -147,7 +149,15 @@ fn the_limits_are_errors_that_say_so() {
     let mut index = LocalIndex::open(&dir.0).expect("open bundle");
     let cases = [
         ("长".repeat(MAX_QUERY_CHARS + 1), "longer than"),
-        (vec!["长春"; MAX_KEYWORDS + 1].iter().enumerate().map(|(i, k)| format!("{k}{i}")).collect::<Vec<_>>().join(" "), "keywords"),
+        (
+            vec!["长春"; MAX_KEYWORDS + 1]
+                .iter()
+                .enumerate()
+                .map(|(i, k)| format!("{k}{i}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            "keywords",
+        ),
     ];
     for (query, says) in cases {
         match index.search(&query, &SearchOptions::default()) {

@@ -1,0 +1,221 @@
+//! Inputs the fuzzers (`fuzz/`, issue #6) found to crash or stall the engine, replayed through the public API.
+//! Each must end in an error or a result, quickly and within bounded memory: never a panic, an abort or a hang.
+//!
+//! In the browser a panic or a failed allocation aborts the wasm module, so every search after it fails too. This
+//! test binary stands in for that: its allocator refuses any single allocation over [`ALLOCATION_LIMIT`] (the
+//! process then aborts, as wasm would), and debug builds check integer overflow as the fuzz builds do.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::time::{Duration, Instant};
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use jiansuo::build::{BuildOptions, Document, IndexBuilder};
+use jiansuo::format::{seal_file, FileKind, Reader};
+use jiansuo::manifest::{Manifest, MANIFEST_FILE};
+use jiansuo::postings::decode_doclist;
+use jiansuo::postings::{encode_doclist, encode_positions, Posting};
+use jiansuo::store::DocMeta;
+use jiansuo::termdict::TermChunk;
+use jiansuo::termdict::{ChunkWriter, Placement};
+use jiansuo::{Index, SearchOptions, Step};
+
+/// Far above what a bundle of a few hundred bytes may cost, far below what a 32-bit wasm module can have.
+const ALLOCATION_LIMIT: usize = 256 << 20;
+const TIME_LIMIT: Duration = Duration::from_secs(2);
+
+struct Limited;
+
+unsafe impl GlobalAlloc for Limited {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if layout.size() > ALLOCATION_LIMIT {
+            refuse();
+            return std::ptr::null_mut();
+        }
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if layout.size() > ALLOCATION_LIMIT {
+            refuse();
+            return std::ptr::null_mut();
+        }
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size > ALLOCATION_LIMIT {
+            refuse();
+            return std::ptr::null_mut();
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+fn refuse() {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(b"fuzz_regressions: refused an allocation over 256 MiB (wasm would abort)\n");
+}
+
+#[global_allocator]
+static ALLOCATOR: Limited = Limited;
+
+fn hex(text: &str) -> Vec<u8> {
+    let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
+    digits.chunks(2).map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap()).collect()
+}
+
+/// What the `manifest` target does with its input: open it sealed, search once, browse once by a filter.
+fn open_and_search(manifest_payload: &[u8]) {
+    let (file, _) = seal_file(FileKind::Manifest, manifest_payload);
+    let Ok(mut index) = Index::open(&file) else { return };
+    let started = Instant::now();
+    let _ = index.search("长春 iphone 人工智能", &SearchOptions::default());
+    let browse = SearchOptions { categories: vec!["财经".into()], ..SearchOptions::default() };
+    let _ = index.search("", &browse);
+    assert!(started.elapsed() < TIME_LIMIT, "took {:?}", started.elapsed());
+}
+
+/// Target `term_chunk`: a two-key FST (`ca`, `cb`) with one node byte changed. `fst` trusts the bytes it walks
+/// and panics (index out of bounds, overflow, assertion) on a malformed FST; the chunk's checksum is no defence,
+/// since whoever writes a hostile chunk writes its checksum too.
+#[test]
+#[ignore = "crash: fst panics on a malformed FST in TermChunk::get/prefixed (reported)"]
+fn term_chunk_with_a_malformed_fst() {
+    let payload = hex(
+        "00 2d 03 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 01 00 00 00 62 61 00 02 ca 02 00 00 00 00 00 00 00 18
+         00 00 00 00 00 00 00 5a 65 b6 67",
+    );
+    if let Ok(chunk) = TermChunk::parse("t/0/0.bin", &payload) {
+        let _ = chunk.get(b"ca");
+        let _ = chunk.prefixed(b"c");
+    }
+}
+
+/// Target `manifest`: 65 bytes claiming 637,500,688 documents. The search allocates a `u32` per claimed document
+/// (`collapse_duplicates`: `vec![0u32; doc_count]`), 2.5 GB.
+#[test]
+#[ignore = "crash: allocation in proportion to the manifest's doc_count, 2.5 GB from 65 bytes (reported)"]
+fn manifest_claiming_637_million_documents() {
+    open_and_search(&hex(
+        "90fafdaf 020080b6 4385ebe5 40e17aac 40ae0748 42573acb dcfeffaf c3050007 00000000 00e5b083 64001bf9 fb0eb2bc
+         81ffffff ffffffff 000463e6 99ba0007 ab",
+    ));
+}
+
+/// Target `manifest`: 64 bytes claiming 49,152 documents in doc-meta chunks of 4. Browsing by a filter needs
+/// 12,288 doc-meta and 12,288 facet chunks; `Index::need` removes duplicate names with a quadratic scan.
+#[test]
+#[ignore = "timeout: quadratic Index::need over 24,576 file names from a 64-byte manifest (reported)"]
+fn manifest_with_tiny_meta_chunks() {
+    open_and_search(&hex(
+        "808003fe af427269 cdcd3372 69000080 90039003 feaf42a0 bdd08d37 26000000 80900320 30390104 21634fcf fef93c72
+         afe4bc81 000463e6 99d93090 2499d930",
+    ));
+}
+
+/// Target `postings`: a doc list of 2 postings whose second id gap is 2^64 − 1. `decode_doclist` adds the gap to
+/// the next id unchecked (postings.rs `next + reader.varint()?`): a panic with overflow checks, and in release
+/// (wasm) a wrapped id that goes backwards, breaking the ascending order that binary searches rely on.
+#[test]
+#[ignore = "crash: unchecked add of a doc id gap in decode_doclist (reported)"]
+fn doclist_gap_overflows() {
+    let bytes = hex("02 00 00 ffffffffffffffffff01 00");
+    let decoded = decode_doclist(&mut Reader::new("p/0.bin", &bytes), 2);
+    assert!(decoded.is_err(), "{decoded:?}");
+}
+
+/// Target `postings`: 5 bytes claiming 2^32 − 1 postings of a collection of as many documents: `decode_doclist`
+/// reserves room for them all (64 GiB) before reading any; the bytes left can hold at most one per 2 bytes.
+#[test]
+#[ignore = "crash: decode_doclist reserves the claimed posting count, 64 GiB from 5 bytes (reported)"]
+fn doclist_claiming_4_billion_postings() {
+    let bytes = hex("ffffffff0f");
+    assert!(decode_doclist(&mut Reader::new("p/0.bin", &bytes), u32::MAX).is_err());
+}
+
+/// Target `store` (found on review, then by the fuzzer with `fuzz/varint.dict`): a doc-meta chunk for document 1
+/// whose one duplicate entry has an id gap of 2^64 − 1. `DocMeta::decode` adds it to the next id unchecked
+/// (store.rs `next + reader.varint()?`), as `decode_doclist` does.
+#[test]
+#[ignore = "crash: unchecked add of a duplicate id gap in DocMeta::decode (reported)"]
+fn doc_meta_duplicate_gap_overflows() {
+    let bytes = hex("01 01 00 01 00 01 01 ffffffffffffffffff01 01");
+    assert!(DocMeta::decode("m/0/0.bin", &bytes).is_err());
+}
+
+/// The inflated files of a real one-post bundle, by path, and its manifest.
+fn one_post_bundle() -> (HashMap<String, Vec<u8>>, Manifest) {
+    let mut builder = IndexBuilder::new(BuildOptions::default());
+    builder.add(Document {
+        url: "/a.html".into(),
+        title: "人工智能".into(),
+        date: "2024-01-01T08:00:00+08:00".into(),
+        timestamp: 1_704_067_200,
+        text: "人工智能产业。".into(),
+        ..Default::default()
+    });
+    let mut files = HashMap::new();
+    for file in builder.finish().expect("bundle").files {
+        let mut bytes = Vec::new();
+        flate2::read::DeflateDecoder::new(file.bytes.as_slice()).read_to_end(&mut bytes).expect("inflate");
+        files.insert(file.path, bytes);
+    }
+    let manifest = Manifest::decode(&files[MANIFEST_FILE][14..]).expect("manifest");
+    (files, manifest)
+}
+
+/// Searches `query` as a host would, serving `files`; the outcome does not matter, only that there is one.
+fn search_served(files: &HashMap<String, Vec<u8>>, query: &str) {
+    let mut index = Index::open(&files[MANIFEST_FILE]).expect("open");
+    for _ in 0..32 {
+        match index.search(query, &SearchOptions::default()) {
+            Ok(Step::Need(names)) => {
+                for name in names {
+                    let Some(bytes) = files.get(&name) else { return };
+                    if index.add_file(&name, bytes).is_err() {
+                        return;
+                    }
+                }
+            }
+            Ok(Step::Done(_)) | Err(_) => return,
+        }
+    }
+}
+
+/// Found on review (the `search_bundle` target did not reach it in its first runs): a manifest whose newest day is
+/// the earliest an `i32` holds. The recency prior computes `newest_day - day` unchecked (rank.rs).
+#[test]
+#[ignore = "crash: unchecked newest_day - day in Collection::recency_factor (reported)"]
+fn manifest_newest_day_at_the_i32_minimum() {
+    let (mut files, mut manifest) = one_post_bundle();
+    manifest.newest_day = i32::MIN;
+    files.insert(MANIFEST_FILE.into(), seal_file(FileKind::Manifest, &manifest.encode()).0);
+    search_served(&files, "人工智能");
+}
+
+/// Found on review: a term chunk whose bigram 人工 occurs at position 2^32 − 1. Verifying the 3-token keyword
+/// 人工智 looks for 工智 at `p + lookup.offset`, unchecked (search.rs `match_keyword`).
+#[test]
+#[ignore = "crash: unchecked position + offset in Index::match_keyword (reported)"]
+fn bigram_position_at_the_u32_maximum() {
+    let (mut files, mut manifest) = one_post_bundle();
+    let posting = [Posting { doc: 0, freqs: [0, 0, 1] }];
+    let mut doclist = Vec::new();
+    encode_doclist(&posting, &mut doclist);
+    let mut chunk = ChunkWriter::default();
+    for (key, position) in [("b人工", u32::MAX), ("b工智", 0)] {
+        let mut positions = Vec::new();
+        encode_positions(&[[vec![], vec![], vec![position]]], &mut positions);
+        chunk.add(key.as_bytes(), 1, Placement::Inline(&doclist), Some(Placement::Inline(&positions)));
+    }
+    manifest.first_keys = vec![b"b".to_vec()];
+    files.insert(manifest.chunk_name(0), seal_file(FileKind::TermChunk, &chunk.finish(0)).0);
+    files.insert(MANIFEST_FILE.into(), seal_file(FileKind::Manifest, &manifest.encode()).0);
+    search_served(&files, "人工智");
+}
