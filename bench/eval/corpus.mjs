@@ -86,13 +86,20 @@ export function readPost(root, path) {
   };
 }
 
-/** Every post below the given _posts folders, in a stable order. */
+/**
+ * Every post below the given _posts folders, in a stable order, and the files Jekyll would not publish
+ * as posts ({ path, reason }): a name without a leading date, or front matter not on the first line.
+ */
 export function readPosts(root, postDirs) {
-  const posts = [];
+  const posts = [], skipped = [];
   for (const dir of postDirs) {
     for (const name of readdirSync(dir).sort()) {
-      if (/\.(md|markdown|html)$/.test(name)) posts.push(readPost(root, join(dir, name)));
+      if (!/\.(md|markdown|html)$/.test(name)) continue;
+      const post = readPost(root, join(dir, name));
+      if (!DATE_FILENAME.test(name)) skipped.push({ path: post.path, reason: 'file name does not start with a date' });
+      else if (!post.frontMatter) skipped.push({ path: post.path, reason: 'no front matter on the first line' });
+      else posts.push(post);
     }
   }
-  return posts;
+  return { posts, skipped };
 }

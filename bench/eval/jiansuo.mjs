@@ -8,12 +8,11 @@ import { pathToFileURL } from 'node:url';
 export class NotBuilt extends Error {}
 
 /** Runs build-index over the post folders into `out`, unless `reuse` and a bundle is already there. */
-export function buildBundle({ repo, postDirs, out, reuse, log = console.error }) {
+export function buildBundle({ repo, bin, postDirs, out, reuse, log = console.error }) {
   if (reuse && existsSync(join(out, 'manifest.bin'))) {
     log(`jiansuo: reusing ${out}`);
     return;
   }
-  const bin = join(repo, 'target', 'release', 'build-index');
   if (!existsSync(bin)) throw new NotBuilt(`${bin} does not exist (cargo build --release -p build-index)`);
   rmSync(out, { recursive: true, force: true });
   const args = [...postDirs, '--out', out, '--no-assets'];
@@ -32,8 +31,7 @@ export function buildBundle({ repo, postDirs, out, reuse, log = console.error })
  * Opens the bundle with openIndex; search(query, pageSize) returns { total, results: [{ url, excerpt }] }
  * with every result, fetched in pages of pageSize until `total` is reached.
  */
-export async function openJiansuo({ repo, bundle }) {
-  const api = join(repo, 'www', 'dist', 'jiansuo.js');
+export async function openJiansuo({ api, bundle }) {
   if (!existsSync(api)) throw new NotBuilt(`${api} does not exist (the JS API is not built)`);
   let index;
   try {
@@ -42,18 +40,40 @@ export async function openJiansuo({ repo, bundle }) {
   } catch (e) {
     throw new NotBuilt(`openIndex failed: ${e?.message ?? e}`);
   }
+  // Every post: showDuplicates lists each post of a story told by several feeds (by default the engine
+  // folds them into one result with `duplicates: N`).
+  const all = async (query, pageSize) => {
+    const results = [];
+    let total = 0, rewrite;
+    for (let offset = 0; ; ) {
+      const page = await index.search(query, { limit: pageSize, offset, showDuplicates: true });
+      total = page.total;
+      rewrite ??= page.rewrite;
+      results.push(...page.results);
+      offset += page.results.length;
+      if (page.results.length === 0 || offset >= total) break;
+    }
+    return {
+      total,
+      results: results.map((r) => ({ url: r.url, excerpt: r.excerpt ?? '' })),
+      // The engine searched another query (pinyin, a typo) because this one found little: noted.
+      ...(rewrite ? { note: `rewritten to ${JSON.stringify(rewrite)}` } : {}),
+    };
+  };
   return {
-    async search(query, pageSize) {
-      const results = [];
-      let total = 0;
-      for (let offset = 0; ; ) {
-        const page = await index.search(query, { limit: pageSize, offset });
-        total = page.total;
-        results.push(...page.results);
-        offset += page.results.length;
-        if (page.results.length === 0 || offset >= total) break;
+    /**
+     * One request with limit = pageSize (all posts); when the engine fails on that, the failure is kept
+     * as `note` and the results are fetched again in pages of `fallbackPageSize`.
+     */
+    async search(query, pageSize, fallbackPageSize = 1000) {
+      try {
+        return await all(query, pageSize);
+      } catch (e) {
+        if (fallbackPageSize >= pageSize) throw e;
+        const answer = await all(query, fallbackPageSize);
+        const note = `limit ${pageSize} failed (${e?.message ?? e}); paged by ${fallbackPageSize}`;
+        return { ...answer, note: answer.note ? `${note}; ${answer.note}` : note };
       }
-      return { total, results: results.map((r) => ({ url: r.url, excerpt: r.excerpt ?? '' })) };
     },
   };
 }

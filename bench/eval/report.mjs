@@ -4,8 +4,9 @@ const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff
 const width = (s) => [...s].reduce((w, ch) => w + (WIDE.test(ch) ? 2 : 1), 0);
 const padEnd = (s, n) => s + ' '.repeat(Math.max(0, n - width(s)));
 const padStart = (s, n) => ' '.repeat(Math.max(0, n - width(s))) + s;
-const pct = (x) => (x * 100).toFixed(1);
-const pct2 = (x) => (x * 100).toFixed(2) + ' %';
+// Rounded down, so that anything short of perfect never shows as 100.0.
+const pct = (x) => (Math.floor(x * 1000) / 10).toFixed(1);
+const pct2 = (x) => (Math.floor(x * 10000) / 100).toFixed(2) + ' %';
 
 const mean = (xs) => xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
 const median = (xs) => {
@@ -28,6 +29,7 @@ export function summarize(result) {
         precision: mean(e.map((x) => x.precision)),
         perfect: e.filter((x) => x.recall === 1 && x.precision === 1).length,
         errors: e.filter((x) => x.error).length,
+        notes: e.filter((x) => x.note).map((x) => x.note),
         missed: e.reduce((a, x) => a + (x.missedCount ?? 0), 0),
         extra: e.reduce((a, x) => a + (x.extraCount ?? 0), 0),
         medianMs: median(e.map((x) => x.ms)),
@@ -68,6 +70,7 @@ function exampleLines(name, e, indent) {
   }
   if (e.duplicates) lines.push(`${indent}${name} returned ${e.duplicates} posts twice`);
   if (e.totalMismatch) lines.push(`${indent}${name} said total ${e.total} but returned ${e.count}`);
+  if (e.note) lines.push(`${indent}${name}: ${e.note}`);
   return lines;
 }
 
@@ -82,6 +85,7 @@ export function textReport(result, worstN = 15) {
   const lines = [];
   lines.push(`Exact keyword search: ${result.corpus.posts} posts (${result.corpus.folders.join(', ')}), ${result.queries} queries`);
   lines.push(`Definitions: ${result.definitions}`);
+  for (const s of result.corpus.skipped ?? []) lines.push(`Not a post for Jekyll, left out of the oracle: ${s.path} (${s.reason})`);
   for (const e of result.engines) lines.push(`${e.name}: ${e.status}${e.version ? ` (${e.version})` : ''}`);
   lines.push('');
   const header = padEnd('class', 10) + padEnd('query', 26) + padStart('oracle', 7) +
@@ -115,6 +119,9 @@ function summaryLines(result, worstN) {
       padStart(`${s.perfect}/${s.queries}`, 9) + padStart(String(s.missed), 8) + padStart(String(s.extra), 8) +
       padStart(String(s.errors), 8) + padStart(s.medianMs.toFixed(1), 11) + padStart((s.totalMs / 1000).toFixed(1), 9));
   }
+  for (const [name, s] of Object.entries(summary)) {
+    if (s.all.notes.length) lines.push(`${name}: ${s.all.notes.length} queries noted, e.g. ${s.all.notes[0]}`);
+  }
   const names = Object.keys(summary);
   if (names.length) {
     lines.push('', 'By class (macro recall % / precision %)');
@@ -145,7 +152,8 @@ export function markdownReport(result, worstN = 15) {
   const summary = summarize(result);
   const lines = [`# Exact keyword search evaluation`, '',
     `${result.date}: ${result.corpus.posts} posts (${result.corpus.folders.join(', ')}), ${result.queries} queries.`, '',
-    `Definitions: ${result.definitions}`, ''];
+    `Definitions: ${result.definitions}`, '',
+    ...(result.corpus.skipped ?? []).map((s) => `Not a post for Jekyll, left out of the oracle: \`${s.path}\` (${s.reason})`), ''];
   for (const e of result.engines) lines.push(`- ${e.name}: ${e.status}${e.version ? ` (${e.version})` : ''}`);
   lines.push('', '## Macro averages', '', '| engine | recall | precision | perfect queries | missed | wrong | errors | median ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|');

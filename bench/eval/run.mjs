@@ -23,12 +23,15 @@ const { values: opts } = parseArgs({
     queries: { type: 'string', default: join(HERE, 'queries.txt') },
     out: { type: 'string', default: join(BENCH, 'out') },
     bundle: { type: 'string' },
+    'build-index': { type: 'string', default: join(REPO, 'target', 'release', 'build-index') },
+    api: { type: 'string', default: join(REPO, 'www', 'dist', 'jiansuo.js') },
     'reuse-bundle': { type: 'boolean', default: false },
     'skip-jiansuo': { type: 'boolean', default: false },
     'skip-pagefind': { type: 'boolean', default: false },
     'rebuild-pagefind': { type: 'boolean', default: false },
     class: { type: 'string', multiple: true },
     examples: { type: 'string', default: '3' },
+    'page-size': { type: 'string' },
     worst: { type: 'string', default: '15' },
     quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -65,7 +68,8 @@ const queries = readFileSync(opts.queries, 'utf8').split('\n')
 
 // The oracle.
 let started = Date.now();
-const posts = readPosts(corpus, postDirs);
+const { posts, skipped } = readPosts(corpus, postDirs);
+for (const s of skipped) log(`oracle: not a post for Jekyll, left out: ${s.path}: ${s.reason}`);
 const normalize = makeNormalizer(loadT2S(join(REPO, 'src', 'normalize', 't2s.bin')));
 const oracle = new Oracle(posts, normalize);
 log(`oracle: ${posts.length} posts from ${postDirs.length} folders read and normalized in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -109,9 +113,9 @@ async function setUp(name, open) {
 }
 if (!opts['skip-jiansuo']) {
   await setUp('jiansuo', async () => {
-    buildBundle({ repo: REPO, postDirs, out: bundleDir, reuse: opts['reuse-bundle'], log });
-    const index = await openJiansuo({ repo: REPO, bundle: bundleDir });
-    return (query) => index.search(query, posts.length);
+    buildBundle({ repo: REPO, bin: resolve(opts['build-index']), postDirs, out: bundleDir, reuse: opts['reuse-bundle'], log });
+    const index = await openJiansuo({ api: resolve(opts.api), bundle: bundleDir });
+    return (query) => index.search(query, Number(opts['page-size'] ?? posts.length));
   });
 }
 if (!opts['skip-pagefind']) {
@@ -158,6 +162,7 @@ function score(parsed, expected, answer) {
     ].slice(0, examples),
     duplicates,
     totalMismatch: answer.total !== answer.results.length,
+    ...(answer.note ? { note: answer.note } : {}),
   };
 }
 
@@ -223,7 +228,7 @@ for (const q of queries) {
 
 const result = {
   date: new Date().toISOString(),
-  corpus: { root: corpus, folders: postDirs.map((d) => d.slice(corpus.length + 1)), posts: posts.length },
+  corpus: { root: corpus, folders: postDirs.map((d) => d.slice(corpus.length + 1)), posts: posts.length, skipped },
   queries: rows.length,
   definitions: DEFINITIONS(),
   engines: engines.map((e) => ({ name: e.name, status: e.status, version: e.name === 'pagefind' && e.search ? pagefindVersion() : undefined })),
