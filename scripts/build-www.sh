@@ -52,9 +52,9 @@ if [[ $js_only == 0 ]]; then
     exit 1
   fi
 
-  echo "build-www: cargo build --release --target wasm32-unknown-unknown -p jiansuo"
-  cargo build --release --target wasm32-unknown-unknown -p jiansuo
-  wasm="target/wasm32-unknown-unknown/release/jiansuo.wasm"
+  echo "build-www: cargo build --profile wasm-release --target wasm32-unknown-unknown -p jiansuo"
+  cargo build --profile wasm-release --target wasm32-unknown-unknown -p jiansuo
+  wasm="target/wasm32-unknown-unknown/wasm-release/jiansuo.wasm"
   [[ -f "$wasm" ]] || { echo "build-www: $wasm was not produced" >&2; exit 1; }
 
   rm -rf "$pkg"

@@ -63,7 +63,7 @@ after(async () => {
 
 test('vite build emitted the engine and the worker as assets', () => {
   const assets = readdirSync(join(project, 'dist/assets'));
-  assert.ok(assets.some((f) => f.endsWith('.wasm')), assets.join(' '));
+  assert.ok(assets.some((f) => f.includes('jiansuo_engine_bg') && f.endsWith('.deflate')), assets.join(' '));
   assert.ok(assets.some((f) => /worker/i.test(f)), assets.join(' '));
 });
 

@@ -157,7 +157,8 @@ export function startEngine(glue) {
       // The literal `new URL('…', import.meta.url)` lets bundlers such as Vite find and emit the wasm file.
       // It is stored deflate-compressed, like the index files, so that it is compact on any static host.
       const wasmUrl = new URL('./jiansuo_engine_bg.wasm.deflate', import.meta.url);
-      const file = 'jiansuo_engine_bg.wasm.deflate';
+      // A bundler may have renamed it (content hash): read it under the name the URL has now.
+      const file = decodeURIComponent(wasmUrl.pathname.slice(wasmUrl.pathname.lastIndexOf('/') + 1));
       const source = await inflate(await readRaw(new URL('./', wasmUrl), file), file);
       try {
         await glue.default({ module_or_path: source });
