@@ -26,7 +26,8 @@ fn main() {
     } else {
         code.push_str("pub static EMBEDDED: Option<&[(&str, &[u8])]> = Some(&[\n");
         for (name, path) in &files {
-            writeln!(code, "    ({name:?}, include_bytes!({:?})),", path.display().to_string()).expect("writing to a String");
+            writeln!(code, "    ({name:?}, include_bytes!({:?})),", path.display().to_string())
+                .expect("writing to a String");
         }
         code.push_str("]);\n");
     }

@@ -53,7 +53,10 @@ pub fn load(source: &Source) -> Result<Vec<Asset>, AssetError> {
         Source::None => Ok(Vec::new()),
         Source::Embedded => {
             let files = embedded::EMBEDDED.ok_or(AssetError::NotEmbedded)?;
-            Ok(files.iter().map(|(name, bytes)| Asset { name: (*name).to_string(), bytes: Cow::Borrowed(*bytes) }).collect())
+            Ok(files
+                .iter()
+                .map(|(name, bytes)| Asset { name: (*name).to_string(), bytes: Cow::Borrowed(*bytes) })
+                .collect())
         }
         Source::Folder(folder) => {
             let mut assets = Vec::new();
@@ -104,7 +107,10 @@ mod tests {
         let assets = load(&Source::Folder(dir.path().to_path_buf())).unwrap();
         let names: Vec<&str> = assets.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["snippets/a.js", "worker.js"]);
-        assert_eq!(missing(&assets), ["jiansuo.js", "host.js", "jiansuo_engine.js", "jiansuo_engine_bg.wasm.deflate", "widget.js"]);
+        assert_eq!(
+            missing(&assets),
+            ["jiansuo.js", "host.js", "jiansuo_engine.js", "jiansuo_engine_bg.wasm.deflate", "widget.js"]
+        );
     }
 
     #[test]

@@ -105,7 +105,8 @@ mod tests {
 
     #[test]
     fn posts_collection_permalink_wins() {
-        let config = parse("permalink: date\ncollections:\n  posts:\n    permalink: /:title/\n", Path::new("c")).unwrap();
+        let config =
+            parse("permalink: date\ncollections:\n  posts:\n    permalink: /:title/\n", Path::new("c")).unwrap();
         assert_eq!(config.permalink.as_deref(), Some("/:title/"));
     }
 

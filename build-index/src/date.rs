@@ -47,9 +47,7 @@ pub fn parse_front_matter(text: &str, quoted: bool, zone: Tz, naive: NaiveDates)
             .single()
             .ok_or_else(|| DateError(text.to_string()))?
             .with_timezone(&Utc),
-        None if naive == NaiveDates::Jekyll && !quoted && written.has_seconds => {
-            Utc.from_utc_datetime(&written.local)
-        }
+        None if naive == NaiveDates::Jekyll && !quoted && written.has_seconds => Utc.from_utc_datetime(&written.local),
         None => local_to_utc(written.local, zone),
     };
     Ok(instant.with_timezone(&zone))
@@ -241,7 +239,17 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_date() {
-        for text in ["", " +0800", "+0800", "yesterday", "2021-13-01", "2021-02-30", "2021-12-08 25:00", "2021-12-08 10:18:31 +0800 extra", "2021-12-08 +99"] {
+        for text in [
+            "",
+            " +0800",
+            "+0800",
+            "yesterday",
+            "2021-13-01",
+            "2021-02-30",
+            "2021-12-08 25:00",
+            "2021-12-08 10:18:31 +0800 extra",
+            "2021-12-08 +99",
+        ] {
             assert!(parse_front_matter(text, false, SHANGHAI, NaiveDates::Jekyll).is_err(), "{text:?}");
         }
     }

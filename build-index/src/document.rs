@@ -80,7 +80,8 @@ pub fn parse_file_name(name: &str) -> Option<FileName<'_>> {
     let month = parts.next()?;
     let day = parts.next()?;
     let slug = parts.next()?;
-    let digits = |s: &str, min: usize, max: usize| (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let digits =
+        |s: &str, min: usize, max: usize| (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     if !(digits(year, 2, 4) && digits(month, 1, 2) && digits(day, 1, 2)) {
         return None;
     }
@@ -111,7 +112,8 @@ pub fn convert(file: &PostFile, site: &Site, segmenter: &Segmenter) -> Result<Po
     let categories = categories(file, &front);
     let tags = unique(front.tag.clone().unwrap_or_else(|| front.tags.clone()));
     let slug = front.slug.as_deref().unwrap_or(name.slug);
-    let path_in_collection = format!("/{}", file.in_collection.strip_suffix(name.extension).unwrap_or(&file.in_collection));
+    let path_in_collection =
+        format!("/{}", file.in_collection.strip_suffix(name.extension).unwrap_or(&file.in_collection));
     let output_ext = match file.format {
         Format::Markdown => ".html",
         Format::Html => name.extension,
@@ -225,7 +227,8 @@ fn decode(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<Stri
         return match std::str::from_utf8(bytes) {
             Ok(text) => Ok(text.to_string()),
             Err(error) => {
-                let hint = if encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes).is_some() {
+                let hint = if encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes).is_some()
+                {
                     " (it reads as GBK/GB18030: convert it with `iconv -f GB18030 -t UTF-8`, or set `encoding: GBK` in _config.yml)"
                 } else {
                     ""
@@ -278,10 +281,20 @@ mod tests {
     #[test]
     fn file_names_follow_jekylls_matcher() {
         let name = parse_file_name("sub/2021-12-08-科技.新闻..md").unwrap();
-        assert_eq!((name.year, name.month, name.day, name.slug, name.extension), ("2021", "12", "08", "科技.新闻", ".md"));
+        assert_eq!(
+            (name.year, name.month, name.day, name.slug, name.extension),
+            ("2021", "12", "08", "科技.新闻", ".md")
+        );
         assert_eq!(name.basename_without_ext, "2021-12-08-科技.新闻.");
         assert_eq!(parse_file_name("21-1-2-.html").unwrap().slug, "");
-        for bad in ["-202205262391921712.md", "2021-12-08.md", "20211-12-08-a.md", "2021-123-08-a.md", "2021-12-08-a", "init.md"] {
+        for bad in [
+            "-202205262391921712.md",
+            "2021-12-08.md",
+            "20211-12-08-a.md",
+            "2021-123-08-a.md",
+            "2021-12-08-a",
+            "init.md",
+        ] {
             assert_eq!(parse_file_name(bad), None, "{bad}");
         }
     }

@@ -16,9 +16,7 @@ use std::cell::RefCell;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use pulldown_cmark::{html, Options, Parser};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,23 +54,66 @@ pub fn markdown_to_html(markdown: &str) -> String {
 
 /// Elements whose content is never shown as text.
 const DROPPED: &[&str] = &[
-    "script", "style", "template", "noscript", "iframe", "object", "embed", "canvas", "svg", "math",
-    "head", "title", "select", "textarea", "noembed", "noframes",
+    "script", "style", "template", "noscript", "iframe", "object", "embed", "canvas", "svg", "math", "head", "title",
+    "select", "textarea", "noembed", "noframes",
 ];
 
 /// Elements that start on a new line and end one.
 const BLOCKS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "details",
-    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
-    "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "listing",
-    "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot",
-    "thead", "tr", "ul", "xmp",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "br",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "legend",
+    "li",
+    "listing",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
+    "tr",
+    "ul",
+    "xmp",
 ];
 
 /// Elements without content or end tag.
 const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
-    "source", "track", "wbr",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param", "source", "track",
+    "wbr",
 ];
 
 /// Elements whose end tag may be left out: the next one of the same name ends them.
@@ -288,7 +329,8 @@ mod tests {
 
     #[test]
     fn html_blocks_become_lines_and_entities_are_decoded() {
-        let got = html_to_text("<p>央视网消息&nbsp;（新闻联播）：<strong>A</strong>&lt;B&gt;</p><p>第二段<br>第三行</p>");
+        let got =
+            html_to_text("<p>央视网消息&nbsp;（新闻联播）：<strong>A</strong>&lt;B&gt;</p><p>第二段<br>第三行</p>");
         assert_eq!(got.text, "央视网消息\u{a0}（新闻联播）：A<B>\n第二段\n第三行");
     }
 

@@ -138,7 +138,9 @@ impl CliError {
             CliError::Config(_) | CliError::Permalink(_) | CliError::Timezone(_) | CliError::Encoding(_) => USAGE,
             CliError::Run(error) => match error {
                 RunError::Discover(DiscoverError::Io { .. }) | RunError::Assets(AssetError::Io { .. }) => IO_FAILURE,
-                RunError::Discover(_) | RunError::Assets(_) | RunError::Threads { .. } | RunError::AssetClash(_) => USAGE,
+                RunError::Discover(_) | RunError::Assets(_) | RunError::Threads { .. } | RunError::AssetClash(_) => {
+                    USAGE
+                }
                 RunError::Build(_) => CONTENT_PROBLEM,
                 RunError::Output(OutputError::Io { .. }) => IO_FAILURE,
                 RunError::Output(_) => USAGE,

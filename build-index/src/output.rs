@@ -131,7 +131,8 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("t/x.bin")).unwrap(), "one");
         replace_folder(&out, write_bundle("two")).unwrap();
         assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "two");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("site")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let leftovers: Vec<_> =
+            std::fs::read_dir(dir.path().join("site")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, ["search"]);
     }
 
@@ -151,7 +152,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("precious.txt"), "keep").unwrap();
         assert!(matches!(replace_folder(dir.path(), write_bundle("x")), Err(OutputError::NotABundle(_))));
-        assert!(matches!(replace_folder(&dir.path().join("precious.txt"), write_bundle("x")), Err(OutputError::NotAFolder(_))));
+        assert!(matches!(
+            replace_folder(&dir.path().join("precious.txt"), write_bundle("x")),
+            Err(OutputError::NotAFolder(_))
+        ));
         assert!(matches!(replace_folder(Path::new("/"), write_bundle("x")), Err(OutputError::NoFolderName(_))));
         let empty = dir.path().join("empty");
         std::fs::create_dir(&empty).unwrap();

@@ -12,9 +12,30 @@ use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 /// Every placeholder Jekyll 4's `UrlDrop` answers to.
 pub const PLACEHOLDERS: &[&str] = &[
-    "year", "month", "day", "hour", "minute", "second", "i_day", "i_month", "short_month",
-    "long_month", "short_year", "w_year", "week", "w_day", "short_day", "long_day", "y_day",
-    "title", "slug", "name", "categories", "slugified_categories", "collection", "path",
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "i_day",
+    "i_month",
+    "short_month",
+    "long_month",
+    "short_year",
+    "w_year",
+    "week",
+    "w_day",
+    "short_day",
+    "long_day",
+    "y_day",
+    "title",
+    "slug",
+    "name",
+    "categories",
+    "slugified_categories",
+    "collection",
+    "path",
     "output_ext",
 ];
 
@@ -90,9 +111,7 @@ fn placeholder_value(key: &str, post: &Post) -> String {
         "slug" => slugify(post.slug, SlugMode::Default, false),
         "name" => slugify(post.basename_without_ext, SlugMode::Default, false),
         "categories" => unique_joined(post.categories.iter().map(|c| c.to_lowercase())),
-        "slugified_categories" => {
-            unique_joined(post.categories.iter().map(|c| slugify(c, SlugMode::Default, false)))
-        }
+        "slugified_categories" => unique_joined(post.categories.iter().map(|c| slugify(c, SlugMode::Default, false))),
         "collection" => "posts".to_string(),
         "path" => post.path_in_collection.to_string(),
         "output_ext" => post.output_ext.to_string(),
@@ -283,9 +302,14 @@ mod tests {
 
     #[test]
     fn chinese_slugs_and_categories_are_escaped() {
-        assert_eq!(url_of("/:categories/:title:output_ext", "科技 新闻", &["财经"]),
-            "/%E8%B4%A2%E7%BB%8F/%E7%A7%91%E6%8A%80-%E6%96%B0%E9%97%BB.html");
-        assert_eq!(url_of("/:slugified_categories/:title/", "a", &["Work 2 Progress", "work-2-progress"]), "/work-2-progress/a/");
+        assert_eq!(
+            url_of("/:categories/:title:output_ext", "科技 新闻", &["财经"]),
+            "/%E8%B4%A2%E7%BB%8F/%E7%A7%91%E6%8A%80-%E6%96%B0%E9%97%BB.html"
+        );
+        assert_eq!(
+            url_of("/:slugified_categories/:title/", "a", &["Work 2 Progress", "work-2-progress"]),
+            "/work-2-progress/a/"
+        );
         // Template text itself is not escaped.
         assert_eq!(url_of("/新闻/:title/", "a", &[]), "/新闻/a/");
     }

@@ -94,7 +94,10 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
             _ => "embedded web assets".to_string(),
         };
         for name in assets::missing(&web_assets) {
-            warnings.push(Warning { at: Location::new(origin.clone(), 1), reason: WarningReason::MissingAsset(name.to_string()) });
+            warnings.push(Warning {
+                at: Location::new(origin.clone(), 1),
+                reason: WarningReason::MissingAsset(name.to_string()),
+            });
         }
     }
 
@@ -168,7 +171,12 @@ fn spinner(message: &'static str, visible: bool) -> ProgressBar {
 }
 
 /// Converts every post on the current rayon pool; results come back in the order of `files`.
-pub fn convert_all(files: &[PostFile], site: &Site, segmenter: &Segmenter, progress: &ProgressBar) -> (Vec<Post>, Vec<Skip>) {
+pub fn convert_all(
+    files: &[PostFile],
+    site: &Site,
+    segmenter: &Segmenter,
+    progress: &ProgressBar,
+) -> (Vec<Post>, Vec<Skip>) {
     let results: Vec<Result<Post, Skip>> = files
         .par_iter()
         .map(|file| {
@@ -248,13 +256,20 @@ mod tests {
 
     #[test]
     fn the_post_jekyll_writes_last_keeps_a_shared_url() {
-        let posts = vec![post("a.md", "/x.html", 10), post("b.md", "/y.html", 5), post("c.md", "/x.html", 10), post("d.md", "/x.html", 3)];
+        let posts = vec![
+            post("a.md", "/x.html", 10),
+            post("b.md", "/y.html", 5),
+            post("c.md", "/x.html", 10),
+            post("d.md", "/x.html", 3),
+        ];
         let (kept, skipped) = settle_shared_urls(posts);
         let kept_paths: Vec<&str> = kept.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(kept_paths, ["b.md", "c.md"]);
         let skipped_paths: Vec<&str> = skipped.iter().map(|s| s.at.path.as_str()).collect();
         assert_eq!(skipped_paths, ["a.md", "d.md"]);
         assert!(matches!(&skipped[0].reason, SkipReason::DuplicateUrl { kept, .. } if kept == "c.md"));
-        assert!(matches!(&kept[1].warnings[0].reason, WarningReason::SharedUrl { others, .. } if others == "a.md, d.md"));
+        assert!(
+            matches!(&kept[1].warnings[0].reason, WarningReason::SharedUrl { others, .. } if others == "a.md, d.md")
+        );
     }
 }

@@ -144,7 +144,9 @@ fn walk(root: &Path, markdown_extensions: &[String], categories: &[String], foun
                 }
                 Err(error) => {
                     match format {
-                        Some(_) => found.skipped.push(Skip { at: at(), reason: SkipReason::Unreadable(error.to_string()) }),
+                        Some(_) => {
+                            found.skipped.push(Skip { at: at(), reason: SkipReason::Unreadable(error.to_string()) })
+                        }
                         None => found.not_posts += 1,
                     }
                     continue;
@@ -226,7 +228,15 @@ mod tests {
         let posts = dir.path().join("news/_posts");
         std::fs::create_dir_all(posts.join("sub")).unwrap();
         std::fs::create_dir_all(posts.join("_drafts")).unwrap();
-        for name in ["2021-01-02-b.md", "2021-01-01-a.HTML", "sub/2021-01-03-c.markdown", "image.png", ".hidden.md", "x.md~", "_drafts/2021-01-01-d.md"] {
+        for name in [
+            "2021-01-02-b.md",
+            "2021-01-01-a.HTML",
+            "sub/2021-01-03-c.markdown",
+            "image.png",
+            ".hidden.md",
+            "x.md~",
+            "_drafts/2021-01-01-d.md",
+        ] {
             std::fs::write(posts.join(name), "x").unwrap();
         }
         let found = discover(std::slice::from_ref(&posts), &markdown(), Some(dir.path())).unwrap();
@@ -248,7 +258,10 @@ mod tests {
 
     #[test]
     fn missing_folders_are_errors() {
-        assert!(matches!(discover(&[PathBuf::from("/no/such/_posts")], &markdown(), None), Err(DiscoverError::NotFound(_))));
+        assert!(matches!(
+            discover(&[PathBuf::from("/no/such/_posts")], &markdown(), None),
+            Err(DiscoverError::NotFound(_))
+        ));
     }
 
     #[test]
@@ -256,7 +269,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("2021-01-01-a.md");
         std::fs::write(&path, "0123456789").unwrap();
-        let post = PostFile { path, display: String::new(), in_collection: String::new(), folder_categories: vec![], format: Format::Markdown };
+        let post = PostFile {
+            path,
+            display: String::new(),
+            in_collection: String::new(),
+            folder_categories: vec![],
+            format: Format::Markdown,
+        };
         assert_eq!(read(&post, 10).unwrap().len(), 10);
         assert_eq!(read(&post, 9), Err(SkipReason::TooLarge { size: 10, limit: 9 }));
     }

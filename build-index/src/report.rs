@@ -126,7 +126,10 @@ pub struct Usage {
 
 /// Groups bundle files by their first path component (`t/`, `p/`, `m/`, `d/`); top-level files
 /// are `assets` when they are web assets and are named by themselves otherwise (`manifest.bin`).
-pub fn usage_by_kind<'a>(files: impl IntoIterator<Item = (&'a str, u64)>, is_asset: impl Fn(&str) -> bool) -> Vec<Usage> {
+pub fn usage_by_kind<'a>(
+    files: impl IntoIterator<Item = (&'a str, u64)>,
+    is_asset: impl Fn(&str) -> bool,
+) -> Vec<Usage> {
     let mut usage: Vec<Usage> = Vec::new();
     for (path, bytes) in files {
         let kind = if is_asset(path) {
@@ -145,7 +148,8 @@ pub fn usage_by_kind<'a>(files: impl IntoIterator<Item = (&'a str, u64)>, is_ass
             None => usage.push(Usage { kind, files: 1, bytes }),
         }
     }
-    let order = |kind: &str| ["t/", "p/", "m/", "d/", "manifest.bin", "assets"].iter().position(|k| *k == kind).unwrap_or(6);
+    let order =
+        |kind: &str| ["t/", "p/", "m/", "d/", "manifest.bin", "assets"].iter().position(|k| *k == kind).unwrap_or(6);
     usage.sort_by(|a, b| order(&a.kind).cmp(&order(&b.kind)).then_with(|| a.kind.cmp(&b.kind)));
     usage
 }
@@ -183,7 +187,13 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
             }
         }
         let counts: Vec<String> = kinds.iter().map(|(kind, count)| format!("{kind}: {}", thousands(*count))).collect();
-        writeln!(out, "{} {} ({}):", thousands(summary.warnings.len()), plural(summary.warnings.len(), "warning", "warnings"), counts.join(", "))?;
+        writeln!(
+            out,
+            "{} {} ({}):",
+            thousands(summary.warnings.len()),
+            plural(summary.warnings.len(), "warning", "warnings"),
+            counts.join(", ")
+        )?;
         let mut hidden = 0;
         for (kind, _) in &kinds {
             let of_kind = summary.warnings.iter().filter(|w| w.reason.kind() == *kind);

@@ -43,11 +43,7 @@ impl Node {
     /// The value under `key` when this node is a mapping (the last one if the key repeats, as in Ruby).
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
-            Value::Map(entries) => entries
-                .iter()
-                .rev()
-                .find(|(k, _)| k.as_text() == Some(key))
-                .map(|(_, v)| v),
+            Value::Map(entries) => entries.iter().rev().find(|(k, _)| k.as_text() == Some(key)).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -69,9 +65,7 @@ impl Node {
         match &self.value {
             Value::Scalar { text, quoted: false } => match text.as_str() {
                 "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
-                "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
-                    Some(false)
-                }
+                "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
                 _ => None,
             },
             _ => None,
@@ -85,10 +79,7 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, YamlError> {
     let mut builder = TreeBuilder { line_offset: first_line.saturating_sub(1), ..TreeBuilder::default() };
     let mut parser = Parser::new_from_str(text);
     if let Err(error) = parser.load(&mut builder, false) {
-        return Err(YamlError {
-            message: error.info().to_string(),
-            line: builder.file_line(error.marker()),
-        });
+        return Err(YamlError { message: error.info().to_string(), line: builder.file_line(error.marker()) });
     }
     if let Some(error) = builder.error {
         return Err(error);
@@ -119,10 +110,8 @@ impl TreeBuilder {
     fn count(&mut self, added: usize, line: u32) -> bool {
         self.nodes = self.nodes.saturating_add(added);
         if self.nodes > MAX_NODES && self.error.is_none() {
-            self.error = Some(YamlError {
-                message: format!("more than {MAX_NODES} YAML nodes (aliases expanded)"),
-                line,
-            });
+            self.error =
+                Some(YamlError { message: format!("more than {MAX_NODES} YAML nodes (aliases expanded)"), line });
         }
         self.error.is_none()
     }
@@ -211,11 +200,7 @@ impl MarkedEventReceiver for TreeBuilder {
                 };
                 self.finish_node(node, anchor);
             }
-            Event::Nothing
-            | Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart
-            | Event::DocumentEnd => {}
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => {}
         }
     }
 }
@@ -255,7 +240,9 @@ mod tests {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..8 {
             let p = i - 1;
-            text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
         }
         let error = parse(&text, 1).unwrap_err();
         assert!(error.message.contains("nodes"), "{error:?}");

@@ -50,9 +50,19 @@ fn every_bad_post_is_indexed_or_skipped_with_a_reason() {
     expect_line(err, &format!("{}:2: not valid UTF-8 (it reads as GBK/GB18030", p("2021-01-02-gbk.md")));
     expect_line(err, &format!("{}:", p("2021-01-03-broken-yaml.md")));
     expect_line(err, &format!("{}:1: no front matter", p("2021-01-04-no-front-matter.md")));
-    expect_line(err, &format!("{}:2: front matter starts on line 2, not line 1", p("2021-01-05-front-matter-after-blank-line.md")));
+    expect_line(
+        err,
+        &format!("{}:2: front matter starts on line 2, not line 1", p("2021-01-05-front-matter-after-blank-line.md")),
+    );
     expect_line(err, &format!("{}:3: binary file", p("2021-01-09-binary.md")));
-    expect_line(err, &format!("{}:1: same URL /2021/01/10/same-url.html as {}", p("2021-01-10-same-url.md"), p("older/2021-01-10-same-url.md")));
+    expect_line(
+        err,
+        &format!(
+            "{}:1: same URL /2021/01/10/same-url.html as {}",
+            p("2021-01-10-same-url.md"),
+            p("older/2021-01-10-same-url.md")
+        ),
+    );
     expect_line(err, &format!("{}:1: `published: false`", p("2021-01-11-unpublished.md")));
     expect_line(err, &format!("{}:1: file name does not start with a date", p("-202205262391921712.md")));
     expect_line(err, &format!("{}:1: symlink loop", p("older/loop")));
@@ -64,9 +74,22 @@ fn every_bad_post_is_indexed_or_skipped_with_a_reason() {
     // Indexed with warnings.
     expect_line(err, &format!("{}:3: `+0800` is not a date Jekyll can read", p("2021-01-06-invalid-date.md")));
     expect_line(err, "using the date in the file name, 2021-01-06");
-    expect_line(err, &format!("{}:2: no title; using \"财联社1月7日电，标题是空的，所以用正文的第一句\"", p("2021-01-07-empty-title.md")));
+    expect_line(
+        err,
+        &format!(
+            "{}:2: no title; using \"财联社1月7日电，标题是空的，所以用正文的第一句\"",
+            p("2021-01-07-empty-title.md")
+        ),
+    );
     expect_line(err, &format!("{}:5: the body has no text", p("2021-01-08-empty-body.md")));
-    expect_line(err, &format!("{}:1: URL /2021/01/10/same-url.html is also claimed by {}", p("older/2021-01-10-same-url.md"), p("2021-01-10-same-url.md")));
+    expect_line(
+        err,
+        &format!(
+            "{}:1: URL /2021/01/10/same-url.html is also claimed by {}",
+            p("older/2021-01-10-same-url.md"),
+            p("2021-01-10-same-url.md")
+        ),
+    );
 
     // good, invalid-date, empty-title, empty-body, older/same-url, html-post, twenty-megabytes.
     expect_line(err, "18 posts found: 7 indexed, 11 skipped (1 unpublished), 4 with warnings; 1 other file ignored");
@@ -126,10 +149,50 @@ fn garbage_never_panics() {
     let posts = dir.path().join("_posts");
     std::fs::create_dir(&posts).unwrap();
     let pieces: &[&str] = &[
-        "---\n", "...\n", "title: ", "date: ", "tags: ", "categories: ", "permalink: ", "slug: ", "\"", "'", "[", "]",
-        "{", "}", "&a ", "*a ", "- ", "  ", "\t", "\n", "<p>", "</p>", "<script>", "<div hidden>", "{% raw %}",
-        "{{ x }}", "# ", "> ", "```", "2021-13-45 25:61:61 +9999", ":title", ":year_", "\u{3000}", "中文", "\u{feff}",
-        "\r\n", "&#x0;", "&amp;", "]]>", "<!--", "-->", "|a|b|\n|-|-|\n", "[x]: http://", "\\",
+        "---\n",
+        "...\n",
+        "title: ",
+        "date: ",
+        "tags: ",
+        "categories: ",
+        "permalink: ",
+        "slug: ",
+        "\"",
+        "'",
+        "[",
+        "]",
+        "{",
+        "}",
+        "&a ",
+        "*a ",
+        "- ",
+        "  ",
+        "\t",
+        "\n",
+        "<p>",
+        "</p>",
+        "<script>",
+        "<div hidden>",
+        "{% raw %}",
+        "{{ x }}",
+        "# ",
+        "> ",
+        "```",
+        "2021-13-45 25:61:61 +9999",
+        ":title",
+        ":year_",
+        "\u{3000}",
+        "中文",
+        "\u{feff}",
+        "\r\n",
+        "&#x0;",
+        "&amp;",
+        "]]>",
+        "<!--",
+        "-->",
+        "|a|b|\n|-|-|\n",
+        "[x]: http://",
+        "\\",
     ];
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move || {
@@ -154,7 +217,11 @@ fn garbage_never_panics() {
     }
     let run = build_index(&["--dry-run", path(&posts)]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let counts = run.stderr.lines().find(|line| line.starts_with("300 posts found: ")).unwrap_or_else(|| panic!("{}", run.stderr));
+    let counts = run
+        .stderr
+        .lines()
+        .find(|line| line.starts_with("300 posts found: "))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
     let number = |after: &str| -> usize {
         let rest = &counts[counts.find(after).unwrap() + after.len()..];
         rest.split_whitespace().next().unwrap().replace(',', "").parse().unwrap()

@@ -104,7 +104,8 @@ fn replaces_the_previous_bundle_and_leaves_nothing_behind() {
     let second = build_index(&["--no-assets", "--out", path(&out), path(&posts)]);
     assert_eq!(second.code, 0, "{}", second.stderr);
     assert!(tree(&out) != before, "the bundle was not replaced");
-    let siblings: Vec<_> = std::fs::read_dir(dir.path().join("site")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let siblings: Vec<_> =
+        std::fs::read_dir(dir.path().join("site")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(siblings, ["search"]);
 }
 
@@ -151,7 +152,8 @@ fn exit_codes() {
     // Nothing indexable: every post skipped.
     let empty = dir.path().join("_posts");
     std::fs::create_dir(&empty).unwrap();
-    std::fs::copy(fixtures().join("bad-posts/_posts/2021-01-04-no-front-matter.md"), empty.join("2021-01-04-x.md")).unwrap();
+    std::fs::copy(fixtures().join("bad-posts/_posts/2021-01-04-no-front-matter.md"), empty.join("2021-01-04-x.md"))
+        .unwrap();
     let nothing = build_index(&["--no-assets", "--out", path(&out), path(&empty)]);
     assert_eq!(nothing.code, 1, "{}", nothing.stderr);
     assert!(!out.exists());

@@ -39,7 +39,8 @@ fn convert(naive_dates: NaiveDates, threads: usize) -> Vec<Post> {
     assert!(found.skipped.is_empty());
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     let segmenter = Segmenter::new();
-    let (posts, skipped) = pool.install(|| convert_all(&found.posts, &site_settings(naive_dates), &segmenter, &ProgressBar::hidden()));
+    let (posts, skipped) =
+        pool.install(|| convert_all(&found.posts, &site_settings(naive_dates), &segmenter, &ProgressBar::hidden()));
     assert!(skipped.is_empty(), "{skipped:?}");
     posts
 }

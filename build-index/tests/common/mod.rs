@@ -39,10 +39,7 @@ pub fn build_index_with_env(args: &[&str], env: &[(&str, &str)]) -> Run {
         command.env(key, value);
     }
     let output = command.output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run { code: output.status.code().unwrap_or(-1), stderr: String::from_utf8_lossy(&output.stderr).into_owned() }
 }
 
 pub fn path(p: &Path) -> &str {
