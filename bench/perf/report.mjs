@@ -12,6 +12,7 @@ export function fmt(value, unit) {
     case 's':
       return `${value.toFixed(1)} s`;
     case 'cores':
+    case 'load':
       return value.toFixed(2);
     case 'ratio':
       return `${value.toFixed(2)}×`;
@@ -36,7 +37,7 @@ function table(header, rows) {
 /** The one side-by-side table: every goal, then informative rows. */
 export function goalTable(result) {
   const rows = result.goals.map((g) => [g.goal, fmt(g.ours, g.unit), fmt(g.theirs, g.unit), fmt(g.ratio, 'ratio'), g.target, mark(g.met)]);
-  for (const info of result.info) rows.push([info.what, fmt(info.ours, info.unit), fmt(info.theirs, info.unit), fmt(info.ours != null && info.theirs ? info.ours / info.theirs : null, 'ratio'), '(info)', '']);
+  for (const info of result.info) rows.push([info.what, fmt(info.ours, info.unit), fmt(info.theirs, info.unit), fmt(info.unit !== 'load' && info.ours != null && info.theirs ? info.ours / info.theirs : null, 'ratio'), '(info)', '']);
   return table(['', 'jiansuo', 'Pagefind 1.6', 'ratio', 'goal', ''], rows);
 }
 
@@ -83,6 +84,12 @@ export function markdownReport(result) {
     (c?.runs ?? []).map((r) => [engine, r.query, fmt(r.ms, 'ms'), fmt(r.openMs, 'ms'), fmt(r.bytes, 'bytes'), r.requests, r.total]))));
   out.push(`\n## New queries: bytes by kind, summed over the ${result.queries.length} queries (first pass)\n\n`);
   out.push(kindsTable(Object.fromEntries(Object.entries(result.perQuery).map(([e, rows]) => [e, sumKinds(rows)]))));
+  out.push(`\n## The new queries that fetched the most (first pass): files by kind\n\n`);
+  for (const [engine, rows] of Object.entries(result.perQuery)) {
+    const heavy = [...(rows ?? [])].filter((r) => r.files).sort((a, b) => b.bytes - a.bytes).slice(0, 8);
+    out.push(table(['engine', 'query', 'bytes', 'files (kind: count × median size)'], heavy.map((r) => [engine, r.query, fmt(r.bytes, 'bytes'), filesByKind(result, engine, r.files)])));
+    out.push('\n');
+  }
   out.push(`\n## Per query (medians over ${result.settings.passes} passes; warm: over every repeat)\n\n`);
   const engines = Object.keys(result.perQuery);
   const byQuery = new Map();
@@ -95,6 +102,18 @@ export function markdownReport(result) {
   ));
   if (result.errors.length) out.push(`\n## Errors\n\n${result.errors.map((e) => `- ${e}`).join('\n')}\n`);
   return out.join('');
+}
+
+function filesByKind(result, engine, files) {
+  const kinds = new Map();
+  for (const [name, bytes] of files) {
+    const kind = /^([^/]+)\//.exec(name)?.[1] ?? name.replace(/^.*\./, '');
+    kinds.set(kind, [...(kinds.get(kind) ?? []), bytes]);
+  }
+  return [...kinds].map(([kind, sizes]) => {
+    const sorted = sizes.sort((a, b) => a - b);
+    return `${kind}: ${sizes.length} × ${fmt(sorted[(sorted.length - 1) >> 1], 'bytes')}`;
+  }).join(', ');
 }
 
 function sumKinds(rows) {

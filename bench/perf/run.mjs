@@ -119,7 +119,7 @@ async function buildTheirs(bundle) {
   }
   const bin = pagefindBinary(); // throws when bench/'s npm packages are not installed
   const started = Date.now();
-  const posts = readPosts(corpus, postDirs);
+  const { posts } = readPosts(corpus, postDirs); // the posts Jekyll publishes
   log(`pagefind: ${posts.length} posts read in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const site = dirname(buildPagefind(posts, join(out, 'pagefind'), { log }));
   rmSync(bundle, { recursive: true, force: true });
@@ -306,11 +306,17 @@ result.info = [
   { what: `${WORST}: bytes`, unit: 'bytes', ...pair((e) => worstRow(e)?.bytes) },
   { what: 'files in the bundle', unit: 'count', ...pair((e) => sizes[e]?.total.files) },
   { what: 'build CPU (user+sys)', unit: 's', ...pair((e) => builds[e]?.cpuSeconds) },
+  { what: 'load average while building', unit: 'load', ...pair((e) => builds[e] && Math.max(builds[e].loadBefore, builds[e].loadAfter)) },
 ];
 writeFileSync(join(out, 'perf.json'), JSON.stringify(result, null, 1));
 writeFileSync(join(out, 'perf.md'), markdownReport(result));
 process.stdout.write(`\n${goalTable(result)}`);
 if (scale.length) process.stdout.write(`\njiansuo at scale:\n${scaleTable(result)}`);
+const busiest = Math.max(loadStart, result.environment.loadEnd, ...Object.values(builds).flatMap((b) => [b.loadBefore, b.loadAfter]));
+if (busiest > cpus().length) {
+  log(`\nwarning: the load average reached ${busiest.toFixed(1)} on ${cpus().length} cores during this run: other work competed for ` +
+    `the CPU, so wall times are longer and "cores used" lower than on an idle machine (CPU seconds are less affected).`);
+}
 log(`\n${result.environment.cores} cores, load average ${loadStart.toFixed(2)} → ${result.environment.loadEnd.toFixed(2)}; ` +
   `full report: ${join(out, 'perf.md')} and ${join(out, 'perf.json')}`);
 if (errors.length) {

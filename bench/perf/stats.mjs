@@ -20,7 +20,8 @@ export function perQuery(passes) {
   const byQuery = new Map();
   for (const pass of passes) {
     for (const row of pass) {
-      const q = byQuery.get(row.query) ?? { query: row.query, first: [], bytes: [], requests: [], warm: [], total: row.total, kinds: row.kinds };
+      const q = byQuery.get(row.query) ??
+        { query: row.query, first: [], bytes: [], requests: [], warm: [], total: row.total, kinds: row.kinds, files: row.files };
       q.first.push(row.firstMs);
       q.bytes.push(row.bytes);
       q.requests.push(row.requests);
@@ -36,6 +37,7 @@ export function perQuery(passes) {
     requests: median(q.requests),
     warmMs: median(q.warm),
     kinds: q.kinds, // of the first pass (the list's own order)
+    files: q.files, // [name, bytes, status] of the first pass
   }));
 }
 
