@@ -93,11 +93,11 @@ pub enum BuildError {
 }
 
 /// Dictionary chunks are cut once their entries reach this many bytes, before compression.
-const CHUNK_TARGET: usize = 24 * 1024;
+const CHUNK_TARGET: usize = 12 * 1024;
 /// Positions of a chunk's terms share one postings file up to this size.
-const COMPANION_TARGET: usize = 48 * 1024;
+const COMPANION_TARGET: usize = 16 * 1024;
 /// Lists longer than this get a postings file of their own.
-const INLINE_DOCLIST_MAX: usize = 1024;
+const INLINE_DOCLIST_MAX: usize = 512;
 const SHARED_POSITIONS_MAX: usize = 4096;
 /// Documents per doc-meta chunk.
 const DOCS_PER_META_CHUNK: u32 = 8192;
