@@ -78,6 +78,9 @@ impl FacetChunk {
         let mut reader = Reader::new(name, payload);
         let first = reader.u32_varint()?;
         let count = reader.bounded(reader.remaining() / 2, "document count")?;
+        if u64::from(first) + count as u64 > 1 << 32 {
+            return Err(reader.error("document ids beyond the 32-bit range"));
+        }
         let mut documents = Vec::with_capacity(count);
         for _ in 0..count {
             let mut ids = || -> Result<Vec<u32>, Error> {

@@ -83,11 +83,20 @@ impl Manifest {
         let term_folder = reader.u64_le()?;
         let chunk_count = reader.bounded(reader.remaining(), "chunk count")?;
         let mut first_keys: Vec<Vec<u8>> = Vec::with_capacity(chunk_count);
+        // Prefix compression lets a few bytes stand for a long key; real keys are short, so the keys may not
+        // expand to more than this, whatever the file says.
+        let key_budget = payload.len().saturating_mul(16).saturating_add(1 << 16);
+        let mut key_bytes = 0usize;
         for _ in 0..chunk_count {
             let previous = first_keys.last().map(Vec::as_slice).unwrap_or_default();
             let shared = reader.bounded(previous.len(), "shared key prefix")?;
+            let suffix = reader.bytes()?;
+            key_bytes = key_bytes.saturating_add(shared + suffix.len());
+            if key_bytes > key_budget {
+                return Err(reader.error("chunk keys expand beyond any real dictionary"));
+            }
             let mut key = previous[..shared].to_vec();
-            key.extend_from_slice(reader.bytes()?);
+            key.extend_from_slice(suffix);
             if first_keys.last().is_some_and(|last| *last >= key) {
                 return Err(reader.error("chunk keys out of order"));
             }

@@ -60,7 +60,7 @@ impl Collection {
         if self.recency_half_life_days <= 0.0 {
             return 1.0;
         }
-        let age = (self.newest_day - day).max(0) as f32;
+        let age = (i64::from(self.newest_day) - i64::from(day)).max(0) as f32;
         1.0 + RECENCY_BOOST * (-age / self.recency_half_life_days * std::f32::consts::LN_2).exp()
     }
 }

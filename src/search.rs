@@ -978,7 +978,7 @@ impl Index {
                     .iter()
                     .filter(|&&p| {
                         plan.lookups.iter().zip(&lookups).skip(1).all(|(lookup, lists)| {
-                            let target = p + lookup.offset;
+                            let Some(target) = p.checked_add(lookup.offset) else { return false };
                             lists.iter().any(|(postings, positions)| {
                                 let Ok(i) = postings.binary_search_by_key(&doc, |p| p.doc) else {
                                     return false;

@@ -160,6 +160,9 @@ impl DocMeta {
         let mut reader = Reader::new(name, payload);
         let first = reader.u32_varint()?;
         let count = reader.bounded(reader.remaining(), "document count")?;
+        if u64::from(first) + count as u64 > 1 << 32 {
+            return Err(reader.error("document ids beyond the 32-bit range"));
+        }
         let norms = reader.take(count)?.to_vec();
         let run_count = reader.bounded(count, "day run count")?;
         let mut days = Vec::with_capacity(count);
