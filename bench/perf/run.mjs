@@ -102,9 +102,7 @@ async function buildOurs(dirs, bundle, posts) {
   const build = await timed(buildIndex, [...dirs, '--out', bundle, '--permalink', PERMALINK],
     { cwd: REPO, timeoutSeconds: settings.buildTimeout, label: 'build-index' });
   if (!existsSync(join(bundle, 'manifest.bin'))) throw new Error(`build-index wrote no ${join(bundle, 'manifest.bin')}`);
-  for (const name of ['jiansuo.js', 'jiansuo_engine.js', 'jiansuo_engine_bg.wasm', 'worker.js']) {
-    if (!existsSync(join(bundle, name))) throw new Error(`build-index did not copy ${name} into ${bundle}`);
-  }
+  codeSizes('jiansuo', bundle); // throws, naming the file, when an asset is missing
   log(`jiansuo: built in ${build.wallSeconds.toFixed(1)} s, peak ${(build.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ${build.coresUsed.toFixed(2)} cores`);
   writeFileSync(stamp, JSON.stringify(build));
   return build;

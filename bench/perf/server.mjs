@@ -1,6 +1,6 @@
 // A loopback static server for the benchmark that behaves like a static host (GitHub Pages, Netlify):
 // text and wasm are sent gzip-compressed when the browser accepts it, files that are compressed already
-// (our .bin, Pagefind's pf_* and wasm.*.pagefind) as they are, with `Cache-Control: max-age=600`.
+// (our .bin and .wasm.deflate, Pagefind's pf_* and wasm.*.pagefind) as they are, with `Cache-Control: max-age=600`.
 // It logs every response with the body bytes it sent, so that a run can count what each step fetched,
 // including the requests of Web Workers (which a page's PerformanceResourceTiming does not see).
 import { readFile, stat } from 'node:fs/promises';

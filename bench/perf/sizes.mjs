@@ -3,12 +3,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateRawSync } from 'node:zlib';
 
-/** The code a page using the API loads, then files that ship in the bundle but are not loaded. */
+/**
+ * The code a page using the API loads (a list of alternatives: the first that exists), then files that
+ * ship in the bundle but are not loaded. jiansuo's engine is stored deflate-compressed since df31047.
+ */
 export const CODE = {
   jiansuo: {
-    api: ['jiansuo.js', 'host.js', 'worker.js', 'jiansuo_engine.js', 'jiansuo_engine_bg.wasm'],
+    api: ['jiansuo.js', 'host.js', 'worker.js', 'jiansuo_engine.js', ['jiansuo_engine_bg.wasm.deflate', 'jiansuo_engine_bg.wasm']],
     ui: ['widget.js'],
   },
   pagefind: {
@@ -24,7 +27,7 @@ export function kindOf(engine, path) {
     if (path === 'manifest.bin') return 'manifest';
     const dir = /^([^/]+)\//.exec(path);
     if (dir) return `${dir[1]}/`;
-    if (path.endsWith('.wasm')) return 'wasm';
+    if (/\.wasm(\.deflate)?$/.test(path)) return 'wasm';
     if (path === 'widget.js') return 'widget';
     if (path.endsWith('.js')) return 'js';
     return 'other';
@@ -64,10 +67,11 @@ export function bundleSizes(engine, dir) {
   return { total, kinds };
 }
 
-/** gzip -9 byte count of a file's content (a file that is already gzip is inflated first). */
+/** gzip -9 byte count of a file's content (a file stored gzip or deflate-compressed is inflated first). */
 export function gzipBytes(file) {
   let data = readFileSync(file);
   if (data[0] === 0x1f && data[1] === 0x8b) data = gunzipSync(data);
+  else if (file.endsWith('.deflate')) data = inflateRawSync(data);
   return execFileSync('gzip', ['-9', '-c', '-n'], { input: data, maxBuffer: 1 << 28 }).length;
 }
 
@@ -76,9 +80,10 @@ export function codeSizes(engine, dir) {
   const files = {};
   let raw = 0;
   let gzip = 0;
-  for (const name of CODE[engine].api) {
+  for (const names of CODE[engine].api) {
+    const name = [names].flat().find((n) => existsSync(join(dir, n)));
+    if (!name) throw new Error(`${engine} bundle ${dir} has no ${[names].flat().join(' or ')}`);
     const file = join(dir, name);
-    if (!existsSync(file)) throw new Error(`${engine} bundle ${dir} has no ${name}`);
     const entry = { bytes: statSync(file).size, gzip: gzipBytes(file) };
     files[name] = entry;
     raw += entry.bytes;
