@@ -9,6 +9,7 @@ pub mod error;
 pub mod excerpt;
 pub mod facet;
 pub mod format;
+mod fstcheck;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod local;
 pub mod manifest;

@@ -111,6 +111,7 @@ impl TermChunk {
         let file_count = reader.bounded(reader.remaining() / 8, "file count")?;
         let files = (0..file_count).map(|_| reader.u64_le().map(postings_file_name)).collect::<Result<_, _>>()?;
         let fst_bytes = reader.bytes()?.to_vec();
+        crate::fstcheck::check(&fst_bytes).map_err(|what| Error::corrupt(name, what))?;
         let map = fst::Map::new(fst_bytes).map_err(|_| Error::corrupt(name, "malformed term dictionary (FST)"))?;
         let data = reader.rest().to_vec();
         Ok(TermChunk { name: name.to_string(), files, map, data })

@@ -1,0 +1,211 @@
+//! A structural check of FST bytes before the `fst` crate reads them.
+//!
+//! `fst` trusts its input: on malformed bytes it indexes out of bounds, underflows addresses or asserts, and in the
+//! browser any panic aborts the wasm module. The chunk's checksum catches damage, not a file written to hurt, so
+//! every dictionary chunk is walked here once, with checked arithmetic, before `fst` sees it. The walk mirrors how
+//! `fst` 0.4 decodes nodes (`raw/node.rs`): every node reachable from the root must lie within the bytes, use pack
+//! sizes `fst` accepts, point only to nodes at lower addresses (so the graph is acyclic and every walk ends), and
+//! no key's output (the sum of the outputs along its path) may overflow 64 bits.
+
+const EMPTY_ADDRESS: usize = 0;
+/// Nodes with more transitions than this carry a 256-byte index (format version 2 and later).
+const TRANS_INDEX_THRESHOLD: usize = 32;
+
+/// Checks that `bytes` (an FST as `fst::MapBuilder` writes it) can be read by `fst` without a panic.
+pub fn check(bytes: &[u8]) -> Result<(), &'static str> {
+    if bytes.len() < 36 {
+        return Err("FST shorter than its header");
+    }
+    let version = read_u64(bytes, 0).ok_or("FST header")?;
+    if !(2..=3).contains(&version) {
+        return Err("unknown FST version");
+    }
+    let end = if version >= 3 { bytes.len() - 4 } else { bytes.len() };
+    let root = read_u64(bytes, end - 8).ok_or("FST footer")?;
+    let root = usize::try_from(root).map_err(|_| "FST root out of range")?;
+    let footer = if version >= 3 { 21 } else { 17 };
+    if root == EMPTY_ADDRESS {
+        return if bytes.len() == footer + 15 { Ok(()) } else { Err("empty FST of the wrong size") };
+    }
+    if root.checked_add(footer) != Some(bytes.len()) {
+        return Err("FST root not where the footer says");
+    }
+
+    // Depth-first over the reachable nodes; every edge goes to a lower address.
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut seen = vec![false; root + 1];
+    let mut stack = vec![root];
+    while let Some(addr) = stack.pop() {
+        if addr == EMPTY_ADDRESS || seen[addr] {
+            continue;
+        }
+        seen[addr] = true;
+        let node = Node::decode(bytes, version, addr)?;
+        stack.extend(node.transitions.iter().map(|&(target, _)| target));
+        nodes.push(node);
+    }
+
+    // The largest output sum from each node to a final state, lowest addresses (the leaves) first.
+    nodes.sort_unstable_by_key(|node| node.addr);
+    let mut largest: Vec<(usize, u64)> = Vec::with_capacity(nodes.len());
+    let lookup = |largest: &[(usize, u64)], addr: usize| -> u64 {
+        if addr == EMPTY_ADDRESS {
+            return 0;
+        }
+        largest.binary_search_by_key(&addr, |&(a, _)| a).map(|i| largest[i].1).unwrap_or(0)
+    };
+    for node in &nodes {
+        let mut most = node.final_output;
+        for &(target, output) in &node.transitions {
+            let sum = output.checked_add(lookup(&largest, target)).ok_or("FST outputs overflow")?;
+            most = most.max(sum);
+        }
+        largest.push((node.addr, most));
+    }
+    Ok(())
+}
+
+struct Node {
+    addr: usize,
+    final_output: u64,
+    /// (target address, output) of each transition.
+    transitions: Vec<(usize, u64)>,
+}
+
+impl Node {
+    fn decode(bytes: &[u8], version: u64, addr: usize) -> Result<Node, &'static str> {
+        let state = *bytes.get(addr).ok_or("FST node out of range")?;
+        let below = |n: usize| addr.checked_sub(n).ok_or("FST node runs past the start");
+        match state >> 6 {
+            // One transition to the node written just before, no output.
+            0b11 => {
+                let input_len = usize::from(state & 0b11_1111 == 0);
+                let node_end = below(input_len)?;
+                let target = node_end.checked_sub(1).ok_or("FST node runs past the start")?;
+                Ok(Node { addr, final_output: 0, transitions: vec![(target, 0)] })
+            }
+            // One transition with a packed address and output.
+            0b10 => {
+                let input_len = usize::from(state & 0b11_1111 == 0);
+                let sizes = bytes[below(input_len + 1)?];
+                let (tsize, osize) = pack_sizes(sizes, 1)?;
+                let node_end = below(input_len + 1 + tsize + osize)?;
+                let output = if osize == 0 { 0 } else { unpack(bytes, node_end, osize)? };
+                let delta = unpack(bytes, node_end + osize, tsize)?;
+                let target = target_of(node_end, delta)?;
+                Ok(Node { addr, final_output: 0, transitions: vec![(target, output)] })
+            }
+            // Any number of transitions.
+            _ => {
+                let is_final = state & 0b0100_0000 != 0;
+                let (ntrans, ntrans_len) = match usize::from(state & 0b11_1111) {
+                    0 => match bytes[below(1)?] {
+                        1 => (256, 1),
+                        n => (usize::from(n), 1),
+                    },
+                    n => (n, 0),
+                };
+                let sizes = bytes[below(ntrans_len + 1)?];
+                let (tsize, osize) = pack_sizes(sizes, ntrans)?;
+                let index_size = if version >= 2 && ntrans > TRANS_INDEX_THRESHOLD { 256 } else { 0 };
+                let trans_size = ntrans + ntrans * tsize + index_size;
+                let final_osize = if is_final { osize } else { 0 };
+                let node_end = below(ntrans_len + 1 + trans_size + ntrans * osize + final_osize)?;
+                let final_output = if is_final && osize > 0 { unpack(bytes, node_end, osize)? } else { 0 };
+                // Layout upwards from node_end: final output, outputs (last transition first), addresses (likewise),
+                // inputs, index, pack sizes, transition count, state.
+                let outputs_start = node_end + final_osize;
+                let addresses_start = outputs_start + ntrans * osize;
+                let mut transitions = Vec::with_capacity(ntrans);
+                for i in 0..ntrans {
+                    let from_top = ntrans - 1 - i;
+                    let delta = unpack(bytes, addresses_start + from_top * tsize, tsize)?;
+                    let output = if osize == 0 { 0 } else { unpack(bytes, outputs_start + from_top * osize, osize)? };
+                    transitions.push((target_of(node_end, delta)?, output));
+                }
+                Ok(Node { addr, final_output, transitions })
+            }
+        }
+    }
+}
+
+/// Transition and output pack sizes; `fst` asserts 1..=8 bytes for an address it reads (a node without
+/// transitions has size 0) and 0..=8 for outputs.
+fn pack_sizes(byte: u8, transitions: usize) -> Result<(usize, usize), &'static str> {
+    let (tsize, osize) = (usize::from(byte >> 4), usize::from(byte & 0b1111));
+    let tsize_ok = if transitions == 0 { tsize <= 8 } else { (1..=8).contains(&tsize) };
+    if tsize_ok && osize <= 8 {
+        Ok((tsize, osize))
+    } else {
+        Err("FST pack sizes out of range")
+    }
+}
+
+/// `fst` stores a transition's target as its distance below the node's end (0 for the empty final state).
+fn target_of(node_end: usize, delta: u64) -> Result<usize, &'static str> {
+    if delta == 0 {
+        return Ok(EMPTY_ADDRESS);
+    }
+    let delta = usize::try_from(delta).map_err(|_| "FST address out of range")?;
+    node_end.checked_sub(delta).ok_or("FST transition points below the start")
+}
+
+fn unpack(bytes: &[u8], at: usize, n: usize) -> Result<u64, &'static str> {
+    let slice = at.checked_add(n).and_then(|end| bytes.get(at..end)).ok_or("FST value out of range")?;
+    Ok(slice.iter().rev().fold(0u64, |value, &b| value << 8 | u64::from(b)))
+}
+
+fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
+    let slice = bytes.get(at..at.checked_add(8)?)?;
+    Some(u64::from_le_bytes(slice.try_into().ok()?))
+}
+
+#[cfg(all(test, feature = "build"))]
+mod tests {
+    use super::*;
+
+    fn build(keys: &[(&[u8], u64)]) -> Vec<u8> {
+        let mut builder = fst::MapBuilder::memory();
+        for (key, value) in keys {
+            builder.insert(key, *value).unwrap();
+        }
+        builder.into_inner().unwrap()
+    }
+
+    #[test]
+    fn accepts_what_fst_writes() {
+        assert_eq!(check(&build(&[])), Ok(()));
+        assert_eq!(check(&build(&[(b"a", 1)])), Ok(()));
+        let many: Vec<Vec<u8>> = (0..3000u32).map(|i| format!("b{}", i * 7919 % 100_003).into_bytes()).collect();
+        let mut sorted = many.clone();
+        sorted.sort();
+        sorted.dedup();
+        let keys: Vec<(&[u8], u64)> = sorted.iter().enumerate().map(|(i, k)| (k.as_slice(), i as u64 * 1000)).collect();
+        assert_eq!(check(&build(&keys)), Ok(()));
+        // Wide nodes (more than 32 transitions, with an index).
+        let wide: Vec<Vec<u8>> = (0u8..=255).map(|b| vec![b'c', b]).collect();
+        let keys: Vec<(&[u8], u64)> = wide.iter().map(|k| (k.as_slice(), u64::from(k[1]) << 40)).collect();
+        assert_eq!(check(&build(&keys)), Ok(()));
+    }
+
+    #[test]
+    fn rejects_damage_anywhere_without_panicking() {
+        let keys: Vec<Vec<u8>> = (0..200u32).map(|i| format!("k{i:03}").into_bytes()).collect();
+        let pairs: Vec<(&[u8], u64)> = keys.iter().map(|k| (k.as_slice(), 7)).collect();
+        let good = build(&pairs);
+        for at in 0..good.len() {
+            for flip in [0x01u8, 0x40, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[at] ^= flip;
+                if check(&bad).is_ok() {
+                    // Whatever passes the check must be safe for fst to walk completely.
+                    let map = fst::Map::new(bad).unwrap();
+                    use fst::{IntoStreamer, Streamer};
+                    let mut stream = map.stream();
+                    while stream.next().is_some() {}
+                }
+            }
+        }
+        assert!(check(&good[..good.len() - 1]).is_err());
+    }
+}
