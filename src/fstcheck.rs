@@ -200,7 +200,7 @@ mod tests {
                 if check(&bad).is_ok() {
                     // Whatever passes the check must be safe for fst to walk completely.
                     let map = fst::Map::new(bad).unwrap();
-                    use fst::{IntoStreamer, Streamer};
+                    use fst::Streamer;
                     let mut stream = map.stream();
                     while stream.next().is_some() {}
                 }

@@ -20,6 +20,7 @@ pub const MAX_READINGS: usize = 8;
 pub const MIN_DOC_FREQ: u32 = 2;
 
 /// Readings using more characters' secondary readings than this are implausible and left out.
+#[cfg(feature = "build")]
 const MAX_SECONDARY: u32 = 2;
 
 const SEPARATOR: u8 = 0;
