@@ -103,7 +103,6 @@ fn open_and_search(manifest_payload: &[u8]) {
 /// and panics (index out of bounds, overflow, assertion) on a malformed FST; the chunk's checksum is no defence,
 /// since whoever writes a hostile chunk writes its checksum too.
 #[test]
-#[ignore = "crash: fst panics on a malformed FST in TermChunk::get/prefixed (reported)"]
 fn term_chunk_with_a_malformed_fst() {
     let payload = hex(
         "00 2d 03 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 01 00 00 00 62 61 00 02 ca 02 00 00 00 00 00 00 00 18
@@ -118,7 +117,6 @@ fn term_chunk_with_a_malformed_fst() {
 /// Target `manifest`: 65 bytes claiming 637,500,688 documents. The search allocates a `u32` per claimed document
 /// (`collapse_duplicates`: `vec![0u32; doc_count]`), 2.5 GB.
 #[test]
-#[ignore = "crash: allocation in proportion to the manifest's doc_count, 2.5 GB from 65 bytes (reported)"]
 fn manifest_claiming_637_million_documents() {
     open_and_search(&hex(
         "90fafdaf 020080b6 4385ebe5 40e17aac 40ae0748 42573acb dcfeffaf c3050007 00000000 00e5b083 64001bf9 fb0eb2bc
@@ -129,7 +127,6 @@ fn manifest_claiming_637_million_documents() {
 /// Target `manifest`: 64 bytes claiming 49,152 documents in doc-meta chunks of 4. Browsing by a filter needs
 /// 12,288 doc-meta and 12,288 facet chunks; `Index::need` removes duplicate names with a quadratic scan.
 #[test]
-#[ignore = "timeout: quadratic Index::need over 24,576 file names from a 64-byte manifest (reported)"]
 fn manifest_with_tiny_meta_chunks() {
     open_and_search(&hex(
         "808003fe af427269 cdcd3372 69000080 90039003 feaf42a0 bdd08d37 26000000 80900320 30390104 21634fcf fef93c72
@@ -141,7 +138,6 @@ fn manifest_with_tiny_meta_chunks() {
 /// the next id unchecked (postings.rs `next + reader.varint()?`): a panic with overflow checks, and in release
 /// (wasm) a wrapped id that goes backwards, breaking the ascending order that binary searches rely on.
 #[test]
-#[ignore = "crash: unchecked add of a doc id gap in decode_doclist (reported)"]
 fn doclist_gap_overflows() {
     let bytes = hex("02 00 00 ffffffffffffffffff01 00");
     let decoded = decode_doclist(&mut Reader::new("p/0.bin", &bytes), 2);
@@ -151,7 +147,6 @@ fn doclist_gap_overflows() {
 /// Target `postings`: 5 bytes claiming 2^32 − 1 postings of a collection of as many documents: `decode_doclist`
 /// reserves room for them all (64 GiB) before reading any; the bytes left can hold at most one per 2 bytes.
 #[test]
-#[ignore = "crash: decode_doclist reserves the claimed posting count, 64 GiB from 5 bytes (reported)"]
 fn doclist_claiming_4_billion_postings() {
     let bytes = hex("ffffffff0f");
     assert!(decode_doclist(&mut Reader::new("p/0.bin", &bytes), u32::MAX).is_err());
@@ -161,7 +156,6 @@ fn doclist_claiming_4_billion_postings() {
 /// document 1 whose one duplicate entry has an id gap of 2^64 − 1. `DocMeta::decode` adds it to the next id
 /// unchecked (store.rs `next + reader.varint()?`), as `decode_doclist` does.
 #[test]
-#[ignore = "crash: unchecked add of a duplicate id gap in DocMeta::decode (reported)"]
 fn doc_meta_duplicate_gap_overflows() {
     let bytes = hex("01 01 00 01 00 01 01 ffffffffffffffffff01 01");
     assert!(DocMeta::decode("m/0/0.bin", &bytes).is_err());
@@ -209,7 +203,6 @@ fn search_served(files: &HashMap<String, Vec<u8>>, query: &str) {
 /// Found on review (the `search_bundle` target did not reach it in its first runs): a manifest whose newest day is
 /// the earliest an `i32` holds. The recency prior computes `newest_day - day` unchecked (rank.rs).
 #[test]
-#[ignore = "crash: unchecked newest_day - day in Collection::recency_factor (reported)"]
 fn manifest_newest_day_at_the_i32_minimum() {
     let (mut files, mut manifest) = one_post_bundle();
     manifest.newest_day = i32::MIN;
@@ -220,7 +213,6 @@ fn manifest_newest_day_at_the_i32_minimum() {
 /// Found on review: a term chunk whose bigram 人工 occurs at position 2^32 − 1. Verifying the 3-token keyword
 /// 人工智 looks for 工智 at `p + lookup.offset`, unchecked (search.rs `match_keyword`).
 #[test]
-#[ignore = "crash: unchecked position + offset in Index::match_keyword (reported)"]
 fn bigram_position_at_the_u32_maximum() {
     let (mut files, mut manifest) = one_post_bundle();
     let posting = [Posting { doc: 0, freqs: [0, 0, 1] }];
@@ -242,7 +234,6 @@ fn bigram_position_at_the_u32_maximum() {
 /// make a key one byte longer than the last. 20,000 of them, 84 KB, decode to 200 MB of keys, 400 MB allocated
 /// (n²/2: a 300 KB manifest would need several GB). The manifest is the first file a search reads.
 #[test]
-#[ignore = "memory: Manifest::decode expands prefix-compressed keys quadratically (reported)"]
 fn manifest_keys_growing_by_one_byte() {
     const KEYS: usize = 20_000;
     let (_, manifest) = one_post_bundle();
@@ -271,7 +262,6 @@ fn manifest_keys_growing_by_one_byte() {
 /// `as u32`: document 0, told by document 2^32 − 2, outside the chunk and newer than its story; encoding it again
 /// overflows (store.rs `doc - next`).
 #[test]
-#[ignore = "invariant: DocMeta::decode truncates duplicate ids past 2^32 - 1 (reported)"]
 fn doc_meta_ids_past_the_u32_range() {
     let bytes = hex("ffffffff0f 02 0101 02 0201 0101 01 01 02");
     if let Ok(meta) = DocMeta::decode("m/0/0.bin", &bytes) {
