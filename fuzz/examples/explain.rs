@@ -16,7 +16,8 @@ fn main() {
             println!("mutates {path}, mode {:?}", rest.first().map(|m| m % 4));
             let mutated = jiansuo_fuzz::mutated_bundle(&input);
             if path == "manifest.bin" {
-                println!("{:#?}", Manifest::decode(&mutated[path.as_str()][HEADER_LEN..]));
+                let manifest = mutated.get(path).expect("the manifest is served");
+                println!("{:#?}", Manifest::decode(&manifest[HEADER_LEN..]));
             }
         }
         other => panic!("no explanation for {other}"),

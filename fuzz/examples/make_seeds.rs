@@ -37,7 +37,9 @@ fn main() -> std::io::Result<()> {
                 write("postings", path, &input)?;
             }
             FileKind::DocMeta | FileKind::FacetValues | FileKind::FacetChunk => write("store", path, payload)?,
-            FileKind::Document if path.ends_with("/0.bin") || path.ends_with("/5.bin") => write("store", path, payload)?,
+            FileKind::Document if path.ends_with("/0.bin") || path.ends_with("/5.bin") => {
+                write("store", path, payload)?
+            }
             _ => {}
         }
     }
@@ -54,7 +56,12 @@ fn main() -> std::io::Result<()> {
             write("search_bundle", &format!("{slot}-{path}"), &replace)?;
         }
     }
-    let queries = ["长春 人工智能", "\"open source\" -软件 黄金 OR 白银", "ＧＤＰ 長春\0長春的ＧＤＰ <b>&</b> iPhone15", "a\u{0301}\u{200b}b\0e\u{0301} pm2.5"];
+    let queries = [
+        "长春 人工智能",
+        "\"open source\" -软件 黄金 OR 白银",
+        "ＧＤＰ 長春\0長春的ＧＤＰ <b>&</b> iPhone15",
+        "a\u{0301}\u{200b}b\0e\u{0301} pm2.5",
+    ];
     for (i, q) in queries.iter().enumerate() {
         let mut input = vec![40u8];
         input.extend_from_slice(q.as_bytes());

@@ -31,7 +31,9 @@ fuzz_target!(|data: &[u8]| {
     for token in &tokens {
         match token.kind {
             TokenKind::Space => assert_eq!(token.text, " "),
-            TokenKind::Run => assert!(token.text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.')),
+            TokenKind::Run => {
+                assert!(token.text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.'))
+            }
             TokenKind::Char => assert_eq!(token.text.chars().count(), 1),
         }
     }
@@ -50,7 +52,8 @@ fn check_html(html: &str) {
     let mut open = false;
     while let Some(at) = rest.find(['<', '>', '"', '\'', '&']) {
         let tail = &rest[at..];
-        let tag = ["<mark>", "</mark>", "&lt;", "&gt;", "&amp;", "&quot;", "&#39;"].into_iter().find(|t| tail.starts_with(t));
+        let tag =
+            ["<mark>", "</mark>", "&lt;", "&gt;", "&amp;", "&quot;", "&#39;"].into_iter().find(|t| tail.starts_with(t));
         match tag {
             Some("<mark>") => {
                 assert!(!open, "nested <mark> in {html:?}");

@@ -21,7 +21,8 @@ pub fn inflate(compressed: &[u8]) -> Vec<u8> {
 /// A few hundred posts: enough for a doc list of its own postings file (> 1 KiB), a companion file of positions,
 /// categories, tags, dates, Latin runs and traditional characters.
 pub fn sample_documents() -> Vec<Document> {
-    const TITLES: [&str; 6] = ["长春打造人工智能创新策源地", "黄金价格再创新高", "苹果发布iPhone15", "生物医药产业", "雨", "智能手机"];
+    const TITLES: [&str; 6] =
+        ["长春打造人工智能创新策源地", "黄金价格再创新高", "苹果发布iPhone15", "生物医药产业", "雨", "智能手机"];
     const TEXTS: [&str; 6] = [
         "科大讯飞吉林公司助力长春。人工智能产业。",
         "国际金价上涨，黄金价格突破每盎司4495.29美元。白银也涨了。",
@@ -44,7 +45,12 @@ pub fn sample_documents() -> Vec<Document> {
                 timestamp: day * 86_400,
                 categories: vec![CATEGORIES[k % CATEGORIES.len()].to_string()],
                 tags: (0..k % 3).map(|t| TAGS[(k + t) % TAGS.len()].to_string()).collect(),
-                text: format!("{}\n{} 第{i}篇。人工智能{}", TEXTS[k % TEXTS.len()], TEXTS[(k / 6) % TEXTS.len()], i % 7),
+                text: format!(
+                    "{}\n{} 第{i}篇。人工智能{}",
+                    TEXTS[k % TEXTS.len()],
+                    TEXTS[(k / 6) % TEXTS.len()],
+                    i % 7
+                ),
                 words: vec!["人工智能".into(), "长春".into(), "黄金".into()],
             }
         })
@@ -60,7 +66,10 @@ pub fn sample_bundle() -> &'static [(String, Vec<u8>)] {
             builder.add(document);
         }
         let bundle = builder.finish().expect("the sample bundle builds");
-        bundle.files.iter().map(|f| (f.path.clone(), inflate(&f.bytes))).collect()
+        let mut files: Vec<(String, Vec<u8>)> =
+            bundle.files.iter().map(|f| (f.path.clone(), inflate(&f.bytes))).collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
     })
 }
 
@@ -103,7 +112,9 @@ fn item_number(path: &str) -> u64 {
 /// 0 XOR patches (offset u16 LE, byte)…; 1 replace the payload with `data`; 2 truncate to a u16 length, then
 /// patches; 3 insert `data[2..]` at a u16 offset.
 pub fn mutate(payload: &mut Vec<u8>, mode: u8, data: &[u8]) {
-    let u16_at = |i: usize| usize::from(u16::from_le_bytes([data.get(i).copied().unwrap_or(0), data.get(i + 1).copied().unwrap_or(0)]));
+    let u16_at = |i: usize| {
+        usize::from(u16::from_le_bytes([data.get(i).copied().unwrap_or(0), data.get(i + 1).copied().unwrap_or(0)]))
+    };
     let patch = |payload: &mut Vec<u8>, data: &[u8]| {
         if payload.is_empty() {
             return;
@@ -128,16 +139,47 @@ pub fn mutate(payload: &mut Vec<u8>, mode: u8, data: &[u8]) {
     }
 }
 
+/// A bundle as a host serves it: the sample bundle, some of its files replaced, one possibly withdrawn.
+#[derive(Default)]
+pub struct Served {
+    overrides: HashMap<String, Vec<u8>>,
+    withdrawn: Option<String>,
+}
+
+impl Served {
+    /// The bytes at `name`, if the bundle has such a file.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        if let Some(bytes) = self.overrides.get(name) {
+            return Some(bytes);
+        }
+        if self.withdrawn.as_deref() == Some(name) {
+            return None;
+        }
+        let bundle = sample_bundle();
+        let i = bundle.binary_search_by(|(path, _)| path.as_str().cmp(name)).ok()?;
+        Some(&bundle[i].1)
+    }
+
+    /// For a name in another folder than the bundle's (a mutated manifest names other folders): the file at the
+    /// same place in its kind.
+    fn same_place(&self, name: &str) -> Option<&[u8]> {
+        let (kind, item) = (name.split('/').next()?, name.rsplit('/').next()?);
+        let (kind, item) = (format!("{kind}/"), format!("/{item}"));
+        let mut found = sample_bundle().iter().map(|(path, _)| path).filter(|path| path.split('/').count() == 3);
+        self.get(found.find(|path| path.starts_with(&kind) && path.ends_with(&item))?)
+    }
+}
+
 /// The sample bundle with one file mutated, as a host would serve it: the first input byte picks the file, the
 /// second the mode of [`mutate`], the rest is the mutation. The mutated payload is sealed again so that its checksum
 /// holds; a postings file changes name with its checksum, and the term chunks naming it are rewritten to match.
-pub fn mutated_bundle(input: &[u8]) -> HashMap<String, Vec<u8>> {
-    let bundle = sample_bundle();
-    let mut files: HashMap<String, Vec<u8>> = bundle.iter().cloned().collect();
+pub fn mutated_bundle(input: &[u8]) -> Served {
+    let mut served = Served::default();
     let ([selector, mode], data) = match input {
         [selector, mode, data @ ..] => ([*selector, *mode], data),
-        _ => return files,
+        _ => return served,
     };
+    let bundle = sample_bundle();
     let targets = mutable_files();
     let (path, bytes) = &bundle[targets[usize::from(selector) % targets.len()]];
     let kind = kind_of(path);
@@ -145,19 +187,19 @@ pub fn mutated_bundle(input: &[u8]) -> HashMap<String, Vec<u8>> {
     mutate(&mut payload, mode, data);
     let (sealed, checksum) = format::seal_file(kind, &payload);
     if kind != FileKind::Postings {
-        files.insert(path.clone(), sealed);
-        return files;
+        served.overrides.insert(path.clone(), sealed);
+        return served;
     }
     let old_checksum = u64::from_le_bytes(bytes[6..14].try_into().expect("8 bytes"));
-    files.remove(path);
-    files.insert(jiansuo::termdict::postings_file_name(checksum), sealed);
+    served.withdrawn = Some(path.clone());
+    served.overrides.insert(jiansuo::termdict::postings_file_name(checksum), sealed);
     for (path, bytes) in bundle.iter().filter(|(path, _)| kind_of(path) == FileKind::TermChunk) {
         let mut payload = bytes[HEADER_LEN..].to_vec();
         if rename_postings_file(&mut payload, old_checksum, checksum) {
-            files.insert(path.clone(), format::seal_file(FileKind::TermChunk, &payload).0);
+            served.overrides.insert(path.clone(), format::seal_file(FileKind::TermChunk, &payload).0);
         }
     }
-    files
+    served
 }
 
 /// Replaces `old` by `new` in the file table at the start of a term chunk's payload; whether it was there.
@@ -201,9 +243,9 @@ pub fn queries() -> Vec<(&'static str, SearchOptions)> {
 /// Fetch rounds after which a query is given up, as the JS host does.
 const MAX_ROUNDS: usize = 32;
 
-/// Opens `files["manifest.bin"]` and runs [`queries`] on one `Index`, serving what it asks for. Errors are fine
-/// (a host shows them); panics are what the fuzzers look for. Returns how many queries gave a page.
-pub fn run_queries(files: &HashMap<String, Vec<u8>>) -> usize {
+/// Opens the bundle's `manifest.bin` and runs [`queries`] on one `Index`, serving what it asks for. Errors are
+/// fine (a host shows them); panics are what the fuzzers look for. Returns how many queries gave a page.
+pub fn run_queries(files: &Served) -> usize {
     let Some(manifest) = files.get("manifest.bin") else { return 0 };
     let Ok(mut index) = Index::open(manifest) else { return 0 };
     let mut pages = 0;
@@ -216,8 +258,7 @@ pub fn run_queries(files: &HashMap<String, Vec<u8>>) -> usize {
                 }
                 Ok(Step::Need(names)) => {
                     for name in names {
-                        // A mutated manifest may name other folders: serve the file at the same place in its kind.
-                        let Some(bytes) = files.get(&name).or_else(|| same_place(files, &name)) else {
+                        let Some(bytes) = files.get(&name).or_else(|| files.same_place(&name)) else {
                             continue 'queries; // as a failed fetch
                         };
                         if index.add_file(&name, bytes).is_err() {
@@ -230,13 +271,6 @@ pub fn run_queries(files: &HashMap<String, Vec<u8>>) -> usize {
         }
     }
     pages
-}
-
-fn same_place<'a>(files: &'a HashMap<String, Vec<u8>>, name: &str) -> Option<&'a Vec<u8>> {
-    let (kind, item) = (name.split('/').next()?, name.rsplit('/').next()?);
-    let (kind, item) = (format!("{kind}/"), format!("/{item}"));
-    let mut found = files.iter().filter(|(path, _)| path.split('/').count() == 3);
-    found.find(|(path, _)| path.starts_with(&kind) && path.ends_with(&item)).map(|(_, bytes)| bytes)
 }
 
 #[cfg(test)]
