@@ -7,7 +7,7 @@ export type RewriteKind = 'segmented' | 'pinyin' | 'typo';
 export type SortOrder = 'relevance' | 'date';
 
 export interface SearchOptions {
-  /** Results per page (default 10). */
+  /** Results per page (default 10); 0 answers only the total (and the facets, with `facets: true`). */
   limit?: number;
   /** Results to skip, for the next pages (default 0). */
   offset?: number;

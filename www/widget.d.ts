@@ -12,6 +12,8 @@ export interface JiansuoStrings {
   loading: string;
   total: string;
   none: string;
+  /** With no keywords, when the filters leave nothing. */
+  noneFiltered: string;
   more: string;
   shown: string;
   sort: string;
@@ -28,6 +30,16 @@ export interface JiansuoStrings {
   tags: string;
   clearFilters: string;
   filtered: string;
+  /** The filter panel's button. */
+  filters: string;
+  /** The date range: its group, presets and fields. */
+  dates: string;
+  anyDate: string;
+  lastWeek: string;
+  lastMonth: string;
+  lastYear: string;
+  dateFrom: string;
+  dateTo: string;
   suggestions: string;
   duplicates: string;
   rewritten: string;
@@ -47,27 +59,35 @@ export interface JiansuoErrorDetail {
   error: JiansuoError;
 }
 
+/** What the filter panel can offer (the `facets` attribute). */
+export type JiansuoFacet = 'categories' | 'tags' | 'dates';
+
 /**
  * <jiansuo-search bundle placeholder page-size mode sort param lang strings theme facets completions no-worker>
  * Events (bubbling, composed): 'jiansuo-results', 'jiansuo-error'.
  * Parts: trigger, dialog, panel, form, input, clear, close, scroll, toolbar, status, error-detail, sort,
- * suggestions, suggestion, facets, facet, facet-chip, facet-reset,
+ * filter-toggle, suggestions, suggestion, facets (the filter panel), facet, dates, date-preset, date-input,
+ * date-from, date-to, facet-chip, facet-reset,
  * results, result, result-title, result-meta, result-category, result-duplicates, result-excerpt, mark, more.
+ * URL state (unless param=""): ?q=…&category=…&tag=…&from=YYYY-MM-DD&to=YYYY-MM-DD.
  * Slot: 'filters' (between the status line and the results).
  */
 export class JiansuoSearchElement extends HTMLElement {
   /** UI text: built-in table for `lang`, then the `strings` attribute (JSON), then this property. */
   get strings(): JiansuoStrings;
   set strings(value: Partial<JiansuoStrings> | null);
-  /** Extra options merged into every search (future filters, facets). Setting it searches again. */
+  /** Extra engine options merged into every search; the panel's own filters win. Setting it searches again. */
   get searchOptions(): Record<string, unknown>;
   set searchOptions(value: Record<string, unknown> | null);
   readonly query: string;
   readonly mode: 'inline' | 'modal';
   readonly pageSize: number;
   readonly sort: SortOrder;
-  /** The facets shown as filter chips (the `facets` attribute). */
-  readonly facets: Array<'categories' | 'tags'>;
+  /**
+   * What the filter panel offers, from the `facets` attribute: chips with counts for 'categories' and 'tags'
+   * (fetched only while the panel is open), 'dates' (a date range). The empty value is categories and dates.
+   */
+  readonly facets: JiansuoFacet[];
   /** The bundle folder as an absolute URL. */
   readonly bundle: string;
   /** Shows the results for `query` (default: the input's text). */

@@ -1,5 +1,5 @@
-// Accessibility of the demo with results shown, inline and modal, light and dark: axe-core's WCAG 2.x
-// A/AA rules (colour contrast included) inside the widget's shadow roots.
+// Accessibility of the demo with results shown, inline (filter panel closed and open) and modal, light and
+// dark: axe-core's WCAG 2.x A/AA rules (colour contrast included) inside the widget's shadow roots.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
@@ -27,13 +27,23 @@ async function violations(page, include) {
 }
 
 for (const scheme of ['light', 'dark']) {
-  test(`inline results, keyboard-selected option, facet chips (${scheme})`, async () => {
+  test(`inline results, keyboard-selected option, the filter button (${scheme})`, async () => {
     const page = await env.open('', { scheme });
     const ui = widget(page);
     await ui.input.click();
     await ui.input.pressSequentially('长春', { delay: 20 });
     await waitForAnswer(page, '长春');
     await page.keyboard.press('ArrowDown');
+    const found = await violations(page, '#search');
+    assert.deepEqual(found, [], JSON.stringify(found, null, 2));
+    await page.close();
+  });
+
+  test(`filter panel open: date range, chosen and unchosen chips, the panel button (${scheme})`, async () => {
+    const page = await env.open('?q=长春&from=2024-01-01&to=2025-12-31&category=长春本地', { scheme });
+    await waitForAnswer(page, '长春');
+    await page.locator('#search >> [part=facet-chip]').first().waitFor();
+    await page.locator('#search >> [part~=date-from]').focus();
     const found = await violations(page, '#search');
     assert.deepEqual(found, [], JSON.stringify(found, null, 2));
     await page.close();

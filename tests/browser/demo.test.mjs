@@ -4,11 +4,37 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { HOSTILE_POSTS, SAMPLE_POSTS } from '../js/helpers/bundle.mjs';
 import { SCREENSHOTS, demoSite, shared, waitForAnswer, widget } from './helpers.mjs';
 
 const env = shared(SAMPLE_POSTS);
 const open = (...args) => env.open(...args);
+
+/** The same search through the API in Node, on the served bundle: what the widget should show. */
+let api = null;
+async function expected(query, options = {}) {
+  if (!api) {
+    const { openIndex } = await import(pathToFileURL(join(env.site.dir, 'search/jiansuo.js')).href);
+    api = await openIndex(join(env.site.dir, 'search'));
+  }
+  return api.search(query, options);
+}
+
+/** Opens the filter panel with its button; returns the panel's locator. */
+async function openPanel(page, selector = '#search') {
+  const toggle = page.locator(`${selector} >> [part=filter-toggle]`);
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  const panel = page.locator(`${selector} >> [part=facets]`);
+  await panel.waitFor({ state: 'visible' });
+  assert.equal(await toggle.getAttribute('aria-controls'), await panel.getAttribute('id'));
+  return panel;
+}
+
+/** The days (YYYY-MM-DD, the post's own) of the results shown. */
+const shownDays = (page) => page.$$eval('#search >> [role=option] time', (els) => els.map((t) => t.getAttribute('datetime').slice(0, 10)));
 
 async function typeQuery(page, query, ui = widget(page)) {
   await ui.input.click();
@@ -172,7 +198,9 @@ describe('search on the demo page', () => {
   test('category chips: counts from the engine, filtering, kept in the URL', async () => {
     const page = await open();
     const { total } = await typeQuery(page, '长春');
-    const chips = page.locator('#search >> [part=facet-chip]');
+    await openPanel(page);
+    const chips = page.locator('#search >> [part=facet-chip][data-kind=categories]');
+    await chips.first().waitFor();
     const labels = await chips.evaluateAll((els) => els.map((el) => [el.dataset.value, +el.querySelector('.count').textContent]));
     assert.ok(labels.length >= 2, JSON.stringify(labels));
     const [value, count] = labels.find(([, n]) => n < total);
@@ -187,14 +215,55 @@ describe('search on the demo page', () => {
     );
     assert.ok(categories.every((list) => list.includes(value)), JSON.stringify(categories));
     assert.match(await widget(page).status.textContent(), /已筛选/);
-    // The shared URL restores the filter.
+    // The chosen chip's count is its filtered total; the counts are the engine's for this query.
+    const want = await expected('长春', { categories: [value], facets: true });
+    const counts = await chips.evaluateAll((els) => els.map((el) => [el.dataset.value, +el.querySelector('.count').textContent]));
+    assert.deepEqual(counts, want.facets.categories.slice(0, 12).map((c) => [c.value, c.count]));
+    // The shared URL restores the filter, in the panel opened for it.
     const shared = await open(new URL(page.url()).search);
     assert.equal((await waitForAnswer(shared, '长春')).total, count);
+    assert.equal(await shared.locator('#search >> [part=filter-toggle]').getAttribute('aria-expanded'), 'true');
     assert.equal(await shared.locator(`#search >> [part=facet-chip][aria-pressed=true]`).count(), 1);
     await shared.locator('#search >> [part=facet-reset]').click();
     assert.equal((await waitForAnswer(shared, '长春', { count: 2 })).total, total);
     assert.equal(new URL(shared.url()).searchParams.has('category'), false);
     await shared.close();
+    await page.close();
+  });
+
+  test('tag chips: a tag and a category together; each dimension counted without its own filter', async () => {
+    const page = await open();
+    const { total } = await typeQuery(page, '长春');
+    await openPanel(page);
+    const tags = page.locator('#search >> [part=facet-chip][data-kind=tags]');
+    await tags.first().waitFor();
+    const [tag, count] = await tags.first().evaluate((el) => [el.dataset.value, +el.querySelector('.count').textContent]);
+    assert.ok(count < total, `${tag} ${count} of ${total}`);
+    await tags.first().click();
+    assert.equal((await waitForAnswer(page, '长春', { count: 2 })).total, count);
+    assert.deepEqual(new URL(page.url()).searchParams.getAll('tag'), [tag]);
+    // A category on top: the results are in both; the tag chips still count without the tag filter.
+    const category = page.locator('#search >> [part=facet-chip][data-kind=categories]').first();
+    const value = await category.getAttribute('data-value');
+    await category.click();
+    const answer = await waitForAnswer(page, '长春', { count: 3 });
+    const want = await expected('长春', { tags: [tag], categories: [value], facets: true });
+    assert.equal(answer.total, want.total);
+    assert.deepEqual((await shown(page)).hrefs, want.results.map((r) => new URL(r.url, env.site.url).href));
+    const tagCounts = await tags.evaluateAll((els) => els.map((el) => [el.dataset.value, +el.querySelector('.count').textContent]));
+    const wantCounts = want.facets.tags.slice(0, 12).map((c) => [c.value, c.count]);
+    if (!wantCounts.some(([v]) => v === tag)) wantCounts.push([tag, 0]); // a chosen value stays listed
+    assert.deepEqual(tagCounts, wantCounts);
+    assert.equal(await page.locator('#search >> [part=filter-toggle] .count').textContent(), '2');
+    // Each chip is a step of its own in the history: Back takes the category off, then the tag.
+    await page.goBack();
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('category'));
+    assert.equal((await waitForAnswer(page, '长春', { count: 4 })).total, count);
+    assert.deepEqual(new URL(page.url()).searchParams.getAll('tag'), [tag]);
+    await page.goBack();
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('tag'));
+    assert.equal((await waitForAnswer(page, '长春', { count: 5 })).total, total);
+    assert.equal(new URL(page.url()).searchParams.get('q'), '长春');
     await page.close();
   });
 
@@ -266,6 +335,181 @@ describe('search on the demo page', () => {
     } finally {
       await slow.close();
     }
+  });
+});
+
+describe('the filter panel: facet counts and the date range', () => {
+  const toggle = (page) => page.locator('#search >> [part=filter-toggle]');
+  const fromField = (page) => page.locator('#search >> [part~=date-from]');
+  const toField = (page) => page.locator('#search >> [part~=date-to]');
+  const preset = (page, key) => page.locator(`#search >> [part=date-preset][data-preset=${key}]`);
+  const facetFiles = (requests) => requests.filter((path) => path.startsWith('/search/f/'));
+
+  test('facet data is fetched only once the panel is opened', async () => {
+    const seen = env.site.requests.length;
+    const page = await open();
+    await typeQuery(page, '长春');
+    await widget(page).input.pressSequentially(' 人工智能', { delay: 20 }); // another query, still no counts needed
+    await waitForAnswer(page, '长春 人工智能');
+    assert.equal(await page.locator('#search >> [part=facets]').isVisible(), false);
+    assert.equal(await toggle(page).isVisible(), true);
+    assert.deepEqual(facetFiles(env.site.requests.slice(seen)), []);
+    await openPanel(page);
+    await page.locator('#search >> [part=facet-chip]').first().waitFor();
+    assert.ok(facetFiles(env.site.requests.slice(seen)).length > 0, env.site.requests.slice(seen).join(' '));
+    // The counts came without searching again: the list was not redrawn.
+    assert.deepEqual((await page.evaluate(() => window.__answers)).map((a) => a.query), ['长春', '长春 人工智能']);
+    await toggle(page).click();
+    assert.equal(await toggle(page).getAttribute('aria-expanded'), 'false');
+    assert.equal(await page.locator('#search >> [part=facets]').isVisible(), false);
+    await page.close();
+  });
+
+  test('a date range changes the count and the results; it is in the URL; Back and a shared link restore it', async () => {
+    const page = await open();
+    const { total } = await typeQuery(page, '长春');
+    await openPanel(page);
+    await fromField(page).fill('2024-01-01');
+    const since = await waitForAnswer(page, '长春', { count: 2 });
+    assert.equal(since.total, (await expected('长春', { from: '2024-01-01' })).total);
+    await toField(page).fill('2025-12-31');
+    const range = await waitForAnswer(page, '长春', { count: 3 });
+    const want = await expected('长春', { from: '2024-01-01', to: '2025-12-31' });
+    assert.ok(want.total > 0 && want.total < since.total && since.total < total, `${want.total} < ${since.total} < ${total}`);
+    assert.equal(range.total, want.total);
+    const view = await shown(page);
+    assert.deepEqual(view.hrefs, want.results.map((r) => new URL(r.url, env.site.url).href));
+    const days = await shownDays(page);
+    assert.ok(days.length > 0 && days.every((d) => d >= '2024-01-01' && d <= '2025-12-31'), days.join(' '));
+    assert.equal(view.status, `共 ${want.total} 条结果（已筛选）`);
+    assert.equal(await toggle(page).locator('.count').textContent(), '1');
+    const params = new URL(page.url()).searchParams;
+    assert.deepEqual([params.get('q'), params.get('from'), params.get('to')], ['长春', '2024-01-01', '2025-12-31']);
+    // The fields bound each other, so the browser's picker offers only a sensible range.
+    assert.equal(await fromField(page).getAttribute('max'), '2025-12-31');
+    assert.equal(await toField(page).getAttribute('min'), '2024-01-01');
+
+    // A shared link: the same results, the range in the fields, the panel open.
+    const shared = await open(new URL(page.url()).search);
+    assert.equal((await waitForAnswer(shared, '长春')).total, want.total);
+    assert.equal(await fromField(shared).inputValue(), '2024-01-01');
+    assert.equal(await toField(shared).inputValue(), '2025-12-31');
+    assert.equal(await toggle(shared).getAttribute('aria-expanded'), 'true');
+    assert.deepEqual((await shown(shared)).titles, view.titles);
+    await shared.close();
+
+    // Back: first the range without its end, then the search without a range.
+    await page.goBack();
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('to'));
+    assert.equal((await waitForAnswer(page, '长春', { count: 4 })).total, since.total);
+    assert.equal(new URL(page.url()).searchParams.get('from'), '2024-01-01');
+    assert.equal(await toField(page).inputValue(), '');
+    await page.goBack();
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('from'));
+    assert.equal((await waitForAnswer(page, '长春', { count: 5 })).total, total);
+    assert.equal(await fromField(page).inputValue(), '');
+    assert.equal((await shown(page)).status, `共 ${total} 条结果`);
+    assert.equal(await toggle(page).locator('.count').isVisible(), false);
+    await page.goForward();
+    await waitForAnswer(page, '长春', { count: 6 });
+    await page.goForward();
+    assert.equal((await waitForAnswer(page, '长春', { count: 7 })).total, want.total);
+    assert.equal(await toField(page).inputValue(), '2025-12-31');
+    await page.close();
+  });
+
+  test('presets: 最近一周/一月/一年 count back from today; 不限 clears the range', async () => {
+    const page = await env.browser.page();
+    await page.clock.setFixedTime(new Date('2026-08-01T12:00:00Z')); // the 1st of August wherever the browser is
+    await page.goto(env.site.url);
+    const { total } = await typeQuery(page, '长春');
+    await openPanel(page);
+    const pressed = () => page.$$eval('#search >> [part=date-preset]', (els) => els.filter((b) => b.getAttribute('aria-pressed') === 'true').map((b) => b.dataset.preset));
+    assert.deepEqual(await pressed(), ['anyDate']);
+    assert.deepEqual(
+      await page.$$eval('#search >> [part=date-preset]', (els) => els.map((b) => b.textContent)),
+      ['不限', '最近一周', '最近一月', '最近一年'],
+    );
+    let count = 1;
+    for (const [key, from] of [['lastYear', '2025-08-01'], ['lastMonth', '2026-07-02'], ['lastWeek', '2026-07-25']]) {
+      await preset(page, key).click();
+      const answer = await waitForAnswer(page, '长春', { count: ++count });
+      assert.equal(answer.total, (await expected('长春', { from })).total, key);
+      assert.equal(new URL(page.url()).searchParams.get('from'), from);
+      assert.equal(new URL(page.url()).searchParams.has('to'), false);
+      assert.equal(await fromField(page).inputValue(), from);
+      assert.deepEqual(await pressed(), [key]);
+      assert.ok((await shownDays(page)).every((d) => d >= from));
+    }
+    assert.ok((await expected('长春', { from: '2025-08-01' })).total < total);
+    await preset(page, 'anyDate').click();
+    assert.equal((await waitForAnswer(page, '长春', { count: ++count })).total, total);
+    assert.equal(new URL(page.url()).searchParams.has('from'), false);
+    assert.deepEqual(await pressed(), ['anyDate']);
+    // A custom range is no preset.
+    await fromField(page).fill('2025-08-02');
+    await waitForAnswer(page, '长春', { count: ++count });
+    assert.deepEqual(await pressed(), []);
+    await page.close();
+  });
+
+  test('without keywords, a date range lists the posts of those days; an empty range says so', async () => {
+    const page = await open('?from=2026-01-01&to=2026-12-31');
+    const want = await expected('', { from: '2026-01-01', to: '2026-12-31' });
+    assert.ok(want.total > 0);
+    assert.equal((await waitForAnswer(page, '')).total, want.total);
+    const view = await shown(page);
+    assert.equal(view.value, '');
+    assert.equal(view.status, `共 ${want.total} 条结果（已筛选）`);
+    assert.deepEqual(view.hrefs, want.results.map((r) => new URL(r.url, env.site.url).href));
+    assert.ok((await shownDays(page)).every((d) => d.startsWith('2026-')));
+    await page.close();
+
+    const none = await open('?from=2099-01-01&to=not-a-day&category=体育');
+    assert.equal((await waitForAnswer(none, '')).total, 0);
+    assert.equal((await shown(none)).status, '没有符合筛选条件的结果（已筛选）');
+    // A malformed day in the URL is dropped, not sent to the engine.
+    assert.equal(await toField(none).inputValue(), '');
+    assert.equal(await toggle(none).locator('.count').textContent(), '2');
+    await none.locator('#search >> [part=facet-reset]').click();
+    await none.waitForFunction(() => new URL(location.href).search === '');
+    assert.equal((await shown(none)).status, '');
+    assert.equal(await toggle(none).isVisible(), false);
+    // The reset button went away with the panel: the focus is back in the input.
+    assert.equal(await widget(none).input.evaluate((el) => el.getRootNode().activeElement === el), true);
+    await none.close();
+  });
+
+  test('keyboard: the panel button, a chip chosen with Enter keeps the focus, visible focus rings', async () => {
+    const page = await open();
+    await typeQuery(page, '长春');
+    const active = () => page.evaluate(() => {
+      const el = document.querySelector('#search').shadowRoot.activeElement;
+      const style = el && getComputedStyle(el);
+      return el && { part: el.getAttribute('part'), value: el.dataset.value ?? null, pressed: el.getAttribute('aria-pressed'), outline: `${style.outlineStyle} ${style.outlineWidth}` };
+    });
+    await page.keyboard.press('Tab'); // the clear button
+    assert.deepEqual(await active(), { part: 'clear', value: null, pressed: null, outline: 'solid 2px' });
+    await page.keyboard.press('Tab');
+    assert.equal((await active()).part, 'filter-toggle');
+    assert.equal((await active()).outline, 'solid 2px');
+    await page.keyboard.press('Enter');
+    assert.equal(await toggle(page).getAttribute('aria-expanded'), 'true');
+    const chip = page.locator('#search >> [part=facet-chip][data-kind=categories]').nth(1);
+    await chip.waitFor();
+    const value = await chip.getAttribute('data-value');
+    await chip.focus();
+    await page.keyboard.press('Enter');
+    await waitForAnswer(page, '长春', { count: 2 });
+    assert.deepEqual(await active(), { part: 'facet-chip', value, pressed: 'true', outline: 'solid 2px' });
+    await page.keyboard.press('Space'); // and off again
+    await waitForAnswer(page, '长春', { count: 3 });
+    assert.deepEqual(await active(), { part: 'facet-chip', value, pressed: 'false', outline: 'solid 2px' });
+    // The date fields are labelled and focusable like any field.
+    const labels = await page.$$eval('#search >> [part~=date-input]', (els) => els.map((el) => el.labels[0].textContent.trim()));
+    assert.deepEqual(labels, ['从', '至']);
+    assert.equal(await page.locator('#search >> [part~=dates]').getAttribute('aria-label'), '日期');
+    await page.close();
   });
 });
 
@@ -421,6 +665,31 @@ describe('screenshots', () => {
         // Readable at 360 px: nothing wider than the viewport.
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
         assert.ok(overflow <= 0, `page is ${overflow} px wider than the viewport`);
+        await page.close();
+      });
+    }
+  }
+
+  for (const width of [1280, 360]) {
+    for (const scheme of ['light', 'dark']) {
+      test(`filter panel open with a date range at ${width} px, ${scheme}`, async () => {
+        const page = await open('?q=长春&from=2024-01-01&to=2025-12-31&category=长春本地', { width, height: width === 360 ? 800 : 900, scheme });
+        await waitForAnswer(page, '长春');
+        await page.locator('#search >> [part=facet-chip]').first().waitFor();
+        assert.equal(await page.locator('#search >> [part~=dates]').isVisible(), true);
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        await page.screenshot({ path: join(SCREENSHOTS, `demo-filters-${width}-${scheme}.png`), fullPage: width > 400 });
+        // Nothing of the panel sticks out of the page, nor out of the panel itself.
+        const overflow = await page.evaluate(() => {
+          const root = document.querySelector('#search').shadowRoot;
+          const panel = root.querySelector('[part=facets]').getBoundingClientRect();
+          const out = [...root.querySelectorAll('[part~=dates] *')].filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.width > 0 && el.closest('.presets') === null && (r.left < panel.left || r.right > panel.right);
+          });
+          return { page: document.documentElement.scrollWidth - innerWidth, dates: out.map((el) => el.outerHTML.slice(0, 60)) };
+        });
+        assert.deepEqual(overflow, { page: 0, dates: [] });
         await page.close();
       });
     }

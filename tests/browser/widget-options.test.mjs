@@ -1,5 +1,6 @@
 // The element's attributes and properties on a page of their own: lang, strings, page-size, sort, theme,
-// placeholder, searchOptions, search(), the filters slot, and no-worker.
+// placeholder, facets, searchOptions, search(), the filters slot, no-worker, and theming (custom properties,
+// ::part).
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,9 +10,15 @@ import { shared, waitForAnswer, widget } from './helpers.mjs';
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
-<script type="module" src="./search/widget.js"></script></head>
+<script type="module" src="./search/widget.js"></script>
+<style>
+  #themed { --jiansuo-accent: rgb(1, 2, 3); --jiansuo-radius: 3px; }
+  #themed::part(result-title) { font-size: 21px; }
+  #themed::part(date-input) { border-color: rgb(4, 5, 6); }
+</style></head>
 <body>
-  <jiansuo-search id="en" lang="en" param="" page-size="3" sort="date" theme="dark" placeholder="Find posts"></jiansuo-search>
+  <jiansuo-search id="en" lang="en" param="" page-size="3" sort="date" theme="dark" placeholder="Find posts" facets></jiansuo-search>
+  <jiansuo-search id="themed" param="" facets="dates" strings='{"lastYear":"近一年"}'></jiansuo-search>
   <jiansuo-search id="custom" param="" no-worker strings='{"total":"找到 {n} 篇"}'>
     <label slot="filters"><input type="checkbox" id="finance"> 只看财经</label>
   </jiansuo-search>
@@ -36,6 +43,53 @@ test('lang=en, page-size, sort=date, theme=dark, placeholder', async () => {
   // theme=dark: dark background whatever the system says (the page is light).
   const background = await page.$eval('#en >> [part=form]', (el) => getComputedStyle(el).backgroundColor);
   assert.equal(background, 'rgb(22, 24, 29)');
+  // facets="" (empty): categories and the date range, in English.
+  const toggle = page.locator('#en >> [part=filter-toggle]');
+  assert.equal(await toggle.textContent(), 'Filters');
+  await toggle.click();
+  await page.locator('#en >> [part=facet-chip]').first().waitFor();
+  const panel = await page.$eval('#en', (el) => {
+    const root = el.shadowRoot;
+    const texts = (css) => [...root.querySelectorAll(css)].map((e) => e.textContent);
+    return {
+      groups: [...root.querySelectorAll('[part~=facet]')].map((g) => g.getAttribute('aria-label')),
+      presets: texts('[part=date-preset]'),
+      labels: [...root.querySelectorAll('[part~=date-input]')].map((i) => i.labels[0].textContent),
+      kinds: [...new Set([...root.querySelectorAll('[part=facet-chip]')].map((c) => c.dataset.kind))],
+    };
+  });
+  assert.deepEqual(panel, {
+    groups: ['Date', 'Categories'],
+    presets: ['Any time', 'Past week', 'Past month', 'Past year'],
+    labels: ['From', 'To'],
+    kinds: ['categories'],
+  });
+  await page.locator('#en >> [part~=date-to]').fill('2021-12-31');
+  const filtered = await waitForAnswer(page, '长春', { count: 2 });
+  assert.ok(filtered.total > 0 && filtered.total < total);
+  assert.match(await ui.status.textContent(), / \(filtered\)$/);
+  await page.close();
+});
+
+test('theming: --jiansuo-* custom properties and ::part() reach inside; facets="dates" needs no facet data', async () => {
+  const page = await env.open('options.html');
+  const seen = env.site.requests.length;
+  await page.waitForFunction(() => customElements.get('jiansuo-search'));
+  await page.evaluate(() => document.querySelector('#themed').search('长春'));
+  await waitForAnswer(page, '长春');
+  const style = (css, property) => page.$eval(`#themed >> ${css}`, (el, p) => getComputedStyle(el)[p], property);
+  assert.equal(await style('[part=result-title]', 'color'), 'rgb(1, 2, 3)');
+  assert.equal(await style('[part=result-title]', 'fontSize'), '21px');
+  assert.equal(await style('[part=form]', 'borderTopLeftRadius'), '3px');
+  await page.locator('#themed >> [part=filter-toggle]').click();
+  assert.equal(await style('[part~=date-from]', 'borderTopColor'), 'rgb(4, 5, 6)');
+  // The strings attribute overrides one label; only the date range is offered.
+  const presets = await page.$$eval('#themed >> [part=date-preset]', (els) => els.map((b) => b.textContent));
+  assert.deepEqual(presets, ['不限', '最近一周', '最近一月', '近一年']);
+  await page.locator('#themed >> [part=date-preset][data-preset=lastYear]').click();
+  await waitForAnswer(page, '长春', { count: 2 });
+  assert.equal(await page.locator('#themed >> [part=facet-chip]').count(), 0);
+  assert.deepEqual(env.site.requests.slice(seen).filter((path) => path.startsWith('/search/f/')), []);
   await page.close();
 });
 

@@ -89,6 +89,15 @@ describe('searching the sample bundle', () => {
     assert.ok(year.results.every((r) => r.date.startsWith('2025-')), year.results.map((r) => r.date).join(' '));
   });
 
+  test('limit: 0 answers the total and the facet counts only (what the widget asks when its panel opens)', async () => {
+    const full = await index.search('长春', { from: '2024-01-01', facets: true });
+    const counts = await index.search('长春', { from: '2024-01-01', facets: true, limit: 0 });
+    assert.deepEqual(counts.results, []);
+    assert.equal(counts.total, full.total);
+    assert.deepEqual(counts.facets, full.facets);
+    assert.ok(counts.facets.categories.length > 0 && counts.facets.tags.length > 0);
+  });
+
   test('completions of the keyword being typed', async () => {
     const completions = await index.complete('iph', { limit: 5 });
     assert.ok(completions.some((c) => c.text === 'iphone' && c.query === 'iphone' && c.count >= 1), JSON.stringify(completions));

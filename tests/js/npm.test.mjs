@@ -72,7 +72,9 @@ import type { JiansuoSearchElement } from 'jiansuo/widget';
 export async function run(): Promise<string[]> {
   const index = await openIndex('/search/', { worker: true });
   const page: SearchPage = await index.search('长春', { limit: 5, offset: 0, sort: 'date', signal: AbortSignal.timeout(5000) });
-  const filtered = await index.search('', { categories: ['财经'], from: '2024-01-01', facets: true });
+  const filtered = await index.search('', { categories: ['财经'], from: '2024-01-01', to: '2024-12-31', facets: true });
+  const counts = await index.search('长春', { limit: 0, facets: true });
+  console.log(counts.total, counts.facets?.tags.length);
   const top: number = filtered.facets?.categories[0]?.count ?? 0;
   console.log(top);
   const search = index.searcher();
@@ -91,8 +93,11 @@ export async function run(): Promise<string[]> {
 export function element(): void {
   const el: JiansuoSearchElement | null = document.querySelector('jiansuo-search');
   if (!el) return;
-  el.strings = { total: '找到 {n} 篇' };
+  el.strings = { total: '找到 {n} 篇', lastYear: '近一年', dateFrom: '起' };
   el.searchOptions = { categories: ['财经'] };
+  const dates: boolean = el.facets.includes('dates');
+  const label: string = el.strings.noneFiltered + el.strings.filters;
+  console.log(dates, label);
   el.addEventListener('jiansuo-results', (e) => console.log(e.detail.page.total, e.detail.append));
   el.open();
   void el.search('长春');

@@ -7,11 +7,13 @@
 //   placeholder, page-size (10), mode ('inline' | 'modal'), sort ('relevance' | 'date'),
 //   param (URL query parameter that holds the search, default 'q'; '' to leave the URL alone),
 //   lang ('zh' default, 'en'), strings (JSON object overriding UI text), theme ('light' | 'dark'),
-//   facets (filter chips with counts: 'categories' (also the empty value), 'tags', or both),
+//   facets (a filter panel, opened with its button: 'categories' and 'tags' chips with counts, 'dates' (a date
+//   range); the empty value is 'categories dates'),
 //   completions (chips that finish the keyword being typed; the engine's alternatives are always offered),
 //   no-worker (run the engine in the page instead of a Web Worker).
-// Properties: strings, searchOptions (extra engine options, e.g. future filters), query, open(), close(),
-//   search(query).
+// Properties: strings, searchOptions (extra engine options for every search, e.g. a fixed date range), query,
+//   open(), close(), search(query).
+// URL state (unless param=""): ?q=…&category=…&tag=…&from=YYYY-MM-DD&to=YYYY-MM-DD.
 // Events: jiansuo-results { query, options, page, append }, jiansuo-error { query, error }.
 // Styling: CSS custom properties --jiansuo-* (see STYLE) and ::part(...) on every element.
 import { openIndex } from './jiansuo.js';
@@ -27,6 +29,7 @@ const STRINGS = {
     loading: '正在加载搜索…',
     total: '共 {n} 条结果',
     none: '没有找到与“{q}”相关的结果',
+    noneFiltered: '没有符合筛选条件的结果',
     more: '加载更多',
     shown: '已显示 {shown} 条，共 {n} 条',
     sort: '排序',
@@ -43,6 +46,14 @@ const STRINGS = {
     tags: '标签',
     clearFilters: '清除筛选',
     filtered: '（已筛选）',
+    filters: '筛选',
+    dates: '日期',
+    anyDate: '不限',
+    lastWeek: '最近一周',
+    lastMonth: '最近一月',
+    lastYear: '最近一年',
+    dateFrom: '从',
+    dateTo: '至',
     suggestions: '你可能想搜',
     duplicates: '另有 {n} 个来源',
     rewritten: '，以下为“{q}”的结果',
@@ -58,6 +69,7 @@ const STRINGS = {
     loading: 'Loading search…',
     total: '{n} results',
     none: 'No results for “{q}”',
+    noneFiltered: 'No results match the filters',
     more: 'Load more',
     shown: 'Showing {shown} of {n}',
     sort: 'Sort',
@@ -74,6 +86,14 @@ const STRINGS = {
     tags: 'Tags',
     clearFilters: 'Clear filters',
     filtered: ' (filtered)',
+    filters: 'Filters',
+    dates: 'Date',
+    anyDate: 'Any time',
+    lastWeek: 'Past week',
+    lastMonth: 'Past month',
+    lastYear: 'Past year',
+    dateFrom: 'From',
+    dateTo: 'To',
     suggestions: 'Try',
     duplicates: '+{n} more sources',
     rewritten: ' for “{q}”',
@@ -120,11 +140,11 @@ button { font: inherit; color: inherit; }
 }
 .form:focus-within { border-color: var(--_accent); box-shadow: 0 0 0 3px color-mix(in srgb, var(--_accent) 22%, transparent); }
 .icon { flex: none; width: 18px; height: 18px; color: var(--_muted); }
-input {
+.form input {
   flex: 1; min-width: 0; height: 100%; border: 0; outline: 0; background: transparent;
   font: inherit; font-size: 16px; color: inherit; padding: 0;
 }
-input:focus-visible { outline: none; }
+.form input:focus-visible { outline: none; }
 input::placeholder { color: var(--_muted); opacity: 1; }
 input::-webkit-search-cancel-button { display: none; }
 .clear, .close {
@@ -149,8 +169,33 @@ input::-webkit-search-cancel-button { display: none; }
   color: var(--_muted); cursor: pointer; line-height: 1.7;
 }
 .sort button[aria-pressed=true] { background: var(--_accent); color: var(--_bg); }
+.toggle {
+  display: inline-flex; flex: none; align-items: center; gap: 6px; height: 32px; padding: 0 12px;
+  border: 1px solid var(--_border); border-radius: 999px; background: var(--_bg); color: var(--_muted);
+  font-size: 13px; cursor: pointer;
+}
+.toggle:hover, .toggle[aria-expanded=true] { border-color: var(--_accent); color: var(--_accent); }
+.toggle::after { content: ''; width: 6px; height: 6px; margin: -3px 0 0 2px; border: solid currentColor; border-width: 0 1.5px 1.5px 0; transform: rotate(45deg); }
+.toggle[aria-expanded=true]::after { margin-top: 3px; transform: rotate(-135deg); }
+.toggle .count {
+  min-width: 18px; padding: 0 5px; border-radius: 999px; background: var(--_accent); color: var(--_bg);
+  font-size: 12px; line-height: 18px; text-align: center; font-variant-numeric: tabular-nums;
+}
 
-.facets { display: grid; gap: 6px; margin: 2px 0 8px; }
+.facets {
+  display: grid; gap: 8px; margin: 2px 0 8px; padding: 10px 12px; border: 1px solid var(--_border);
+  border-radius: var(--_radius); background: color-mix(in srgb, var(--_hover) 70%, var(--_bg));
+}
+.groups { display: contents; }
+.presets, .range { display: inline-flex; align-items: center; gap: 6px; }
+.range { gap: 6px 10px; }
+.range label { display: inline-flex; align-items: center; gap: 6px; font-size: 13px; color: var(--_muted); }
+.range input {
+  height: 28px; padding: 0 8px; border: 1px solid var(--_border); border-radius: 8px;
+  background: var(--_bg); color: var(--_fg); font: inherit; font-size: 14px; line-height: 1;
+}
+.range input:hover { border-color: var(--_accent); }
+.facets > .reset { justify-self: start; }
 .suggest { margin: 2px 0 8px; }
 .facet { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }
 .facet-label { font-size: 13px; color: var(--_muted); margin-inline-end: 2px; }
@@ -220,6 +265,21 @@ dialog .scroll { overflow: auto; overscroll-behavior: contain; min-height: 0; }
   /* One scrollable line of chips each, so that the results stay in view. */
   .facet { flex-wrap: nowrap; overflow-x: auto; scrollbar-width: none; margin-inline: -2px; padding: 1px 2px; }
   .facet > * { flex: none; }
+  .facets { padding: 8px 10px; }
+  /* The toolbar on one line for the usual counts; a long status line pushes the buttons onto the next. */
+  .bar { flex-wrap: wrap; gap: 4px 8px; }
+  .status { flex: 1 1 auto; font-size: 13px; }
+  .toggle { margin-inline-start: auto; padding: 0 10px; }
+  .toggle::after { display: none; }
+  .sort button { padding: 2px 9px; }
+  /* The presets on one scrollable line, the two days below them, half the width each. */
+  .facet.dates { flex-wrap: wrap; overflow: visible; }
+  .presets { flex: 1 1 0; min-width: 0; overflow-x: auto; scrollbar-width: none; padding: 1px; margin: -1px; }
+  .presets > * { flex: none; }
+  .range { flex: 1 1 100%; display: grid; grid-template-columns: 1fr 1fr; }
+  .range label, .range input { min-width: 0; }
+  .range input { flex: 1; }
+  .status .note { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   .narrow { position: static; width: auto; height: auto; overflow: visible; clip-path: none; font-size: 15px; color: var(--_accent); }
 }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
@@ -233,6 +293,8 @@ const FACET_CHIPS = 12;
 const SUGGESTIONS = 6;
 /** URL parameters of the chosen facet values (repeated for several), beside the query's. */
 const FILTER_PARAMS = { categories: 'category', tags: 'tag' };
+/** The date range's presets: how many days back from today they start (anyDate: no range). */
+const PRESETS = { anyDate: 0, lastWeek: 7, lastMonth: 30, lastYear: 365 };
 const LOADING_DELAY_MS = 250;
 
 /** Opened indexes, shared by every element on the page that uses the same bundle. */
@@ -314,6 +376,23 @@ function formatDate(iso, template) {
   return fill(template, { y: m[1], m: +m[2], d: +m[3], mm: m[2], dd: m[3] });
 }
 
+const pad = (n) => String(n).padStart(2, '0');
+
+/** `value` if it is a real calendar day written YYYY-MM-DD (what the engine's from/to take), else ''. */
+function validDay(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value ?? '').trim());
+  const day = m && new Date(Date.UTC(2000, m[2] - 1, m[3])); // (a leap year: 02-29 is a day)
+  return m && day.getUTCMonth() === m[2] - 1 && day.getUTCDate() === +m[3] ? m[0] : '';
+}
+
+/** The first day of a preset's range, in the visitor's time zone ('' for anyDate). */
+function presetDay(key) {
+  if (!PRESETS[key]) return '';
+  const day = new Date();
+  day.setDate(day.getDate() - PRESETS[key]);
+  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+}
+
 const isEditable = (el) =>
   el instanceof HTMLElement &&
   (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.closest?.('[contenteditable=""],[contenteditable=true]'));
@@ -337,7 +416,9 @@ export class JiansuoSearchElement extends HTMLElement {
   #active = -1;
   #pushNext = true; // the next URL change starts a new history entry
   #sort = null;
-  #filters = { categories: new Set(), tags: new Set() }; // chosen facet values
+  #filters = { categories: new Set(), tags: new Set(), from: '', to: '' }; // chosen facet values, date range
+  #panel = false; // the filter panel is open (only then are facet counts asked for)
+  #facetRun = 0; // the latest facet request: older answers are dropped
   #id = ++uid;
   #abort = null; // removes document-level listeners
 
@@ -370,7 +451,7 @@ export class JiansuoSearchElement extends HTMLElement {
     this.#relabel();
   }
 
-  /** Extra options passed to every engine search (e.g. filters once the engine offers them). */
+  /** Extra options passed to every engine search (the panel's own filters, when chosen, win). */
   get searchOptions() {
     return this.#searchOptions;
   }
@@ -392,12 +473,12 @@ export class JiansuoSearchElement extends HTMLElement {
     return n > 0 && n <= 100 ? n : 10;
   }
 
-  /** Which facets are shown as filter chips: from the `facets` attribute. */
+  /** What the filter panel offers: from the `facets` attribute ('categories', 'tags', 'dates'). */
   get facets() {
     const value = this.getAttribute('facets');
     if (value === null) return [];
-    const kinds = value.split(/[\s,]+/).filter((k) => k === 'categories' || k === 'tags');
-    return value.trim() === '' ? ['categories'] : kinds;
+    if (value.trim() === '') return ['categories', 'dates'];
+    return ['categories', 'tags', 'dates'].filter((k) => value.split(/[\s,]+/).includes(k));
   }
 
   get sort() {
@@ -501,16 +582,37 @@ export class JiansuoSearchElement extends HTMLElement {
     const relevance = h('button', { type: 'button', 'data-sort': 'relevance' });
     const newest = h('button', { type: 'button', 'data-sort': 'date' });
     const sort = h('div', { part: 'sort', class: 'sort', role: 'group', hidden: true }, relevance, newest);
-    const bar = h('div', { part: 'toolbar', class: 'bar' }, status, sort);
+    const facetsId = `jiansuo-${this.#id}-facets`;
+    const toggle = h(
+      'button',
+      { part: 'filter-toggle', class: 'toggle', type: 'button', 'aria-expanded': 'false', 'aria-controls': facetsId, hidden: true },
+      h('span'),
+      h('span', { class: 'count', hidden: true }),
+    );
+    const bar = h('div', { part: 'toolbar', class: 'bar' }, status, toggle, sort);
     const list = h('div', { part: 'results', class: 'list', id: listId, role: 'listbox', hidden: true });
     const more = h('button', { part: 'more', class: 'more', type: 'button', hidden: true });
-    // The facets attribute's chips; host pages can put their own controls in the 'filters' slot.
     const suggest = h('div', { part: 'suggestions', class: 'facet suggest', role: 'group', hidden: true });
-    const facets = h('div', { part: 'facets', class: 'facets', hidden: true });
+    // The filter panel (facets attribute): the date range, then the chips of the facet counts, which are
+    // asked for only while it is open. Host pages can put their own controls in the 'filters' slot.
+    const presets = Object.keys(PRESETS).map((key) => h('button', { type: 'button', part: 'date-preset', class: 'chip', 'data-preset': key }));
+    const from = h('input', { part: 'date-input date-from', type: 'date' });
+    const to = h('input', { part: 'date-input date-to', type: 'date' });
+    const range = h('span', { class: 'range' }, h('label', {}, h('span'), from), h('label', {}, h('span'), to));
+    const dates = h(
+      'div',
+      { part: 'facet dates', class: 'facet dates', role: 'group' },
+      h('span', { class: 'facet-label', 'aria-hidden': 'true' }),
+      h('span', { class: 'presets' }, ...presets),
+      range,
+    );
+    const groups = h('div', { class: 'groups' });
+    const reset = h('button', { type: 'button', part: 'facet-reset', class: 'chip reset', hidden: true });
+    const facets = h('div', { part: 'facets', class: 'facets', id: facetsId, role: 'group', hidden: true }, dates, groups, reset);
     const filters = h('slot', { name: 'filters' });
     const scroll = h('div', { class: 'scroll', part: 'scroll' }, bar, suggest, facets, filters, list, more);
     const panel = h('div', { part: 'panel', class: 'panel' }, form, scroll);
-    const ui = { input, clear, form, status, sort, relevance, newest, suggest, facets, list, more, panel, dialog: null, trigger: null };
+    const ui = { input, clear, form, status, sort, relevance, newest, toggle, suggest, facets, dates, presets, from, to, groups, reset, list, more, panel, dialog: null, trigger: null };
 
     if (this.mode === 'modal') {
       const close = h('button', { part: 'close', class: 'close', type: 'button' }, h('kbd', { class: 'wide' }, 'Esc'), h('span', { class: 'narrow' }));
@@ -534,6 +636,7 @@ export class JiansuoSearchElement extends HTMLElement {
     this.#ui = ui;
     this.#relabel();
     this.#syncClear();
+    this.#syncFilters();
 
     input.addEventListener('focus', () => this.#prepare());
     this.addEventListener('pointerenter', () => this.#prepare(), { once: true });
@@ -577,16 +680,36 @@ export class JiansuoSearchElement extends HTMLElement {
       input.focus();
       this.#run(input.value.trim(), { history: true, commit: true });
     });
+    toggle.addEventListener('click', () => {
+      this.#openPanel(!this.#panel);
+      if (this.#panel) this.#loadFacets();
+    });
     facets.addEventListener('click', (e) => {
       const chip = e.target.closest?.('button');
       if (!chip) return;
-      if (chip.dataset.kind) {
-        const chosen = this.#filters[chip.dataset.kind];
-        chosen.has(chip.dataset.value) ? chosen.delete(chip.dataset.value) : chosen.add(chip.dataset.value);
+      const { kind, value, preset } = chip.dataset;
+      const filters = this.#filters;
+      if (kind) {
+        filters[kind].has(value) ? filters[kind].delete(value) : filters[kind].add(value);
+      } else if (preset) {
+        filters.from = presetDay(preset);
+        filters.to = '';
       } else {
-        this.#filters.categories.clear();
-        this.#filters.tags.clear();
+        filters.categories.clear();
+        filters.tags.clear();
+        filters.from = filters.to = '';
       }
+      this.#pushNext = true; // each choice is a step that Back undoes
+      this.#run(this.query, { history: true, commit: true });
+      if (!kind && !preset) (toggle.hidden ? input : toggle).focus(); // the reset button is gone
+    });
+    // A native date field reports a value once it is a whole valid day (and '' once emptied). The first
+    // change after a field got the focus is a new history entry, the next ones refine it; whatever comes
+    // after the field lost the focus is a new entry again.
+    for (const type of ['focusin', 'focusout']) range.addEventListener(type, () => (this.#pushNext = true));
+    range.addEventListener('change', () => {
+      this.#filters.from = validDay(from.value);
+      this.#filters.to = validDay(to.value);
       this.#run(this.query, { history: true });
     });
     list.addEventListener('pointermove', (e) => {
@@ -610,6 +733,16 @@ export class JiansuoSearchElement extends HTMLElement {
     ui.relevance.setAttribute('aria-pressed', String(this.sort === 'relevance'));
     ui.newest.setAttribute('aria-pressed', String(this.sort === 'date'));
     ui.more.textContent = s.more;
+    ui.toggle.firstChild.textContent = s.filters;
+    ui.facets.setAttribute('aria-label', s.filters);
+    ui.dates.setAttribute('aria-label', s.dates);
+    ui.dates.firstChild.textContent = s.dates;
+    ui.dates.hidden = !this.facets.includes('dates');
+    for (const button of ui.presets) button.textContent = s[button.dataset.preset];
+    const [fromLabel, toLabel] = ui.dates.querySelectorAll('label > span');
+    fromLabel.textContent = s.dateFrom;
+    toLabel.textContent = s.dateTo;
+    ui.reset.textContent = s.clearFilters;
     if (ui.trigger) {
       ui.trigger.querySelector('span').textContent = s.trigger;
       ui.trigger.querySelector('kbd').textContent = s.hintKey;
@@ -667,9 +800,11 @@ export class JiansuoSearchElement extends HTMLElement {
     const ui = this.#ui;
     const append = offset > 0;
     if (history) this.#writeUrl(query, commit);
+    this.#syncFilters();
     if (!query && !this.#filtered) {
       this.#query = '';
       this.#show([], 0, false);
+      this.#showFilters(false);
       this.#showFacets(null);
       this.#showSuggestions(null);
       this.#status('');
@@ -681,10 +816,10 @@ export class JiansuoSearchElement extends HTMLElement {
       this.#loadingTimer = setTimeout(() => this.#status(this.strings.loading), LOADING_DELAY_MS);
     }
     if (append) ui.more.disabled = true;
-    const options = { ...this.#searchOptions, limit: this.pageSize, offset, sort: this.sort };
-    if (this.facets.length) options.facets = true;
-    for (const kind of ['categories', 'tags']) {
-      if (this.#filters[kind].size) options[kind] = [...this.#filters[kind]];
+    const options = { ...this.#searchOptions, ...this.#filterOptions(), limit: this.pageSize, offset, sort: this.sort };
+    if (this.#panel && this.#counted && !append) {
+      options.facets = true;
+      this.#facetRun++; // this answer's counts supersede those of a facet request under way
     }
     try {
       const index = await this.#prepare();
@@ -698,7 +833,8 @@ export class JiansuoSearchElement extends HTMLElement {
       this.#query = query;
       this.#show(append ? this.#results.concat(results) : results, total, append);
       if (!append) {
-        this.#showFacets(page?.facets);
+        this.#showFilters(this.facets.length > 0 && (total > 0 || this.#filtered));
+        if (options.facets) this.#showFacets(page?.facets);
         // The engine's "did you mean" (pinyin initials, …) first, then completions of the typed keyword.
         const offered = Array.isArray(page?.alternatives) ? page.alternatives : [];
         this.#showSuggestions([...offered, ...chips.filter((c) => !offered.some((a) => a.query === c.query))]);
@@ -707,12 +843,11 @@ export class JiansuoSearchElement extends HTMLElement {
       const n = total.toLocaleString();
       this.#status(
         (total === 0
-          ? fill(s.none, { q: query })
+          ? fill(query ? s.none : s.noneFiltered, { q: query })
           : append
             ? fill(s.shown, { shown: this.#results.length.toLocaleString(), n })
-            : fill(s.total, { n })) +
-          (page?.rewrite?.query ? fill(s.rewritten, { q: page.rewrite.query }) : '') +
-          (this.#filtered ? s.filtered : ''),
+            : fill(s.total, { n })) + (page?.rewrite?.query ? fill(s.rewritten, { q: page.rewrite.query }) : ''),
+        this.#filtered ? s.filtered : '',
       );
       this.#emit('jiansuo-results', { query, options, page, append });
     } catch (error) {
@@ -720,7 +855,7 @@ export class JiansuoSearchElement extends HTMLElement {
       clearTimeout(this.#loadingTimer);
       this.#query = query;
       this.#show([], 0, false);
-      this.#showFacets(null);
+      this.#showFilters(this.#filtered); // the filters that led here can still be changed
       this.#showSuggestions(null);
       this.#error(error);
       this.#emit('jiansuo-error', { query, error });
@@ -730,7 +865,24 @@ export class JiansuoSearchElement extends HTMLElement {
   }
 
   get #filtered() {
-    return this.#filters.categories.size > 0 || this.#filters.tags.size > 0;
+    const f = this.#filters;
+    return f.categories.size + f.tags.size > 0 || !!f.from || !!f.to;
+  }
+
+  /** The panel shows counts (categories or tags), not only the date range. */
+  get #counted() {
+    return this.facets.some((kind) => kind !== 'dates');
+  }
+
+  /** The engine options of the chosen filters. */
+  #filterOptions() {
+    const { categories, tags, from, to } = this.#filters;
+    const options = {};
+    if (categories.size) options.categories = [...categories];
+    if (tags.size) options.tags = [...tags];
+    if (from) options.from = from;
+    if (to) options.to = to;
+    return options;
   }
 
   /** Searches again for what is shown, after an option changed. */
@@ -738,16 +890,66 @@ export class JiansuoSearchElement extends HTMLElement {
     if (this.#ui && (this.query || this.#filtered)) this.#run(this.query, { history: false });
   }
 
+  /** The panel's button is shown with a search (or its error); the panel too when it was opened. */
+  #showFilters(visible) {
+    const { toggle, facets } = this.#ui;
+    toggle.hidden = !visible;
+    facets.hidden = !visible || !this.#panel;
+  }
+
+  #openPanel(open) {
+    this.#panel = open;
+    this.#ui.toggle.setAttribute('aria-expanded', String(open));
+    this.#showFilters(true);
+  }
+
+  /** The counts for what is shown, without searching again: a page of no results with facets. */
+  async #loadFacets() {
+    this.#showFacets(null); // the chosen values at once; the counts when they come
+    const query = this.#query;
+    if (!this.#counted || !(query || this.#filtered) || this.#ui.status.getAttribute('role') === 'alert') return;
+    const run = ++this.#facetRun;
+    try {
+      const index = await this.#prepare();
+      const page = await index.search(query, { ...this.#searchOptions, ...this.#filterOptions(), limit: 0, facets: true });
+      if (run === this.#facetRun && this.#panel) this.#showFacets(page?.facets);
+    } catch {
+      /* the counts are a nicety; a failing index shows its error with the next search */
+    }
+  }
+
+  /** Shows the chosen filters in the panel's controls and on its button. */
+  #syncFilters() {
+    const { toggle, from, to, presets, reset } = this.#ui;
+    const f = this.#filters;
+    // (Only when it differs: setting a field also clears the half-typed day of a field.)
+    if (from.value !== f.from) from.value = f.from;
+    if (to.value !== f.to) to.value = f.to;
+    from.max = f.to;
+    to.min = f.from;
+    for (const button of presets) {
+      const key = button.dataset.preset;
+      button.setAttribute('aria-pressed', String(!f.to && f.from === presetDay(key)));
+    }
+    const count = f.categories.size + f.tags.size + (f.from || f.to ? 1 : 0);
+    toggle.lastChild.textContent = count ? String(count) : '';
+    toggle.lastChild.hidden = count === 0;
+    reset.hidden = count === 0;
+  }
+
   /** The facet chips: the engine's counts (most frequent first), plus any chosen value it did not list. */
   #showFacets(facets) {
-    const { facets: box } = this.#ui;
+    const { groups: box, toggle } = this.#ui;
     const s = this.strings;
+    const focused = this.#root.activeElement;
+    const refocus = box.contains(focused) && focused.dataset;
     const groups = [];
     for (const kind of this.facets) {
+      if (kind === 'dates') continue;
       const chosen = this.#filters[kind];
       const counts = (Array.isArray(facets?.[kind]) ? facets[kind] : []).slice(0, FACET_CHIPS);
       for (const value of chosen) {
-        if (!counts.some((c) => c.value === value)) counts.push({ value, count: 0 });
+        if (!counts.some((c) => c.value === value)) counts.push({ value, count: facets ? 0 : '' });
       }
       if (!counts.length) continue;
       const chips = counts.map(({ value, count }) =>
@@ -760,11 +962,12 @@ export class JiansuoSearchElement extends HTMLElement {
       );
       groups.push(h('div', { part: 'facet', class: 'facet', role: 'group', 'aria-label': s[kind] }, h('span', { class: 'facet-label', 'aria-hidden': 'true' }, s[kind]), ...chips));
     }
-    if (groups.length && this.#filtered) {
-      groups[groups.length - 1].append(h('button', { type: 'button', part: 'facet-reset', class: 'chip reset' }, s.clearFilters));
-    }
     box.replaceChildren(...groups);
-    box.hidden = groups.length === 0;
+    // A chip chosen from the keyboard keeps the focus across the new chips.
+    if (refocus) {
+      const chip = [...box.querySelectorAll('button')].find((b) => b.dataset.kind === refocus.kind && b.dataset.value === refocus.value);
+      (chip ?? toggle).focus();
+    }
   }
 
   /** Completions of the keyword being typed (completions attribute); [] when there are none or on failure. */
@@ -808,11 +1011,12 @@ export class JiansuoSearchElement extends HTMLElement {
 
   // ---- rendering ----------------------------------------------------------------------------------
 
-  #status(text) {
+  /** The status line; `note` ("filtered") is left to screen readers on a phone, where the button shows it. */
+  #status(text, note = '') {
     const { status } = this.#ui;
     status.classList.remove('error');
     status.setAttribute('role', 'status');
-    status.textContent = text;
+    status.replaceChildren(text, ...(note ? [h('span', { class: 'note' }, note)] : []));
   }
 
   #error(error) {
@@ -981,7 +1185,12 @@ export class JiansuoSearchElement extends HTMLElement {
     for (const kind of ['categories', 'tags']) {
       this.#filters[kind] = new Set(this.facets.includes(kind) ? params.getAll(FILTER_PARAMS[kind]) : []);
     }
+    const dates = this.facets.includes('dates');
+    this.#filters.from = dates ? validDay(params.get('from')) : '';
+    this.#filters.to = dates ? validDay(params.get('to')) : '';
     this.#pushNext = true;
+    // A shared link's filters are shown, in the panel opened for them (its search brings the counts).
+    if (this.#filtered) this.#openPanel(true);
     if (!initial || query || this.#filtered) {
       this.#ui.input.value = query;
       this.#syncClear();
@@ -1001,6 +1210,10 @@ export class JiansuoSearchElement extends HTMLElement {
     for (const kind of ['categories', 'tags']) {
       url.searchParams.delete(FILTER_PARAMS[kind]);
       for (const value of this.#filters[kind]) url.searchParams.append(FILTER_PARAMS[kind], value);
+    }
+    for (const edge of ['from', 'to']) {
+      if (this.#filters[edge]) url.searchParams.set(edge, this.#filters[edge]);
+      else url.searchParams.delete(edge);
     }
     if (url.search === before) {
       if (commit) this.#pushNext = true;
