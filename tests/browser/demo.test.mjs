@@ -72,6 +72,30 @@ describe('search on the demo page', () => {
     assert.ok(view.titles.includes('长春地铁6号线开通初期运营 城市轨道交通线网再扩容'), view.titles.join('\n'));
     assert.ok(view.titles.includes('长春马拉松鸣枪开跑 三万名跑者穿越春城街巷'));
     assert.ok(view.marks.length >= 10 && view.marks.every((m) => /^(长春|長春)$/.test(m)), view.marks.join(' '));
+    // In the engine's order (relevance), each with its title, date (in Chinese), categories and excerpt.
+    const want = await expected('长春', { limit: 10 });
+    assert.deepEqual(view.titles, want.results.map((r) => r.title));
+    const rows = await page.$$eval('#search >> [role=option]', (els) =>
+      els.map((el) => ({
+        day: el.querySelector('time').textContent,
+        categories: [...el.querySelectorAll('[part=result-category]')].map((c) => c.textContent),
+        excerpt: el.querySelector('[part=result-excerpt]').textContent.length > 20,
+      })),
+    );
+    const zhDay = (iso) => iso.replace(/^(\d{4})-0?(\d+)-0?(\d+).*/, '$1年$2月$3日');
+    assert.deepEqual(rows, want.results.map((r) => ({ day: zhDay(r.date), categories: r.categories, excerpt: true })));
+    // The combobox owns the listbox, and the count is announced from a polite live region it points to.
+    const aria = await page.evaluate(() => {
+      const root = document.querySelector('#search').shadowRoot;
+      const input = root.querySelector('input');
+      const status = root.getElementById(input.getAttribute('aria-describedby'));
+      return {
+        controls: root.getElementById(input.getAttribute('aria-controls'))?.getAttribute('role'),
+        autocomplete: input.getAttribute('aria-autocomplete'),
+        status: [status?.getAttribute('role'), status?.getAttribute('aria-live'), status?.textContent],
+      };
+    });
+    assert.deepEqual(aria, { controls: 'listbox', autocomplete: 'list', status: ['status', 'polite', `共 ${answer.total} 条结果`] });
     // The engine runs in a worker: typing never waits on the page's thread.
     assert.ok(page.workers().length >= 1, 'no search worker');
     await page.close();
@@ -169,6 +193,17 @@ describe('search on the demo page', () => {
     assert.equal(answer.total, total);
     assert.equal((await shown(shared)).value, '長春');
     await shared.close();
+    await page.close();
+  });
+
+  test('nothing found: 没有找到…, no list, no toolbar', async () => {
+    const page = await open();
+    assert.equal((await typeQuery(page, '龘')).total, 0);
+    const view = await shown(page);
+    assert.equal(view.status, '没有找到与“龘”相关的结果');
+    assert.deepEqual([view.titles, view.expanded], [[], 'false']);
+    assert.equal(await page.locator('#search >> [part=sort]').isVisible(), false);
+    assert.equal(await page.locator('#search >> [part=filter-toggle]').isVisible(), false);
     await page.close();
   });
 
@@ -563,6 +598,15 @@ describe('modal mode (the header search of the demo)', () => {
     await dialog.waitFor({ state: 'visible' });
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
+    await page.keyboard.press('Meta+k'); // ⌘-K
+    await dialog.waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    // In a text field, / is typed, not a shortcut.
+    await widget(page).input.click();
+    await page.keyboard.press('/');
+    assert.equal(await dialog.isVisible(), false);
+    assert.equal(await widget(page).input.inputValue(), '/');
     await page.close();
   });
 });
