@@ -90,12 +90,13 @@ describe('search on the demo page', () => {
       const input = root.querySelector('input');
       const status = root.getElementById(input.getAttribute('aria-describedby'));
       return {
+        label: input.getAttribute('aria-label'),
         controls: root.getElementById(input.getAttribute('aria-controls'))?.getAttribute('role'),
         autocomplete: input.getAttribute('aria-autocomplete'),
         status: [status?.getAttribute('role'), status?.getAttribute('aria-live'), status?.textContent],
       };
     });
-    assert.deepEqual(aria, { controls: 'listbox', autocomplete: 'list', status: ['status', 'polite', `共 ${answer.total} 条结果`] });
+    assert.deepEqual(aria, { label: '搜索', controls: 'listbox', autocomplete: 'list', status: ['status', 'polite', `共 ${answer.total} 条结果`] });
     // The engine runs in a worker: typing never waits on the page's thread.
     assert.ok(page.workers().length >= 1, 'no search worker');
     await page.close();

@@ -81,6 +81,10 @@ test('theming: --jiansuo-* custom properties and ::part() reach inside; facets="
   assert.equal(await style('[part=result-title]', 'color'), 'rgb(1, 2, 3)');
   assert.equal(await style('[part=result-title]', 'fontSize'), '21px');
   assert.equal(await style('[part=form]', 'borderTopLeftRadius'), '3px');
+  // The strings property relabels at once, over the attribute and the built-in table.
+  await page.evaluate(() => (document.querySelector('#themed').strings = { filters: '过滤条件', more: '更多结果' }));
+  assert.equal(await page.locator('#themed >> [part=filter-toggle]').textContent(), '过滤条件');
+  assert.equal(await page.locator('#themed >> [part=more]').textContent(), '更多结果');
   await page.locator('#themed >> [part=filter-toggle]').click();
   assert.equal(await style('[part~=date-from]', 'borderTopColor'), 'rgb(4, 5, 6)');
   // The strings attribute overrides one label; only the date range is offered.
