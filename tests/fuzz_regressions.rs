@@ -152,8 +152,8 @@ fn doclist_claiming_4_billion_postings() {
     assert!(decode_doclist(&mut Reader::new("p/0.bin", &bytes), u32::MAX).is_err());
 }
 
-/// Found on review (the `store` target, 600 s with `fuzz/varint.dict`, has not hit it): a doc-meta chunk for
-/// document 1 whose one duplicate entry has an id gap of 2^64 − 1. `DocMeta::decode` adds it to the next id
+/// Found on review (the `store` target's one run before the fix did not hit it): a doc-meta chunk for document 1
+/// whose one duplicate entry has an id gap of 2^64 − 1. `DocMeta::decode` adds it to the next id
 /// unchecked (store.rs `next + reader.varint()?`), as `decode_doclist` does.
 #[test]
 fn doc_meta_duplicate_gap_overflows() {
