@@ -1,0 +1,188 @@
+// Duplicate stories on the real corpus (issue #7): the posts the build folded into another post's story, beside the
+// corpus's own count of stories told by more than one finance feed (caijing-kuaixun/SOURCE.md: about 2,480, matched on
+// the first 40 characters after the feed's prefix). See bench/README.md.
+//
+//   node bench/suggest/duplicates.mjs [--bundle DIR] [--corpus DIR] [--examples N]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readPost } from '../eval/corpus.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '../..');
+const { values: opts } = parseArgs({
+  options: {
+    corpus: { type: 'string', default: resolve(REPO, '../shared/corpus') },
+    bundle: { type: 'string', default: join(REPO, 'bench/out/suggest/bundle') },
+    out: { type: 'string', default: join(REPO, 'bench/out') },
+    bin: { type: 'string', default: join(REPO, 'target/release/examples/duplicate_stories') },
+    examples: { type: 'string', default: '6' },
+  },
+});
+const EXAMPLES = Number(opts.examples) || 6;
+const SIMILARITY = 0.7; // src/dedup.rs
+const MIN_CHARS = 40; // src/dedup.rs: shorter bodies are never called duplicates
+
+if (!existsSync(opts.bin)) throw new Error(`${opts.bin} is not built: cargo build --release --example duplicate_stories`);
+if (!existsSync(join(opts.bundle, 'manifest.bin'))) throw new Error(`no bundle in ${opts.bundle}: run bench/suggest/run.mjs first`);
+
+// ---- what the build folded ----------------------------------------------------------------------------
+
+const tsv = execFileSync(opts.bin, [opts.bundle, '--tsv'], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+const slugOf = (url) => url.slice(url.lastIndexOf('/') + 1).replace(/\.html$/, '');
+const dayOf = (url) => {
+  const m = /\/(\d{4})\/(\d{2})\/(\d{2})\//.exec(url);
+  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86_400_000 : NaN;
+};
+const folded = tsv
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => {
+    const [post, story, postUrl, storyUrl] = line.split('\t');
+    return { post: +post, story: +story, slug: slugOf(postUrl), storySlug: slugOf(storyUrl), gap: Math.abs(dayOf(postUrl) - dayOf(storyUrl)) };
+  });
+const storyOf = new Map(folded.map((f) => [f.slug, f.storySlug])); // slug → the slug of its story's newest post
+const story = (slug) => storyOf.get(slug) ?? slug;
+const members = new Map(); // story slug → every slug of the story
+for (const f of folded) {
+  if (!members.has(f.storySlug)) members.set(f.storySlug, [f.storySlug]);
+  members.get(f.storySlug).push(f.slug);
+}
+
+// ---- the posts, as the corpus has them ------------------------------------------------------------------
+
+const posts = new Map(); // slug → { folder, feed, title, text, day }
+for (const folder of readdirSync(opts.corpus).sort()) {
+  const dir = join(opts.corpus, folder, '_posts');
+  if (!existsSync(dir)) continue;
+  for (const file of readdirSync(dir)) {
+    if (!/^\d{4}-\d{2}-\d{2}-.*\.(md|markdown|html)$/.test(file)) continue;
+    const post = readPost(opts.corpus, join(dir, file));
+    posts.set(post.slug, { folder, feed: post.categories[0] ?? folder, title: post.title, text: post.text, date: post.date.slice(0, 10) });
+  }
+}
+const feedOf = (slug) => posts.get(slug)?.feed ?? '?';
+
+const letters = (text) => [...text.normalize('NFKC').toLowerCase()].filter((c) => /[\p{L}\p{N}]/u.test(c));
+function shingles(text) {
+  const chars = letters(text);
+  const set = new Set();
+  for (let i = 0; i + 5 <= chars.length; i++) set.add(chars.slice(i, i + 5).join(''));
+  return set;
+}
+/** Exact Jaccard similarity of two bodies' 5-character shingles (the build estimates it with MinHash). */
+function similarity(a, b) {
+  const [x, y] = [shingles(a), shingles(b)];
+  let common = 0;
+  for (const s of x) if (y.has(s)) common++;
+  return common / (x.size + y.size - common || 1);
+}
+
+// The corpus's own matching (SOURCE.md): the first 40 characters after `财联社8月1日电，` (cls) or `【title】` (eastmoney).
+const PREFIX = /^(财联社\d{1,2}月\d{1,2}日电，|【[^】]*】)/;
+const groups = new Map(); // key → slugs
+for (const [slug, post] of posts) {
+  if (post.folder !== 'caijing-kuaixun') continue;
+  const key = post.text.replace(PREFIX, '').slice(0, 40);
+  if (!key) continue;
+  if (!groups.has(key)) groups.set(key, []);
+  groups.get(key).push(slug);
+}
+const crossFeed = [...groups.values()].filter((slugs) => new Set(slugs.map(feedOf)).size > 1);
+const verdicts = { whole: [], part: [], none: [] };
+for (const slugs of crossFeed) {
+  const stories = new Set(slugs.map(story));
+  (stories.size === 1 ? verdicts.whole : stories.size < slugs.length ? verdicts.part : verdicts.none).push(slugs);
+}
+const short = (slugs) => slugs.some((s) => letters(posts.get(s).text).length < MIN_CHARS);
+const unfoldedPairs = [...verdicts.none, ...verdicts.part].map((slugs) => {
+  const apart = slugs.filter((s) => story(s) !== story(slugs[0]));
+  const pair = [slugs[0], apart[0] ?? slugs[1]];
+  return { pair, short: short(pair), sim: similarity(posts.get(pair[0]).text, posts.get(pair[1]).text) };
+});
+
+// ---- the report --------------------------------------------------------------------------------------
+
+const pct = (n, d) => `${((100 * n) / (d || 1)).toFixed(1)} %`;
+const clip = (s, n = 70) => (s.length > n ? s.slice(0, n) + '…' : s);
+const show = (slug) => {
+  const p = posts.get(slug);
+  return p ? `${p.date} ${p.feed}: ${clip(p.text.replace(/\s+/g, ' '))}` : slug;
+};
+const lines = ['# Duplicate stories (issue #7)', ''];
+const storyCount = members.size;
+const sizes = new Map();
+for (const list of members.values()) sizes.set(list.length, (sizes.get(list.length) ?? 0) + 1);
+lines.push(`Bundle \`${opts.bundle}\` (${posts.size} posts read from \`${opts.corpus}\`): the build folded **${folded.length} posts** into`);
+lines.push(`another post's story; **${storyCount} stories** are told by more than one post (posts per story: ${[...sizes].sort((a, b) => a[0] - b[0]).map(([n, c]) => `${n}: ${c}`).join(', ')}).`, '');
+
+const byFolder = new Map();
+for (const f of folded) {
+  const key = `${posts.get(f.slug)?.folder ?? '?'}`;
+  byFolder.set(key, (byFolder.get(key) ?? 0) + 1);
+}
+lines.push(`Folded posts per corpus: ${[...byFolder].map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+const sameFeed = folded.filter((f) => feedOf(f.slug) === feedOf(f.storySlug)).length;
+lines.push(`Folded into a post of the same feed: ${sameFeed}; of another feed: ${folded.length - sameFeed}.`);
+const gaps = [[0, 0, 'same day'], [1, 1, '1 day'], [2, 7, '2–7 days'], [8, Infinity, 'more than a week']];
+lines.push(`Days between a folded post and its story's newest post: ${gaps.map(([lo, hi, label]) => `${label} ${folded.filter((f) => f.gap >= lo && f.gap <= hi).length}`).join(', ')}.`, '');
+
+lines.push('## Beside the corpus\'s own count', '');
+lines.push(`caijing-kuaixun, matched as SOURCE.md says (the first 40 characters after \`财联社…电，\` or \`【…】\`): ${crossFeed.length} groups`);
+lines.push(`of posts from more than one feed (SOURCE.md: about 2,480). The build folded ${verdicts.whole.length} of them whole (${pct(verdicts.whole.length, crossFeed.length)}),`);
+lines.push(`${verdicts.part.length} in part, ${verdicts.none.length} not at all. Of the ${unfoldedPairs.length} groups not wholly folded, ${unfoldedPairs.filter((u) => u.short).length} have a body shorter`);
+lines.push(`than the ${MIN_CHARS} letters the build requires; the others' exact shingle similarity (5 characters, as the build's MinHash estimates it):`);
+const buckets = [[0.7, 1.01, '≥ 0.7 (MinHash missed)'], [0.5, 0.7, '0.5–0.7'], [0.3, 0.5, '0.3–0.5'], [0, 0.3, '< 0.3']];
+const long = unfoldedPairs.filter((u) => !u.short);
+lines.push(buckets.map(([lo, hi, label]) => `${label}: ${long.filter((u) => u.sim >= lo && u.sim < hi).length}`).join(', ') + '.', '');
+
+lines.push('### Folded pairs, to eyeball (a random-looking but fixed sample)', '');
+const step = Math.max(1, Math.floor(folded.length / EXAMPLES));
+for (let i = 0; i < folded.length && i < step * EXAMPLES; i += step) {
+  const f = folded[i];
+  lines.push(`- sim ${similarity(posts.get(f.slug)?.text ?? '', posts.get(f.storySlug)?.text ?? '').toFixed(2)}`);
+  lines.push(`  - ${show(f.storySlug)}`, `  - ${show(f.slug)}`);
+}
+lines.push('', '### The largest stories', '');
+for (const [head, list] of [...members].sort((a, b) => b[1].length - a[1].length).slice(0, 4)) {
+  lines.push(`- ${list.length} posts, ${new Set(list.map((s) => posts.get(s)?.date)).size} different days:`);
+  for (const slug of list.slice(0, 4)) lines.push(`  - ${show(slug)}`);
+  void head;
+}
+lines.push('', '### Folded across more than a week', '');
+for (const f of folded.filter((x) => x.gap > 7).slice(0, EXAMPLES)) {
+  lines.push(`- ${f.gap} days apart, sim ${similarity(posts.get(f.slug).text, posts.get(f.storySlug).text).toFixed(2)}`);
+  lines.push(`  - ${show(f.storySlug)}`, `  - ${show(f.slug)}`);
+}
+lines.push('', '### Near misses: same story by the corpus\'s match, not folded, body long enough', '');
+for (const u of long.sort((a, b) => b.sim - a.sim).slice(0, EXAMPLES)) {
+  lines.push(`- sim ${u.sim.toFixed(2)}`, `  - ${show(u.pair[0])}`, `  - ${show(u.pair[1])}`);
+}
+lines.push('', '### Near misses: too short to be compared', '');
+for (const u of unfoldedPairs.filter((x) => x.short).slice(0, EXAMPLES)) {
+  lines.push(`- ${u.pair.map((s) => letters(posts.get(s).text).length).join(' and ')} letters, sim ${u.sim.toFixed(2)}`, `  - ${show(u.pair[0])}`, `  - ${show(u.pair[1])}`);
+}
+
+// What a reader sees: the default search folds, showDuplicates lists every post.
+const api = join(opts.bundle, 'jiansuo.js');
+if (existsSync(api)) {
+  const { openIndex } = await import(pathToFileURL(api).href);
+  const index = await openIndex(opts.bundle);
+  lines.push('', '## What a search shows', '', '| query | results (default) | with showDuplicates | folded | top 10 with 另有 N 个来源 |', '|---|--:|--:|--:|--:|');
+  for (const query of ['美联储', '特朗普', '降息', '人民币', '英伟达', '芯片', '黄金', '原油', '人工智能', '中间价']) {
+    const folded = await index.search(query, { limit: 10 });
+    const all = await index.search(query, { limit: 1, showDuplicates: true });
+    const marked = folded.results.filter((r) => r.duplicates > 0).length;
+    lines.push(`| ${query} | ${folded.total} | ${all.total} | ${all.total - folded.total} (${pct(all.total - folded.total, all.total)}) | ${marked} |`);
+  }
+  index.close();
+}
+
+const report = lines.join('\n') + '\n';
+mkdirSync(opts.out, { recursive: true });
+writeFileSync(join(opts.out, 'duplicates.md'), report);
+console.log(report);
+console.error(`report: ${join(opts.out, 'duplicates.md')}`);
