@@ -261,7 +261,8 @@ struct LastRanking {
 /// The terms each lookup of a keyword found, with the chunk each is in.
 type ResolvedKeyword = Vec<Vec<(usize, TermInfo)>>;
 
-/// Documents kept in memory; beyond this the oldest-loaded are dropped (they can be fetched again).
+/// Documents kept in memory between pages; beyond this, those not on the current page are dropped (they can be
+/// fetched again). A page larger than this (`limit` may be as large as `total`) is held whole while it is built.
 const MAX_CACHED_DOCUMENTS: usize = 2_000;
 
 impl Index {
@@ -347,9 +348,6 @@ impl Index {
             (Some("d"), Some(_), Some(item)) => {
                 let (payload, _) = format::open_file(name, bytes, FileKind::Document)?;
                 let doc = item_number(name, item)? as u32;
-                if self.documents.len() >= MAX_CACHED_DOCUMENTS {
-                    self.documents.clear();
-                }
                 self.documents.insert(doc, StoredDocument::decode(name, payload)?);
             }
             _ => return Err(Error::UnexpectedFile { file: name.to_string() }),
@@ -381,6 +379,10 @@ impl Index {
             .skip(options.offset)
             .take(options.limit)
             .collect();
+        if self.documents.len() > MAX_CACHED_DOCUMENTS {
+            let on_page: HashSet<u32> = page.iter().map(|&(doc, ..)| doc).collect();
+            self.documents.retain(|doc, _| on_page.contains(doc));
+        }
         let mut missing: Vec<String> = page
             .iter()
             .filter(|(doc, ..)| !self.documents.contains_key(doc))

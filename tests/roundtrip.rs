@@ -255,6 +255,15 @@ fn one_story_from_several_feeds_is_shown_once() {
 }
 
 #[test]
+fn a_page_may_hold_every_result() {
+    let docs: Vec<Document> =
+        (0..2_100).map(|i| doc(&format!("/{i}"), i, &format!("第{i}条"), "雨水", &[], &[])).collect();
+    let (_dir, mut index) = build(docs);
+    let page = index.search("雨", &SearchOptions { limit: 5_000, ..Default::default() }).unwrap();
+    assert_eq!((page.total, page.results.len()), (2_100, 2_100));
+}
+
+#[test]
 fn output_is_deterministic() {
     let bundle = |docs: Vec<Document>| {
         let mut builder = IndexBuilder::new(BuildOptions::default());

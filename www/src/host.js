@@ -172,6 +172,18 @@ export function startEngine(glue) {
   return ready;
 }
 
+/** Files fetched at once: a page of thousands of results must not open thousands of files or sockets. */
+const FETCH_CONCURRENCY = 64;
+
+/** Runs `task` over `items`, at most `limit` at a time; rejects with the first failure. */
+async function eachLimited(items, limit, task) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 /** After this many fetch rounds for one query the engine is assumed to be looping. */
 const MAX_ROUNDS = 32;
 
@@ -227,7 +239,7 @@ export class LocalIndex {
       if (round >= MAX_ROUNDS) {
         throw new JiansuoError('engine', `the engine still needs files after ${MAX_ROUNDS} rounds`, { file: need[0] });
       }
-      const files = Promise.all(Array.from(need, (name) => this.#ensure(name)));
+      const files = eachLimited(need, FETCH_CONCURRENCY, (name) => this.#ensure(name));
       if (signal) {
         // Leave the fetches running (they fill the engine for the next query) but stop waiting for them.
         await new Promise((resolve, reject) => {
