@@ -159,7 +159,8 @@ impl IndexBuilder {
         let chunks = write_term_chunks(terms, words, documents.len() as u32);
         let mut files = chunks.postings_files;
         let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
-        for (doc, story) in crate::dedup::clusters(&texts).into_iter().enumerate() {
+        let timestamps: Vec<i64> = documents.iter().map(|d| d.timestamp).collect();
+        for (doc, story) in crate::dedup::clusters(&texts, &timestamps).into_iter().enumerate() {
             if story != doc as u32 {
                 meta.duplicates.push((doc as u32, story));
             }

@@ -98,7 +98,8 @@ pub fn keys(word: &str) -> Vec<(Vec<u8>, u32)> {
     let mut readings: Vec<(String, String, u32)> = vec![(String::new(), String::new(), 0)];
     for c in word.chars() {
         let Some(multi) = c.to_pinyin_multi() else { return Vec::new() };
-        let syllables: Vec<&str> = multi.into_iter().map(|p| p.plain()).collect();
+        // Keyboards have no ü: readers type v (lvse for 绿色), as every pinyin input method does.
+        let syllables: Vec<String> = multi.into_iter().map(|p| p.plain().replace('ü', "v")).collect();
         let mut next = Vec::new();
         for (full, initials, secondary) in &readings {
             for (rank, syllable) in syllables.iter().enumerate() {
@@ -138,6 +139,9 @@ mod tests {
         assert!(readable.contains(&"zzc/长春:0".to_string()), "{readable:?}");
         assert_eq!(word_of(&found[0].0), Some("长春"));
         assert!(keys("ai芯片").is_empty(), "only Chinese words have readings");
+        let green: Vec<String> =
+            keys("绿色").iter().map(|(k, _)| String::from_utf8_lossy(k).replace('\0', "/")).collect();
+        assert!(green.contains(&"ylvse/绿色".to_string()), "{green:?}");
     }
 
     #[test]

@@ -585,9 +585,12 @@ impl Index {
         for (word, key, range) in ranges {
             let limit = typo::max_distance(word.len());
             let mut best: Option<(String, usize, u32)> = None;
+            let mut known = false;
             for chunk in range.filter_map(|c| self.chunks.get(&c)) {
                 for (candidate, info) in chunk.prefixed(&key)? {
                     let candidate = &candidate[1..];
+                    // A word the posts contain (or that a word of theirs starts with) is no typo, however rare.
+                    known |= candidate.starts_with(word.as_bytes());
                     let Some(distance) = typo::distance(word.as_bytes(), candidate, limit) else { continue };
                     let better = best.as_ref().is_none_or(|(_, d, df)| {
                         (distance, std::cmp::Reverse(info.doc_freq)) < (*d, std::cmp::Reverse(*df))
@@ -597,7 +600,7 @@ impl Index {
                     }
                 }
             }
-            if let Some((replacement, _, _)) = best {
+            if let (Some((replacement, _, _)), false) = (best, known) {
                 for clause in &mut corrected.clauses {
                     if clause.alternatives.len() == 1 && clause.alternatives[0].text == word {
                         clause.alternatives[0].text.clone_from(&replacement);

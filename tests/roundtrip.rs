@@ -226,6 +226,8 @@ fn typos_in_latin_words_are_forgiven() {
         assert_eq!(page.total, 1);
     }
     assert!(index.search("iphone", &SearchOptions::default()).unwrap().rewrite.is_none());
+    assert!(index.search("ambiphone", &SearchOptions::default()).unwrap().rewrite.is_none(), "rare but real");
+    assert!(index.search("ambiph", &SearchOptions::default()).unwrap().rewrite.is_none(), "a real word being typed");
     assert!(index.search("ai", &SearchOptions::default()).unwrap().rewrite.is_none(), "short words are not guessed");
 }
 
@@ -243,6 +245,11 @@ fn one_story_from_several_feeds_is_shown_once() {
         &[],
     ));
     docs.push(doc("/ths", 108, "工业增加值", &format!("{story}（同花顺）"), &["ths"], &[]));
+    // Feeds carry a story within minutes of each other.
+    let feeds = docs.len() - 3;
+    for (k, d) in docs[feeds..].iter_mut().enumerate() {
+        d.timestamp = 110 * 86_400 - k as i64 * 600;
+    }
     let (_dir, mut index) = build(docs);
     let page = index.search("工业增加值", &SearchOptions::default()).unwrap();
     assert_eq!(page.total, 1);
