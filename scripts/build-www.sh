@@ -26,6 +26,9 @@ for arg in "$@"; do
 done
 
 dist="www/dist"
+# Everything is built in a staging folder, then only files whose bytes changed are copied into www/dist:
+# build-index embeds www/dist and recompiles whenever a file there is touched.
+out="target/www-staging"
 pkg="target/www-pkg"
 mkdir -p "$dist"
 
@@ -68,17 +71,21 @@ if [[ $js_only == 0 ]]; then
       -o "$pkg/jiansuo_engine_bg.wasm" "$pkg/jiansuo_engine_bg.wasm"
   fi
 
-  rm -rf "$dist"
-  mkdir -p "$dist"
+  rm -rf "$out"
+  mkdir -p "$out"
   # Stored deflate-compressed like the index files (host.js inflates it): compact on any static host.
   node -e 'const z = require("zlib"), fs = require("fs");
     fs.writeFileSync(process.argv[2], z.deflateRawSync(fs.readFileSync(process.argv[1]), { level: 9 }));' \
-    "$pkg/jiansuo_engine_bg.wasm" "$dist/jiansuo_engine_bg.wasm.deflate"
+    "$pkg/jiansuo_engine_bg.wasm" "$out/jiansuo_engine_bg.wasm.deflate"
   # The generated TypeScript file describes the raw glue; the package ships its own jiansuo.d.ts.
-  cp "$pkg/jiansuo_engine.js" "$dist/"
+  cp "$pkg/jiansuo_engine.js" "$out/"
 elif [[ ! -f "$dist/jiansuo_engine_bg.wasm.deflate" || ! -f "$dist/jiansuo_engine.js" ]]; then
   echo "build-www: --js-only needs an engine already built in $dist (run without --js-only first)" >&2
   exit 1
+else
+  rm -rf "$out"
+  mkdir -p "$out"
+  cp "$dist/jiansuo_engine_bg.wasm.deflate" "$dist/jiansuo_engine.js" "$out/"
 fi
 
 esbuild="node_modules/.bin/esbuild"
@@ -91,15 +98,23 @@ sources=(www/src/jiansuo.js www/src/host.js www/src/worker.js www/src/widget.js)
 if [[ $minify == 1 ]]; then
   # One file in, one file out: the relative imports between the files stay as they are, so every
   # file is cached once and the worker shares host.js and the glue with nothing duplicated.
-  "$esbuild" "${sources[@]}" --outdir="$dist" --format=esm --target=es2022 --minify \
+  "$esbuild" "${sources[@]}" --outdir="$out" --format=esm --target=es2022 --minify \
     --legal-comments=none --log-level=warning
   if [[ $js_only == 0 ]]; then
-    "$esbuild" "$dist/jiansuo_engine.js" --outfile="$dist/jiansuo_engine.js" --allow-overwrite \
+    "$esbuild" "$out/jiansuo_engine.js" --outfile="$out/jiansuo_engine.js" --allow-overwrite \
       --format=esm --target=es2022 --minify --legal-comments=none --log-level=warning
   fi
 else
-  cp "${sources[@]}" "$dist/"
+  cp "${sources[@]}" "$out/"
 fi
+
+# Into www/dist: changed files only, and nothing left over from an earlier build.
+for f in "$out"/*; do
+  cmp -s "$f" "$dist/$(basename "$f")" || cp "$f" "$dist/"
+done
+for f in "$dist"/*; do
+  [[ -e "$out/$(basename "$f")" ]] || rm -f "$f"
+done
 
 # Sizes as a visitor downloads them (gzip -9 as most static hosts do).
 total=0
