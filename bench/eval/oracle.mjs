@@ -51,6 +51,13 @@ export function parseQuery(query, normalize) {
 const isLatin = (c) => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39); // [a-z0-9]
 const isDigit = (c) => c >= 0x30 && c <= 0x39;
 
+/** Whether position i of s continues the Latin run before it (so a keyword cannot start there). */
+function inRun(s, i) {
+  const c = s.charCodeAt(i);
+  if (isLatin(c)) return !isRunStart(s, i);
+  return c === 0x2e && i >= 1 && isDigit(s.charCodeAt(i - 1)) && isDigit(s.charCodeAt(i + 1));
+}
+
 /** Whether position i of s starts a Latin run (maximal [a-z0-9]+, a `.` between two digits included). */
 export function isRunStart(s, i) {
   if (i === 0) return true;
@@ -173,4 +180,42 @@ export class Oracle {
     if (j !== -1 && j < end) return { reason: 'absent', ...this.describe(d, j, first.length, radius) };
     return { reason: 'absent' };
   }
+}
+
+/**
+ * Probes: `count` queries that are random substrings (6–10 characters) of the posts' own normalized
+ * title or body text, quoted, each starting where a keyword may start (a Latin run's start when it begins
+ * with [a-z0-9]). Reproducible for a seed. They check that every part of every post is searchable as the
+ * oracle reads it, so that extraction differences show as misses.
+ */
+export function probes(oracle, count, seed = 1) {
+  let state = seed >>> 0;
+  const random = () => { // mulberry32
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [];
+  for (let attempts = 0; out.length < count && attempts < count * 20; attempts++) {
+    const d = Math.floor(random() * oracle.posts.length);
+    const f = random() < 0.1 ? 0 : 1; // title or body text
+    const start = oracle.fieldStarts[d][f];
+    const end = oracle.text.indexOf(SEP, start);
+    const length = 6 + Math.floor(random() * 5);
+    if (end - start < length) continue;
+    let i = start + Math.floor(random() * (end - start - length + 1));
+    // Cut at Latin-run boundaries: a probe starts at a run's start (or outside runs) and ends at a run's end.
+    while (i > start && inRun(oracle.text, i)) i--;
+    if (oracle.text.charCodeAt(i) >= 0xdc00 && oracle.text.charCodeAt(i) <= 0xdfff) i--; // not half a pair
+    let j = Math.min(end, i + length);
+    while (j < end && inRun(oracle.text, j)) j++;
+    if (oracle.text.charCodeAt(j - 1) >= 0xd800 && oracle.text.charCodeAt(j - 1) <= 0xdbff) j++;
+    const keyword = oracle.text.slice(i, j);
+    // Quote characters are the query syntax's (the engine also takes “ ” ＂ as quotes): not probed here.
+    if (/["“”＂]/.test(keyword) || keyword.trim() !== keyword || [...keyword].length < 4 || j - i > 24) continue;
+    out.push({ class: 'probe', query: `"${keyword}"`, probe: oracle.posts[d].path });
+  }
+  return out;
 }

@@ -38,7 +38,9 @@ export function summarize(result) {
     };
     const classes = {};
     for (const c of [...new Set(rows.map((r) => r.class))]) classes[c] = of(rows.filter((r) => r.class === c));
-    summary[engine.name] = { all: of(rows), classes };
+    // The macro averages are over the readers' queries; probes (random substrings) are a class of their own.
+    const readers = rows.filter((r) => r.class !== 'probe');
+    summary[engine.name] = { all: readers.length ? of(readers) : null, classes };
   }
   return summary;
 }
@@ -106,13 +108,13 @@ export function textReport(result, worstN = 15) {
 function summaryLines(result, worstN) {
   const summary = summarize(result);
   const lines = [];
-  lines.push(`Macro averages over the queries (target: recall ≥ 99.5 %, precision ≥ 99.5 %)`);
+  lines.push(`Macro averages over the readers' queries, probes not included (target: recall ≥ 99.5 %, precision ≥ 99.5 %)`);
   lines.push(padEnd('engine', 10) + padStart('recall', 10) + padStart('precision', 11) + padStart('perfect', 9) +
     padStart('missed', 8) + padStart('wrong', 8) + padStart('errors', 8) + padStart('median ms', 11) + padStart('total s', 9));
   for (const e of result.engines) {
     const s = summary[e.name]?.all;
     if (!s) {
-      lines.push(padEnd(e.name, 10) + '  ' + e.status);
+      lines.push(padEnd(e.name, 10) + '  ' + (summary[e.name] ? 'no readers\' queries run' : e.status));
       continue;
     }
     lines.push(padEnd(e.name, 10) + padStart(pct2(s.recall), 10) + padStart(pct2(s.precision), 11) +
@@ -120,7 +122,7 @@ function summaryLines(result, worstN) {
       padStart(String(s.errors), 8) + padStart(s.medianMs.toFixed(1), 11) + padStart((s.totalMs / 1000).toFixed(1), 9));
   }
   for (const [name, s] of Object.entries(summary)) {
-    if (s.all.notes.length) lines.push(`${name}: ${s.all.notes.length} queries noted, e.g. ${s.all.notes[0]}`);
+    if (s.all?.notes.length) lines.push(`${name}: ${s.all.notes.length} queries noted, e.g. ${s.all.notes[0]}`);
   }
   const names = Object.keys(summary);
   if (names.length) {
@@ -129,7 +131,7 @@ function summaryLines(result, worstN) {
     for (const c of Object.keys(summary[names[0]].classes)) {
       lines.push(padEnd(c, 10) + padStart(String(summary[names[0]].classes[c].queries), 5) + names.map((n) => {
         const s = summary[n].classes[c];
-        return padStart(`${pct(s.recall)} / ${pct(s.precision)}`, 18);
+        return padStart(s ? `${pct(s.recall)} / ${pct(s.precision)}` : '—', 18);
       }).join(''));
     }
   }
@@ -168,7 +170,10 @@ export function markdownReport(result, worstN = 15) {
       `|---|---:|${present.map(() => '---:').join('|')}|`);
     for (const c of Object.keys(summary[present[0]].classes)) {
       lines.push(`| ${c} | ${summary[present[0]].classes[c].queries} | ` +
-        present.map((n) => `${pct(summary[n].classes[c].recall)} / ${pct(summary[n].classes[c].precision)}`).join(' | ') + ' |');
+        present.map((n) => {
+          const s = summary[n].classes[c];
+          return s ? `${pct(s.recall)} / ${pct(s.precision)}` : '—';
+        }).join(' | ') + ' |');
     }
   }
   lines.push('', '## Every query', '', `| class | query | oracle | ${names.map((n) => `${n} | R % | P %`).join(' | ')} |`,

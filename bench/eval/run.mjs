@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readPosts } from './corpus.mjs';
 import { loadT2S, makeNormalizer } from './normalize.mjs';
-import { Oracle } from './oracle.mjs';
+import { Oracle, probes } from './oracle.mjs';
 import { buildPagefind, openPagefind, pagefindVersion } from './pagefind.mjs';
 import { NotBuilt, buildBundle, openJiansuo } from './jiansuo.mjs';
 import { markdownReport, textReport } from './report.mjs';
@@ -31,6 +31,8 @@ const { values: opts } = parseArgs({
     'rebuild-pagefind': { type: 'boolean', default: false },
     class: { type: 'string', multiple: true },
     examples: { type: 'string', default: '3' },
+    probes: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '1' },
     'page-size': { type: 'string' },
     worst: { type: 'string', default: '15' },
     quiet: { type: 'boolean', default: false },
@@ -72,6 +74,7 @@ const { posts, skipped } = readPosts(corpus, postDirs);
 for (const s of skipped) log(`oracle: not a post for Jekyll, left out: ${s.path}: ${s.reason}`);
 const normalize = makeNormalizer(loadT2S(join(REPO, 'src', 'normalize', 't2s.bin')));
 const oracle = new Oracle(posts, normalize);
+if (Number(opts.probes) > 0) queries.push(...probes(oracle, Number(opts.probes), Number(opts.seed)));
 log(`oracle: ${posts.length} posts from ${postDirs.length} folders read and normalized in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 // Result URLs → posts: the Jekyll permalink, else the post's slug (the URL's last segment), if unique.
@@ -208,8 +211,9 @@ const rows = [];
 for (const q of queries) {
   const { parsed, docs } = oracle.search(q.query);
   const row = { class: q.class, query: q.query, keywords: parsed, oracle: docs.length, engines: {} };
+  if (q.probe) row.probe = q.probe;
   for (const engine of engines) {
-    if (!engine.search) continue;
+    if (!engine.search || (q.class === 'probe' && engine.name !== 'jiansuo')) continue;
     const t0 = performance.now();
     try {
       const answer = await engine.search(q.query);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { htmlToText, markdownToText } from '../corpus.mjs';
 import { loadT2S, makeNormalizer } from '../normalize.mjs';
-import { Oracle, isRunStart, parseQuery } from '../oracle.mjs';
+import { Oracle, isRunStart, parseQuery, probes } from '../oracle.mjs';
 
 const normalize = makeNormalizer(loadT2S(fileURLToPath(new URL('../../../src/normalize/t2s.bin', import.meta.url))));
 
@@ -59,4 +59,23 @@ test('body text: Markdown and HTML reduced to text', () => {
   assert.equal(markdownToText('<p><strong>央视网消息</strong>&nbsp;A&amp;B</p><p>第二段<br>C</p><script>x</script>'),
     '央视网消息\u00a0A&B\n第二段\nC');
   assert.equal(htmlToText('<p>a</p><p>b</p>'), 'a\nb');
+});
+
+test('probes: substrings of their post, cut at Latin-run boundaries, without quotes', () => {
+  const posts = [
+    { title: '营业收入2.21亿元，同比增长', text: '“十五五”规划 iPhone15 发布 version 3.72% 上涨', categories: [], tags: [] },
+    { title: '黄金价格', text: 'Hacker News 上的讨论 2.5G 网络', categories: [], tags: [] },
+  ];
+  const oracle = new Oracle(posts, normalize);
+  const found = probes(oracle, 50, 7);
+  assert.ok(found.length > 10);
+  for (const p of found) {
+    const keyword = p.query.slice(1, -1);
+    assert.doesNotMatch(keyword, /["“”]/);
+    assert.ok(oracle.search(p.query).docs.length > 0, p.query);
+    const d = posts.findIndex((_, i) => oracle.docsWith(keyword)[i]);
+    const where = oracle.text.indexOf(keyword, oracle.docStart[d]);
+    const after = oracle.text.charCodeAt(where + keyword.length);
+    assert.ok(!/[a-z0-9]/.test(String.fromCharCode(after)) || !/[a-z0-9.]$/.test(keyword), p.query);
+  }
 });
