@@ -52,6 +52,8 @@ pub struct SearchOptions {
     pub facets: bool,
     /// List every post of a story told by several feeds, instead of its newest best match only.
     pub show_duplicates: bool,
+    /// Search exactly what was typed: no pinyin, typo or segmentation fallback when it finds little.
+    pub exact: bool,
 }
 
 impl Default for SearchOptions {
@@ -66,6 +68,7 @@ impl Default for SearchOptions {
             to: None,
             facets: false,
             show_duplicates: false,
+            exact: false,
         }
     }
 }
@@ -80,6 +83,7 @@ struct Filters {
     to_day: Option<i32>,
     facets: bool,
     collapse_duplicates: bool,
+    exact: bool,
 }
 
 impl Filters {
@@ -100,6 +104,7 @@ impl Filters {
             to_day: day(&options.to, "to")?,
             facets: options.facets,
             collapse_duplicates: !options.show_duplicates,
+            exact: options.exact,
         })
     }
 
@@ -473,7 +478,7 @@ impl Index {
     /// as, the Latin word it misspells, or its keywords split into the index's words.
     fn rank_or_rewrite(&self, query: &Query, filters: &Filters) -> Fetch<Ranked> {
         let mut ranked = ready!(self.rank(query, filters));
-        if !query.has_positive() {
+        if !query.has_positive() || filters.exact {
             return Ok(Ok(ranked));
         }
         let few = ranked.ranking.len() < FEW_RESULTS;

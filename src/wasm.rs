@@ -76,6 +76,7 @@ fn options_from_js(value: &JsValue) -> Result<SearchOptions, crate::Error> {
     options.to = text("to")?;
     options.facets = field("facets").is_truthy();
     options.show_duplicates = field("showDuplicates").is_truthy();
+    options.exact = field("exact").is_truthy();
     Ok(options)
 }
 

@@ -226,6 +226,8 @@ fn typos_in_latin_words_are_forgiven() {
         assert_eq!(page.total, 1);
     }
     assert!(index.search("iphone", &SearchOptions::default()).unwrap().rewrite.is_none());
+    let exact = index.search("iphnoe", &SearchOptions { exact: true, ..Default::default() }).unwrap();
+    assert_eq!((exact.total, exact.rewrite), (0, None), "exact: what was typed, nothing else");
     assert!(index.search("ambiphone", &SearchOptions::default()).unwrap().rewrite.is_none(), "rare but real");
     assert!(index.search("ambiph", &SearchOptions::default()).unwrap().rewrite.is_none(), "a real word being typed");
     assert!(index.search("ai", &SearchOptions::default()).unwrap().rewrite.is_none(), "short words are not guessed");

@@ -23,6 +23,10 @@ export interface SearchOptions {
   to?: string;
   /** Count the results per category and tag (SearchPage.facets). */
   facets?: boolean;
+  /** List every post of a story several feeds carried, instead of one with `duplicates` set (default false). */
+  showDuplicates?: boolean;
+  /** Search only what was typed: no pinyin, typo or segmentation fallback when it finds little (default false). */
+  exact?: boolean;
   /** Aborts the search; it then rejects with a JiansuoError of code 'aborted'. */
   signal?: AbortSignal;
   /** Later engine options are passed through as they are. */
