@@ -41,12 +41,13 @@ export async function openJiansuo({ api, bundle }) {
     throw new NotBuilt(`openIndex failed: ${e?.message ?? e}`);
   }
   // Every post: showDuplicates lists each post of a story told by several feeds (by default the engine
-  // folds them into one result with `duplicates: N`).
+  // folds them into one result with `duplicates: N`); exact turns off the pinyin, typo and segmentation
+  // fallbacks, which answer another query (flagged in page.rewrite) when a keyword finds little.
   const all = async (query, pageSize) => {
     const results = [];
     let total = 0, rewrite;
     for (let offset = 0; ; ) {
-      const page = await index.search(query, { limit: pageSize, offset, showDuplicates: true });
+      const page = await index.search(query, { limit: pageSize, offset, showDuplicates: true, exact: true });
       total = page.total;
       rewrite ??= page.rewrite;
       results.push(...page.results);
