@@ -72,6 +72,7 @@ function fetched(server, engine, from) {
   const kinds = {};
   let bytes = 0;
   const files = [];
+  const t0 = entries[0]?.at ?? 0;
   for (const e of entries) {
     const path = decodeURIComponent(new URL(e.path, 'http://x').pathname);
     if (!path.startsWith(MOUNT[engine])) continue;
@@ -81,7 +82,7 @@ function fetched(server, engine, from) {
     k.files++;
     k.bytes += e.bytes;
     bytes += e.bytes;
-    files.push([name, e.bytes, e.status]);
+    files.push([name, e.bytes, e.status, Math.round(e.at - t0)]); // ms after the step's first request
   }
   return { bytes, requests: files.length, kinds, files };
 }

@@ -79,6 +79,11 @@ export function markdownReport(result) {
     c ? Object.entries(c.files).map(([name, f]) => [engine, name, fmt(f.bytes, 'bytes'), fmt(f.gzip, 'bytes')]) : [])));
   out.push(`\n## Cold start: bytes by kind (run with the median bytes)\n\n`);
   out.push(kindsTable(Object.fromEntries(Object.entries(result.cold).map(([e, c]) => [e, c?.medianRun?.kinds]))));
+  out.push(`\nRequests of that run in the order they reached the server (ms after the first; a gap is a round trip ` +
+    `or work between rounds):\n\n${waterfall(result.cold)}`);
+  if (result.withRtt) {
+    out.push(`\nThe same with ${result.withRtt.rttMs} ms before every response (run with the median bytes):\n\n${waterfall(result.withRtt.cold)}`);
+  }
   out.push(`\nEvery cold start:\n\n`);
   out.push(table(['engine', 'query', 'time', 'of which open', 'bytes', 'requests', 'results'], Object.entries(result.cold).flatMap(([engine, c]) =>
     (c?.runs ?? []).map((r) => [engine, r.query, fmt(r.ms, 'ms'), fmt(r.openMs, 'ms'), fmt(r.bytes, 'bytes'), r.requests, r.total]))));
@@ -102,6 +107,11 @@ export function markdownReport(result) {
   ));
   if (result.errors.length) out.push(`\n## Errors\n\n${result.errors.map((e) => `- ${e}`).join('\n')}\n`);
   return out.join('');
+}
+
+function waterfall(cold) {
+  return table(['engine', 'requests (ms: file bytes)'], Object.entries(cold).map(([engine, c]) =>
+    [engine, (c?.medianRun?.files ?? []).map(([name, bytes, , at]) => `${at}: ${name.replace(/[0-9a-f]{12,}/g, '…')} ${fmt(bytes, 'bytes')}`).join(' · ')]));
 }
 
 function filesByKind(result, engine, files) {

@@ -35,11 +35,12 @@ const { values: opts } = parseArgs({
     reuse: { type: 'boolean', default: false },
     scale: { type: 'boolean', default: false },
     'no-scale': { type: 'boolean', default: false },
-    'cold-runs': { type: 'string', default: String(COLD.length) },
+    'cold-runs': { type: 'string', default: String(2 * COLD.length) },
     passes: { type: 'string', default: '3' },
     repeats: { type: 'string', default: '5' },
     'scale-cold-runs': { type: 'string', default: '3' },
     latency: { type: 'string', default: '0' },
+    rtt: { type: 'string', default: '50' },
     timeout: { type: 'string', default: '120' },
     'build-timeout': { type: 'string', default: '3600' },
     quick: { type: 'boolean', default: false },
@@ -62,6 +63,8 @@ const settings = opts.quick
 settings.timeoutMs = int('timeout') * 1000;
 settings.latencyMs = Number(opts.latency);
 if (!(settings.latencyMs >= 0)) throw new Error(`--latency wants milliseconds ≥ 0, not ${opts.latency}`);
+settings.rttMs = Number(opts.rtt);
+if (!(settings.rttMs >= 0)) throw new Error(`--rtt wants milliseconds ≥ 0, not ${opts.rtt}`);
 settings.buildTimeout = int('build-timeout');
 
 const log = (...args) => console.error(...args);
@@ -215,6 +218,20 @@ if (engines.length) {
   }
 }
 
+// The same with a round trip's wait before every response: cold starts and one pass of new queries.
+let slow = {};
+if (settings.rttMs > 0 && Object.keys(measured).length) {
+  const server = await serveBench({ mounts: Object.fromEntries(engines.map((e) => [MOUNT[e], bundles[e]])), pages, latency: settings.rttMs });
+  try {
+    log(`with ${settings.rttMs} ms before every response:`);
+    slow = await browse(server, engines, { coldRuns: COLD.length, passes: 1, repeats: 1 });
+  } catch (e) {
+    fail(`browser, ${settings.rttMs} ms per request`, e);
+  } finally {
+    await server.close();
+  }
+}
+
 // ---- scale: jiansuo alone at 1k, 10k, the corpus, and (--scale) 200k posts ---------------------------
 const scale = [];
 const scaleSizes = opts['no-scale'] ? [] : [1000, 10000, ...(opts.scale ? [200000] : [])];
@@ -280,6 +297,11 @@ const result = {
   cold: Object.fromEntries(Object.entries(measured).map(([e, m]) => [e, m.cold])),
   perQuery: Object.fromEntries(Object.entries(measured).map(([e, m]) => [e, m.rows])),
   summary: Object.fromEntries(Object.entries(measured).map(([e, m]) => [e, m.summary])),
+  withRtt: settings.rttMs > 0 ? {
+    rttMs: settings.rttMs,
+    cold: Object.fromEntries(Object.entries(slow).map(([e, m]) => [e, m.cold])),
+    summary: Object.fromEntries(Object.entries(slow).map(([e, m]) => [e, m.summary])),
+  } : null,
   scale,
   errors,
 };
@@ -299,6 +321,10 @@ result.info = [
   { what: 'new query latency, median', unit: 'ms', ...pair((e) => measured[e]?.summary.firstMs.median) },
   { what: 'new query latency, p95', unit: 'ms', ...pair((e) => measured[e]?.summary.firstMs.p95) },
   { what: 'bytes for a new query, p95', unit: 'bytes', ...pair((e) => measured[e]?.summary.bytes.p95) },
+  ...(settings.rttMs > 0 ? [
+    { what: `cold start time, ${settings.rttMs} ms per request`, unit: 'ms', ...pair((e) => slow[e]?.cold.ms) },
+    { what: `new query latency, median, ${settings.rttMs} ms per request`, unit: 'ms', ...pair((e) => slow[e]?.summary.firstMs.median) },
+  ] : []),
   { what: `${WORST}: new query latency`, unit: 'ms', ...pair((e) => worstRow(e)?.firstMs) },
   { what: `${WORST}: warm latency`, unit: 'ms', ...pair((e) => worstRow(e)?.warmMs) },
   { what: `${WORST}: bytes`, unit: 'bytes', ...pair((e) => worstRow(e)?.bytes) },
@@ -345,5 +371,7 @@ function METHOD() {
     `median over ${settings.passes} passes (the list's order, then shuffled); warm: the same query ${settings.repeats} ` +
     `times more, median of every repeat. Median and p95 (nearest rank) over the ${TIMED.length} queries, ${WORST} ` +
     `included (also shown alone). Whole bundle: every file written. Build: GNU time; Pagefind indexes the HTML pages ` +
-    `bench/eval writes (one per post), jiansuo reads the posts themselves.`;
+    `bench/eval writes (one per post), jiansuo reads the posts themselves.` +
+    (settings.rttMs > 0 ? ` Rows "${settings.rttMs} ms per request": the server waits that long before every response ` +
+      `(a network's round trip, without its bandwidth limit), ${COLD.length} cold starts and one pass of new queries.` : '');
 }

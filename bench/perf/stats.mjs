@@ -37,7 +37,7 @@ export function perQuery(passes) {
     requests: median(q.requests),
     warmMs: median(q.warm),
     kinds: q.kinds, // of the first pass (the list's own order)
-    files: q.files, // [name, bytes, status] of the first pass
+    files: q.files, // [name, bytes, status, ms after the query's first request] of the first pass
   }));
 }
 
