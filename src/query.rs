@@ -110,8 +110,10 @@ fn lex(input: &str) -> Vec<Lexeme> {
     lexemes
 }
 
+/// The straight double quote (and its full-width form) groups words; curly quotes “…” are punctuation that posts
+/// contain and readers search for (“十五五”规划), so they are ordinary characters.
 fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '“' | '”' | '＂')
+    matches!(c, '"' | '＂')
 }
 
 /// Parses a query. Fails only for inputs beyond the size limits.
@@ -175,6 +177,8 @@ mod tests {
         assert_eq!(show("黄金 OR 白银 价格"), ["黄金|白银", "价格"]);
         assert_eq!(show("a OR b OR c"), ["a|b|c"]);
         assert_eq!(show("ＧＤＰ 長春"), ["gdp", "长春"]);
+        assert_eq!(show("“十五五”规划"), ["“十五五”规划"]);
+        assert_eq!(show("＂open source＂"), ["open source"]);
     }
 
     #[test]

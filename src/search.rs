@@ -429,7 +429,7 @@ impl Index {
         }
         let last = input.rsplit(char::is_whitespace).next().unwrap_or_default();
         let head = &input[..input.len() - last.len()];
-        let typed = last.trim_start_matches(['-', '"', '“']);
+        let typed = last.trim_start_matches(['-', '"', '＂']);
         let prefix = crate::normalize::normalize(typed);
         let latin = prefix.bytes().all(|b| b.is_ascii_alphanumeric());
         if prefix.is_empty() || (latin && prefix.len() < MIN_LATIN_PREFIX) {

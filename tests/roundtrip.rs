@@ -36,9 +36,16 @@ fn corpus() -> Vec<Document> {
             &["科技"],
             &[],
         ),
-        doc("/d", 103, "生物医药产业", "生物医药企业研发新药。2.5G 不是 5G。PM2.5 超标。", &["财经"], &[]),
+        doc(
+            "/d",
+            103,
+            "生物医药产业",
+            "生物医药企业研发新药。2.5G 不是 5G。PM2.5 超标。推进“两新”工作。",
+            &["财经"],
+            &[],
+        ),
         doc("/e", 104, "雨", "今天有雨。AI芯片出货量增长3.72%。Open Source 软件。", &["社会"], &["天气", "新闻"]),
-        doc("/f", 99, "智能手机", "智能手机销量。", &["科技"], &[]),
+        doc("/f", 99, "智能手机", "智能手机销量。两新补贴。", &["科技"], &[]),
     ]
 }
 
@@ -91,6 +98,8 @@ fn latin_runs_match_at_their_start() {
     assert_eq!(urls(&mut index, "3.72%"), ["/e"]);
     assert_eq!(urls(&mut index, "4495.29美元"), ["/b"]);
     assert_eq!(urls(&mut index, "\"open source\""), ["/e"]);
+    assert_eq!(urls(&mut index, "“两新”"), ["/d"], "curly quotes are characters to find");
+    assert_eq!(urls(&mut index, "两新"), ["/d", "/f"]);
     assert!(urls(&mut index, "\"open sourcery\"").is_empty());
     assert_eq!(urls(&mut index, "芯片出"), ["/e"]);
 }
