@@ -66,7 +66,7 @@ export type JiansuoFacet = 'categories' | 'tags' | 'dates';
  * <jiansuo-search bundle placeholder page-size mode sort param lang strings theme facets completions no-worker>
  * Events (bubbling, composed): 'jiansuo-results', 'jiansuo-error'.
  * Parts: trigger, dialog, panel, form, input, clear, close, scroll, toolbar, status, error-detail, sort,
- * filter-toggle, suggestions, suggestion, facets (the filter panel), facet, dates, date-preset, date-input,
+ * filter-toggle, suggestion (a completion option of the listbox), facets (the filter panel), facet, dates, date-preset, date-input,
  * date-from, date-to, facet-chip, facet-reset,
  * results, result, result-title, result-meta, result-category, result-duplicates, result-excerpt, mark, more.
  * URL state (unless param=""): ?q=…&category=…&tag=…&from=YYYY-MM-DD&to=YYYY-MM-DD.

@@ -49,7 +49,9 @@ function shown(page, selector = '#search') {
     const input = root.querySelector('input');
     return {
       titles: [...root.querySelectorAll('[role=option] [part=result-title]')].map((t) => t.textContent),
-      hrefs: [...root.querySelectorAll('[role=option]')].map((a) => a.getAttribute('href')),
+      hrefs: [...root.querySelectorAll('[role=option][part=result]')].map((a) => a.getAttribute('href')),
+      suggestions: [...root.querySelectorAll('[role=option][part=suggestion]')].map((o) => o.id),
+      options: [...root.querySelectorAll('[role=option]')].map((o) => o.id),
       marks: [...root.querySelectorAll('[role=option] mark')].map((m) => m.textContent),
       status: root.querySelector('[part=status]').textContent,
       expanded: input.getAttribute('aria-expanded'),
@@ -75,7 +77,7 @@ describe('search on the demo page', () => {
     // In the engine's order (relevance), each with its title, date (in Chinese), categories and excerpt.
     const want = await expected('长春', { limit: 10 });
     assert.deepEqual(view.titles, want.results.map((r) => r.title));
-    const rows = await page.$$eval('#search >> [role=option]', (els) =>
+    const rows = await page.$$eval('#search >> [role=option][part=result]', (els) =>
       els.map((el) => ({
         day: el.querySelector('time').textContent,
         categories: [...el.querySelectorAll('[part=result-category]')].map((c) => c.textContent),
@@ -128,7 +130,10 @@ describe('search on the demo page', () => {
     const ui = widget(page);
     await page.keyboard.press('ArrowDown');
     let view = await shown(page);
+    // The options: the completions of 长春 first (if any), then the results; ↓ ↑ go through both.
     const ids = await ui.options.evaluateAll((els) => els.map((el) => el.id));
+    assert.deepEqual(ids, [...view.suggestions, ...(await ui.results.evaluateAll((els) => els.map((el) => el.id)))]);
+    assert.equal(new Set(ids).size, ids.length);
     assert.equal(view.active, ids[0]);
     assert.deepEqual(view.selected, [ids[0]]);
     await page.keyboard.press('ArrowDown');
@@ -142,10 +147,14 @@ describe('search on the demo page', () => {
     await page.keyboard.press('Escape');
     view = await shown(page);
     assert.equal(view.active, null);
-    assert.equal(view.value, '长春'); // the first Esc only leaves the list
+    assert.equal(view.value, '长春'); // the first Esc only leaves the list (and closes the completions)
+    assert.deepEqual(view.suggestions, []);
+    assert.equal(view.expanded, 'true');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
-    const href = (await shown(page)).hrefs[1];
+    view = await shown(page);
+    assert.equal(view.active, view.options[1]);
+    const href = view.hrefs[1];
     await Promise.all([page.waitForURL((url) => url.href === new URL(href, env.site.url).href), page.keyboard.press('Enter')]);
     // Back from the article: the search is still there.
     await page.goBack();
@@ -246,7 +255,7 @@ describe('search on the demo page', () => {
     const params = new URL(page.url()).searchParams;
     assert.equal(params.get('q'), '长春');
     assert.deepEqual(params.getAll('category'), [value]);
-    const categories = await page.$$eval('#search >> [role=option]', (els) =>
+    const categories = await page.$$eval('#search >> [role=option][part=result]', (els) =>
       els.map((li) => [...li.querySelectorAll('[part=result-category]')].map((c) => c.textContent)),
     );
     assert.ok(categories.every((list) => list.includes(value)), JSON.stringify(categories));
@@ -303,12 +312,15 @@ describe('search on the demo page', () => {
     await page.close();
   });
 
-  test('completions: chips that finish the keyword; choosing one searches for it', async () => {
+  test('completions: options of the listbox that finish the keyword; clicking one searches for it', async () => {
     const page = await open();
     await typeQuery(page, 'ip');
-    const chip = page.locator('#search >> [part=suggestion]', { hasText: 'iphone' });
-    await chip.first().waitFor();
-    await chip.first().click();
+    const option = widget(page).suggestions.filter({ hasText: 'iphone' });
+    await option.first().waitFor();
+    // In the listbox, above the results; no chips beside it.
+    assert.equal(await option.first().evaluate((el) => el.parentElement.getAttribute('role')), 'listbox');
+    assert.equal(await page.locator('#search >> [part=suggestions]').count(), 0);
+    await option.first().click();
     const answer = await waitForAnswer(page, 'iphone');
     assert.ok(answer.total >= 1);
     assert.equal((await shown(page)).value, 'iphone');
@@ -634,7 +646,8 @@ describe('hostile content', () => {
           titles: [...list.querySelectorAll('[part=result-title]')].map((t) => t.textContent),
           categories: [...list.querySelectorAll('[part=result-category]')].map((c) => c.textContent),
           excerpts: [...list.querySelectorAll('[part=result-excerpt]')].map((p) => p.textContent),
-          tags: [...new Set([...list.querySelectorAll('*')].map((el) => el.localName))].sort(),
+          tags: [...new Set([...list.querySelectorAll('[part=result], [part=result] *')].map((el) => el.localName))].sort(),
+          suggestionTags: [...new Set([...list.querySelectorAll('[part=suggestion] *')].map((el) => el.localName))],
           marks: [...list.querySelectorAll('mark')].map((m) => m.textContent),
         };
       });
@@ -646,6 +659,7 @@ describe('hostile content', () => {
       assert.ok(view.excerpts.some((e) => e.includes('<mark>')), 'a literal <mark> in the text is shown as text');
       // Only the widget's own elements: no img, svg, script or b from the content.
       assert.deepEqual(view.tags, ['a', 'mark', 'span', 'time']);
+      assert.ok(view.suggestionTags.every((t) => ['svg', 'path', 'span'].includes(t)), view.suggestionTags.join(' '));
       assert.ok(view.marks.every((m) => m === '长春'), view.marks.join(' '));
       await page.waitForTimeout(300);
       assert.deepEqual(dialogs, []);

@@ -113,7 +113,9 @@ export function widget(page, selector = '#search') {
   return {
     input: inner('input[role=combobox]'),
     status: inner('[part=status]'),
-    options: inner('[role=option]'),
+    options: inner('[role=option]'), // the completions first, then the results
+    results: inner('[role=option][part=result]'),
+    suggestions: inner('[role=option][part=suggestion]'),
     titles: inner('[role=option] [part=result-title]'),
     more: inner('[part=more]'),
     list: inner('[role=listbox]'),

@@ -36,7 +36,7 @@ function shown(page) {
       titles: [...root.querySelectorAll('[role=option] [part=result-title]')].map((t) => t.textContent),
       marks: [...root.querySelectorAll('[role=option] mark')].map((m) => m.textContent),
       status: root.querySelector('[part=status]').textContent,
-      duplicates: [...root.querySelectorAll('[role=option]')].map(
+      duplicates: [...root.querySelectorAll('[role=option][part=result]')].map(
         (o) => o.querySelector('[part=result-duplicates]')?.textContent ?? null,
       ),
     };
@@ -90,20 +90,115 @@ describe('typos', () => {
   });
 });
 
+/** The combobox's state: its options (completions, then results), the active one and the selected ones. */
+function combobox(page) {
+  return page.evaluate(() => {
+    const root = document.querySelector('#search').shadowRoot;
+    const input = root.querySelector('input[role=combobox]');
+    const list = root.getElementById(input.getAttribute('aria-controls'));
+    const options = [...list.querySelectorAll('[role=option]')];
+    return {
+      expanded: input.getAttribute('aria-expanded'),
+      listRole: list.getAttribute('role'),
+      hidden: list.hidden,
+      kinds: options.map((o) => o.getAttribute('part')),
+      ids: options.map((o) => o.id),
+      queries: options.filter((o) => o.getAttribute('part') === 'suggestion').map((o) => o.dataset.query),
+      names: options.filter((o) => o.getAttribute('part') === 'suggestion').map((o) => o.textContent),
+      active: input.getAttribute('aria-activedescendant'),
+      selected: options.filter((o) => o.getAttribute('aria-selected') === 'true').map((o) => o.id),
+      chips: root.querySelectorAll('[part=suggestions], button[part=suggestion]').length,
+      focused: root.activeElement === input,
+    };
+  });
+}
+
 describe('completions', () => {
-  test('typing 人工 offers 人工智能; choosing it searches for it', async () => {
+  test('typing 人工 offers 人工智能 as an option of the listbox, above the results', async () => {
+    const page = await open();
+    const answer = await typeQuery(page, '人工');
+    await widget(page).suggestions.first().waitFor();
+    const box = await combobox(page);
+    assert.equal(box.listRole, 'listbox');
+    assert.equal(box.hidden, false);
+    assert.equal(box.expanded, 'true');
+    assert.ok(box.queries.includes('人工智能'), box.queries.join(' '));
+    assert.ok(box.queries.length <= 8, box.queries.join(' '));
+    // The completions come first, then the results; each option has its own id; no chips besides.
+    const n = box.queries.length;
+    assert.ok(n >= 1);
+    assert.deepEqual(box.kinds, [...Array(n).fill('suggestion'), ...Array(box.kinds.length - n).fill('result')]);
+    assert.ok(box.kinds.length > n, `no results for 人工 (total ${answer.total})`);
+    assert.equal(new Set(box.ids).size, box.ids.length);
+    assert.ok(box.ids.every((id) => id));
+    assert.equal(box.chips, 0);
+    // Each completion is read as a search (搜索 …) and shows its document count, as text.
+    const i = box.queries.indexOf('人工智能');
+    assert.match(box.names[i], /^搜索 人工智能\d+$/);
+    assert.deepEqual(box.selected, []);
+    assert.equal(box.active, null);
+    await page.close();
+  });
+
+  test('↓ goes through the completions then the results; Enter on a completion searches it', async () => {
     const page = await open();
     await typeQuery(page, '人工');
-    // The widget shows completions as chips beside the results (its `completions` attribute), not as options.
-    const chips = page.locator('#search >> [part=suggestions] [part=suggestion]');
-    await chips.first().waitFor();
-    const offered = await chips.evaluateAll((els) => els.map((el) => el.dataset.query));
-    assert.ok(offered.includes('人工智能'), offered.join(' '));
-    assert.ok(offered.length <= 8, offered.join(' '));
-    const group = page.locator('#search >> [part=suggestions]');
-    assert.equal(await group.getAttribute('role'), 'group');
-    assert.equal(await group.getAttribute('aria-label'), '你可能想搜');
-    await chips.filter({ hasText: '人工智能' }).first().click();
+    await widget(page).suggestions.first().waitFor();
+    const before = await combobox(page);
+    const i = before.queries.indexOf('人工智能');
+    assert.ok(i >= 0, before.queries.join(' '));
+    // ↓ past every completion onto the first result, then ↑ back to 人工智能.
+    for (let k = 0; k <= before.queries.length; k++) await page.keyboard.press('ArrowDown');
+    let box = await combobox(page);
+    assert.equal(box.active, before.ids[before.queries.length]);
+    assert.deepEqual(box.selected, [box.active]);
+    assert.equal(box.kinds[box.ids.indexOf(box.active)], 'result');
+    for (let k = before.queries.length; k > i; k--) await page.keyboard.press('ArrowUp');
+    box = await combobox(page);
+    assert.equal(box.active, before.ids[i]);
+    assert.deepEqual(box.selected, [before.ids[i]]);
+    assert.equal(box.focused, true); // aria-activedescendant: the focus stays in the input
+    await page.keyboard.press('Enter');
+    const answer = await waitForAnswer(page, '人工智能');
+    assert.ok(answer.total >= 4);
+    assert.equal(await widget(page).input.inputValue(), '人工智能');
+    assert.equal(new URL(page.url()).searchParams.get('q'), '人工智能');
+    box = await combobox(page);
+    assert.equal(box.active, null);
+    assert.deepEqual(box.selected, []);
+    assert.ok(!box.queries.includes('人工智能'), box.queries.join(' ')); // the query itself is not offered
+    assert.equal(box.focused, true);
+    await page.close();
+  });
+
+  test('Esc on a completion closes the completions and leaves the results', async () => {
+    const page = await open();
+    await typeQuery(page, '人工');
+    await widget(page).suggestions.first().waitFor();
+    await page.keyboard.press('ArrowDown');
+    let box = await combobox(page);
+    assert.equal(box.kinds[box.ids.indexOf(box.active)], 'suggestion');
+    await page.keyboard.press('Escape');
+    box = await combobox(page);
+    assert.equal(box.active, null);
+    assert.deepEqual(box.selected, []);
+    assert.deepEqual(box.queries, []);
+    assert.ok(box.kinds.length > 0 && box.kinds.every((k) => k === 'result'));
+    assert.equal(await widget(page).input.inputValue(), '人工');
+    // ↓ now starts at the first result.
+    await page.keyboard.press('ArrowDown');
+    box = await combobox(page);
+    assert.equal(box.active, box.ids[0]);
+    assert.equal(box.kinds[0], 'result');
+    await page.close();
+  });
+
+  test('clicking a completion searches for it', async () => {
+    const page = await open();
+    await typeQuery(page, '人工');
+    const option = widget(page).suggestions.filter({ hasText: '人工智能' }).first();
+    await option.waitFor();
+    await option.click();
     const answer = await waitForAnswer(page, '人工智能');
     assert.ok(answer.total >= 4);
     assert.equal(await widget(page).input.inputValue(), '人工智能');

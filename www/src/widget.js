@@ -9,7 +9,8 @@
 //   lang ('zh' default, 'en'), strings (JSON object overriding UI text), theme ('light' | 'dark'),
 //   facets (a filter panel, opened with its button: 'categories' and 'tags' chips with counts, 'dates' (a date
 //   range); the empty value is 'categories dates'),
-//   completions (chips that finish the keyword being typed; the engine's alternatives are always offered),
+//   completions (options at the top of the listbox that finish the keyword being typed; the engine's
+//   alternatives are always offered there),
 //   no-worker (run the engine in the page instead of a Web Worker).
 // Properties: strings, searchOptions (extra engine options for every search, e.g. a fixed date range), query,
 //   open(), close(), search(query).
@@ -196,7 +197,6 @@ input::-webkit-search-cancel-button { display: none; }
 }
 .range input:hover { border-color: var(--_accent); }
 .facets > .reset { justify-self: start; }
-.suggest { margin: 2px 0 8px; }
 .facet { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }
 .facet-label { font-size: 13px; color: var(--_muted); margin-inline-end: 2px; }
 .chip {
@@ -208,6 +208,16 @@ input::-webkit-search-cancel-button { display: none; }
 .chip .count { color: var(--_muted); font-weight: 400; font-variant-numeric: tabular-nums; }
 .chip.reset { border-style: dashed; color: var(--_muted); }
 .list { list-style: none; margin: 0; padding: 0; transition: opacity .15s; }
+.suggestion {
+  display: flex; align-items: center; gap: 8px; padding: 7px 14px; margin: 0 -2px; border-radius: calc(var(--_radius) - 2px);
+  font-size: 15px; cursor: pointer; overflow-wrap: anywhere;
+}
+.suggestion .icon { flex: none; width: 16px; height: 16px; color: var(--_muted); }
+.suggestion .count { margin-inline-start: auto; font-size: 13px; color: var(--_muted); font-variant-numeric: tabular-nums; }
+.suggestion:hover { background: var(--_hover); }
+.suggestion[aria-selected=true] { background: var(--_active); outline: 2px solid var(--_accent); outline-offset: -2px; }
+.suggestion:last-of-type { margin-bottom: 6px; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .list[aria-busy=true] { opacity: .55; }
 .result {
   display: block; padding: 12px 14px; margin: 0 -2px; border-radius: calc(var(--_radius) - 2px);
@@ -592,7 +602,6 @@ export class JiansuoSearchElement extends HTMLElement {
     const bar = h('div', { part: 'toolbar', class: 'bar' }, status, toggle, sort);
     const list = h('div', { part: 'results', class: 'list', id: listId, role: 'listbox', hidden: true });
     const more = h('button', { part: 'more', class: 'more', type: 'button', hidden: true });
-    const suggest = h('div', { part: 'suggestions', class: 'facet suggest', role: 'group', hidden: true });
     // The filter panel (facets attribute): the date range, then the chips of the facet counts, which are
     // asked for only while it is open. Host pages can put their own controls in the 'filters' slot.
     const presets = Object.keys(PRESETS).map((key) => h('button', { type: 'button', part: 'date-preset', class: 'chip', 'data-preset': key }));
@@ -610,9 +619,9 @@ export class JiansuoSearchElement extends HTMLElement {
     const reset = h('button', { type: 'button', part: 'facet-reset', class: 'chip reset', hidden: true });
     const facets = h('div', { part: 'facets', class: 'facets', id: facetsId, role: 'group', hidden: true }, dates, groups, reset);
     const filters = h('slot', { name: 'filters' });
-    const scroll = h('div', { class: 'scroll', part: 'scroll' }, bar, suggest, facets, filters, list, more);
+    const scroll = h('div', { class: 'scroll', part: 'scroll' }, bar, facets, filters, list, more);
     const panel = h('div', { part: 'panel', class: 'panel' }, form, scroll);
-    const ui = { input, clear, form, status, sort, relevance, newest, toggle, suggest, facets, dates, presets, from, to, groups, reset, list, more, panel, dialog: null, trigger: null };
+    const ui = { input, clear, form, status, sort, relevance, newest, toggle, facets, dates, presets, from, to, groups, reset, list, more, panel, dialog: null, trigger: null };
 
     if (this.mode === 'modal') {
       const close = h('button', { part: 'close', class: 'close', type: 'button' }, h('kbd', { class: 'wide' }, 'Esc'), h('span', { class: 'narrow' }));
@@ -672,12 +681,14 @@ export class JiansuoSearchElement extends HTMLElement {
       this.#rerun();
     });
     more.addEventListener('click', () => this.#loadMore());
-    suggest.addEventListener('click', (e) => {
-      const chip = e.target.closest?.('button');
-      if (!chip) return;
-      input.value = chip.dataset.query;
+    // A completion (an option at the top of the listbox) searches for its query, from a click or Enter.
+    list.addEventListener('click', (e) => {
+      const option = e.target.closest?.('[part=suggestion]');
+      if (!option) return;
+      input.value = option.dataset.query;
       this.#syncClear();
       input.focus();
+      this.#setActive(-1, false);
       this.#run(input.value.trim(), { history: true, commit: true });
     });
     toggle.addEventListener('click', () => {
@@ -714,7 +725,7 @@ export class JiansuoSearchElement extends HTMLElement {
     });
     list.addEventListener('pointermove', (e) => {
       const li = e.target.closest?.('[role=option]');
-      if (li) this.#setActive(+li.dataset.index, false);
+      if (li) this.#setActive([...this.#options()].indexOf(li), false);
     });
   }
 
@@ -983,20 +994,36 @@ export class JiansuoSearchElement extends HTMLElement {
     }
   }
 
+  /** The completions (and the engine's alternatives): options of the listbox, above the results. */
   #showSuggestions(list) {
-    const { suggest } = this.#ui;
+    const { list: box } = this.#ui;
     const s = this.strings;
-    const chips = (list ?? []).slice(0, SUGGESTIONS).map((c) =>
-      h(
-        'button',
-        { type: 'button', part: 'suggestion', class: 'chip', 'data-query': String(c.query) },
-        String(c.text ?? c.query),
-        h('span', { class: 'count' }, String(c.count ?? '')),
-      ),
-    );
-    suggest.setAttribute('aria-label', s.suggestions);
-    suggest.replaceChildren(...(chips.length ? [h('span', { class: 'facet-label', 'aria-hidden': 'true' }, s.suggestions), ...chips] : []));
-    suggest.hidden = chips.length === 0;
+    const active = this.#options()[this.#active];
+    for (const old of box.querySelectorAll('[part=suggestion]')) old.remove();
+    const options = (list ?? []).slice(0, SUGGESTIONS).map((c, i) => {
+      const count = c.count == null || c.count === '' ? [] : [h('span', { class: 'count' }, String(c.count))];
+      return h(
+        'div',
+        { part: 'suggestion', class: 'suggestion', id: `jiansuo-${this.#id}-s${i}`, role: 'option', 'aria-selected': 'false', 'data-query': String(c.query) },
+        icon(),
+        h('span', { class: 'sr-only' }, `${s.label} `),
+        h('span', { class: 'text' }, String(c.text ?? c.query)),
+        ...count,
+      );
+    });
+    box.prepend(...options);
+    // The active result stays active; an active completion that is gone leaves none.
+    this.#active = -1;
+    this.#setActive(active?.isConnected ? [...this.#options()].indexOf(active) : -1, false);
+    this.#syncOpen();
+  }
+
+  /** The listbox is shown (and the combobox expanded) while it has options: completions or results. */
+  #syncOpen() {
+    const { list, input } = this.#ui;
+    const open = this.#options().length > 0;
+    list.hidden = !open;
+    input.setAttribute('aria-expanded', String(open));
   }
 
   #emit(type, detail) {
@@ -1042,22 +1069,20 @@ export class JiansuoSearchElement extends HTMLElement {
   }
 
   #show(results, total, append) {
-    const { list, input, more, sort } = this.#ui;
+    const { list, more, sort } = this.#ui;
     const start = append ? this.#results.length : 0;
     this.#results = results;
     this.#total = total;
     list.removeAttribute('aria-busy');
     if (!append) {
-      list.replaceChildren();
       this.#setActive(-1, false);
+      for (const old of list.querySelectorAll('[part=result]')) old.remove(); // the completions stay until replaced
     }
     const s = this.strings;
     const items = [];
     for (let i = start; i < results.length; i++) items.push(this.#item(results[i], i, s));
     list.append(...items);
-    const open = results.length > 0;
-    list.hidden = !open;
-    input.setAttribute('aria-expanded', String(open));
+    this.#syncOpen();
     sort.hidden = total === 0;
     more.hidden = results.length >= total;
   }
@@ -1102,8 +1127,7 @@ export class JiansuoSearchElement extends HTMLElement {
   #setActive(index, scroll = true) {
     const { input } = this.#ui;
     const options = this.#options();
-    const previous = options[this.#active];
-    previous?.setAttribute('aria-selected', 'false');
+    for (const option of options) if (option.getAttribute('aria-selected') === 'true') option.setAttribute('aria-selected', 'false');
     this.#active = index >= 0 && index < options.length ? index : -1;
     const current = options[this.#active];
     if (current) {
@@ -1138,16 +1162,22 @@ export class JiansuoSearchElement extends HTMLElement {
       case 'Enter':
         if (this.#active >= 0) {
           e.preventDefault();
-          this.#pushNext = true; // leaving through a result: keep this search in history
           const option = this.#options()[this.#active];
+          if (option?.dataset.query != null) {
+            option.click(); // a completion: searches for it
+            break;
+          }
+          this.#pushNext = true; // leaving through a result: keep this search in history
           if (option?.href && (e.ctrlKey || e.metaKey)) window.open(option.href, '_blank', 'noopener');
           else option?.click();
         }
         break;
       case 'Escape':
         if (this.#active >= 0) {
+          // Leaves the list and closes the completions (the results stay).
           e.preventDefault();
           this.#setActive(-1);
+          this.#showSuggestions(null);
         } else if (this.#ui.dialog?.open) {
           e.preventDefault(); // (a search input would otherwise take Esc to clear itself)
           this.close();
