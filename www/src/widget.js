@@ -300,7 +300,7 @@ const SEARCH_ICON =
 
 const DEBOUNCE_MS = 90;
 const FACET_CHIPS = 12;
-const SUGGESTIONS = 6;
+const SUGGESTIONS = 8;
 /** URL parameters of the chosen facet values (repeated for several), beside the query's. */
 const FILTER_PARAMS = { categories: 'category', tags: 'tag' };
 /** The date range's presets: how many days back from today they start (anyDate: no range). */
