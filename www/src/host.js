@@ -137,7 +137,8 @@ export async function inflate(bytes, name) {
     throw new JiansuoError('unsupported', 'this browser has no DecompressionStream', { file: name });
   }
   try {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    // A Response body, not a Blob's stream: a tenth of the cost per small file in Chromium.
+    const stream = new Response(bytes).body.pipeThrough(new DecompressionStream('deflate-raw'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
     throw new JiansuoError('damaged', `${name} cannot be inflated: ${e?.message ?? e}`, { file: name, cause: e });
