@@ -17,7 +17,7 @@ use crate::facet::{FacetChunk, FacetValues};
 use crate::format::{self, put_varint, FileKind};
 use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::normalize::normalize;
-use crate::postings::{FieldFreqs, BODY, FIELDS, META, TITLE};
+use crate::postings::{self, FieldFreqs, BODY, FIELDS, META, TITLE};
 use crate::store::{pack_norm, parse_day, DocMeta, StoredDocument};
 use crate::termdict::{self, ChunkWriter, Placement};
 use crate::token::{tokenize, Token, TokenKind};
@@ -317,25 +317,11 @@ impl TermTable {
                 }
             };
             let lists = &mut self.lists[id as usize];
-            let [title, meta, body] = term.freqs;
-            put_varint(&mut lists.doclist, u64::from(doc - lists.next_doc));
-            put_varint(&mut lists.doclist, u64::from(body) << 2 | u64::from(title > 0) << 1 | u64::from(meta > 0));
-            if title > 0 {
-                put_varint(&mut lists.doclist, u64::from(title));
-            }
-            if meta > 0 {
-                put_varint(&mut lists.doclist, u64::from(meta));
-            }
+            postings::encode_posting(&mut lists.doclist, doc - lists.next_doc, &term.freqs);
             lists.next_doc = doc + 1;
             lists.doc_freq += 1;
-            if let Some(positions) = term.positions {
-                for field in positions {
-                    let mut previous = 0;
-                    for p in field {
-                        put_varint(&mut lists.positions, u64::from(p - previous));
-                        previous = p;
-                    }
-                }
+            if let Some(positions) = &term.positions {
+                postings::encode_posting_positions(&mut lists.positions, positions);
             }
         }
     }

@@ -48,7 +48,7 @@ impl Manifest {
         use format::put_varint;
         let mut out = Vec::new();
         put_varint(&mut out, u64::from(self.doc_count));
-        put_varint(&mut out, u64::from(((self.newest_day << 1) ^ (self.newest_day >> 31)) as u32));
+        put_varint(&mut out, format::zigzag(self.newest_day));
         out.extend_from_slice(&self.recency_half_life_days.to_le_bytes());
         for average in self.average_lengths {
             out.extend_from_slice(&average.to_le_bytes());
@@ -73,8 +73,7 @@ impl Manifest {
     pub fn decode(payload: &[u8]) -> Result<Manifest, Error> {
         let mut reader = Reader::new(MANIFEST_FILE, payload);
         let doc_count = reader.u32_varint()?;
-        let zigzag = reader.u32_varint()?;
-        let newest_day = ((zigzag >> 1) as i32) ^ -((zigzag & 1) as i32);
+        let newest_day = format::unzigzag(reader.varint()?).ok_or_else(|| reader.error("newest day out of range"))?;
         let recency_half_life_days = reader.f32_le()?;
         let mut average_lengths = [0f32; FIELDS];
         for average in &mut average_lengths {

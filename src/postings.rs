@@ -29,20 +29,26 @@ pub struct Posting {
 
 #[cfg(feature = "build")]
 pub fn encode_doclist(postings: &[Posting], out: &mut Vec<u8>) {
-    use crate::format::put_varint;
-    put_varint(out, postings.len() as u64);
+    crate::format::put_varint(out, postings.len() as u64);
     let mut next = 0u32;
     for posting in postings {
-        put_varint(out, u64::from(posting.doc - next));
+        encode_posting(out, posting.doc - next, &posting.freqs);
         next = posting.doc + 1;
-        let [title, meta, body] = posting.freqs;
-        put_varint(out, u64::from(body) << 2 | u64::from(title > 0) << 1 | u64::from(meta > 0));
-        if title > 0 {
-            put_varint(out, u64::from(title));
-        }
-        if meta > 0 {
-            put_varint(out, u64::from(meta));
-        }
+    }
+}
+
+/// Appends one posting (without the list's count): the gap to the previous id + 1, then the frequencies.
+#[cfg(feature = "build")]
+pub fn encode_posting(out: &mut Vec<u8>, doc_gap: u32, freqs: &FieldFreqs) {
+    use crate::format::put_varint;
+    let [title, meta, body] = *freqs;
+    put_varint(out, u64::from(doc_gap));
+    put_varint(out, u64::from(body) << 2 | u64::from(title > 0) << 1 | u64::from(meta > 0));
+    if title > 0 {
+        put_varint(out, u64::from(title));
+    }
+    if meta > 0 {
+        put_varint(out, u64::from(meta));
     }
 }
 
@@ -70,12 +76,18 @@ pub fn decode_doclist(reader: &mut Reader<'_>, doc_count: u32) -> Result<Vec<Pos
 #[cfg(feature = "build")]
 pub fn encode_positions(per_posting: &[[Vec<u32>; FIELDS]], out: &mut Vec<u8>) {
     for fields in per_posting {
-        for positions in fields {
-            let mut previous = 0;
-            for &p in positions {
-                crate::format::put_varint(out, u64::from(p - previous));
-                previous = p;
-            }
+        encode_posting_positions(out, fields);
+    }
+}
+
+/// Appends the positions of one posting, field by field, delta-coded.
+#[cfg(feature = "build")]
+pub fn encode_posting_positions(out: &mut Vec<u8>, fields: &[Vec<u32>; FIELDS]) {
+    for positions in fields {
+        let mut previous = 0;
+        for &p in positions {
+            crate::format::put_varint(out, u64::from(p - previous));
+            previous = p;
         }
     }
 }

@@ -143,7 +143,7 @@ impl DocMeta {
         }
         put_varint(&mut out, runs.len() as u64);
         for (day, n) in runs {
-            put_varint(&mut out, zigzag(day));
+            put_varint(&mut out, crate::format::zigzag(day));
             put_varint(&mut out, n);
         }
         put_varint(&mut out, self.duplicates.len() as u64);
@@ -167,7 +167,7 @@ impl DocMeta {
         let run_count = reader.bounded(count, "day run count")?;
         let mut days = Vec::with_capacity(count);
         for _ in 0..run_count {
-            let day = unzigzag(reader.varint()?).ok_or_else(|| reader.error("day out of range"))?;
+            let day = crate::format::unzigzag(reader.varint()?).ok_or_else(|| reader.error("day out of range"))?;
             let n = reader.bounded(count - days.len(), "day run length")?;
             days.extend(std::iter::repeat_n(day, n));
         }
@@ -215,16 +215,6 @@ pub fn parse_day(date: &str) -> Option<i32> {
         return None;
     }
     Some(days_from_civil(year, month, day))
-}
-
-#[cfg(feature = "build")]
-fn zigzag(v: i32) -> u64 {
-    u64::from(((v << 1) ^ (v >> 31)) as u32)
-}
-
-fn unzigzag(v: u64) -> Option<i32> {
-    let v = u32::try_from(v).ok()?;
-    Some(((v >> 1) as i32) ^ -((v & 1) as i32))
 }
 
 #[cfg(all(test, feature = "build"))]
