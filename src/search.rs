@@ -439,8 +439,7 @@ impl Index {
             if latin { termdict::unigram_key_text(termdict::RUN, &prefix) } else { termdict::word_key(&prefix) };
         let range = self.manifest.chunks_for_prefix(&key_prefix);
         let range = range.start..range.end.min(range.start + MAX_COMPLETION_CHUNKS);
-        let missing: Vec<String> =
-            range.clone().filter(|c| !self.chunks.contains_key(c)).map(|c| self.manifest.chunk_name(c)).collect();
+        let missing = self.missing_chunks(range.clone());
         if !missing.is_empty() {
             return Ok(self.need(missing));
         }
