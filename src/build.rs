@@ -20,6 +20,7 @@ use crate::normalize::normalize;
 use crate::postings::{self, FieldFreqs, BODY, FIELDS, META, TITLE};
 use crate::store::{pack_norm, parse_day, DocMeta, StoredDocument};
 use crate::termdict::{self, ChunkWriter, Placement};
+use crate::textcode::TextCodes;
 use crate::token::{tokenize, Token, TokenKind};
 
 /// One post, as build-index hands it over.
@@ -166,7 +167,8 @@ impl IndexBuilder {
             }
         }
         let (meta_folder, meta_files) = write_doc_meta(&meta);
-        let (store_folder, store_files) = write_documents(&documents);
+        let text_codes = text_codes(&documents);
+        let (store_folder, store_files) = write_documents(&documents, &text_codes);
         let facet_files = write_facets(&documents);
         let doc_count = documents.len() as f64;
         let (folding_table, folding_checksum) =
@@ -183,6 +185,7 @@ impl IndexBuilder {
             store_folder,
             facet_folder: facet_files.folder,
             folding_table: folding_checksum,
+            text_codes,
         };
         files.push(BundleFile { path: manifest.folding_table_name(), bytes: folding_table });
         for (chunk, payload) in chunks.chunk_files.into_iter().enumerate() {
@@ -467,7 +470,26 @@ fn write_doc_meta(meta: &DocMeta) -> (u64, Vec<(usize, Vec<u8>)>) {
     (folder_hash(&checksums), out)
 }
 
-fn write_documents(documents: &[Document]) -> (u64, Vec<(u32, Vec<u8>)>) {
+/// The code table of the documents' titles and text: their most frequent characters.
+fn text_codes(documents: &[Document]) -> TextCodes {
+    let counts = documents
+        .par_iter()
+        .fold(FxHashMap::<char, u64>::default, |mut counts, d| {
+            for c in d.title.chars().chain(d.text.chars()) {
+                *counts.entry(c).or_default() += 1;
+            }
+            counts
+        })
+        .reduce(FxHashMap::default, |mut a, b| {
+            for (c, n) in b {
+                *a.entry(c).or_default() += n;
+            }
+            a
+        });
+    TextCodes::from_counts(counts)
+}
+
+fn write_documents(documents: &[Document], codes: &TextCodes) -> (u64, Vec<(u32, Vec<u8>)>) {
     let sealed: Vec<(u32, Vec<u8>, u64)> = documents
         .par_iter()
         .enumerate()
@@ -481,7 +503,7 @@ fn write_documents(documents: &[Document]) -> (u64, Vec<(u32, Vec<u8>)>) {
                 text: d.text.clone(),
                 needs_folding: [&d.title, &d.text].iter().any(|t| crate::normalize::has_traditional(t)),
             };
-            let (bytes, checksum) = format::seal_file(FileKind::Document, &stored.encode());
+            let (bytes, checksum) = format::seal_file(FileKind::Document, &stored.encode(codes));
             (doc as u32, bytes, checksum)
         })
         .collect();

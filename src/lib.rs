@@ -22,6 +22,7 @@ pub mod search;
 pub mod segment;
 pub mod store;
 pub mod termdict;
+pub mod textcode;
 pub mod token;
 pub mod typo;
 

@@ -8,11 +8,13 @@
 //! manifest := doc-count varint, newest-day zigzag varint, recency-half-life f32, 3 × average field length f32,
 //!             term-folder u64, chunk-count varint, chunk-count × (shared-prefix varint, suffix str),
 //!             meta-folder u64, docs-per-meta-chunk varint, store-folder u64, facet-folder u64,
-//!             folding-table u64
+//!             folding-table u64, text-codes str (the characters with codes of their own, most frequent first;
+//!             see crate::textcode)
 //! ```
 
 use crate::format::{self, Reader};
 use crate::postings::FIELDS;
+use crate::textcode::TextCodes;
 use crate::Error;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +34,8 @@ pub struct Manifest {
     pub facet_folder: u64,
     /// Checksum of the traditional → simplified table (`s/<hash>.bin`), fetched only when needed.
     pub folding_table: u64,
+    /// How the documents' titles and text are coded.
+    pub text_codes: TextCodes,
 }
 
 pub const MANIFEST_FILE: &str = "manifest.bin";
@@ -67,6 +71,7 @@ impl Manifest {
         out.extend_from_slice(&self.store_folder.to_le_bytes());
         out.extend_from_slice(&self.facet_folder.to_le_bytes());
         out.extend_from_slice(&self.folding_table.to_le_bytes());
+        format::put_bytes(&mut out, self.text_codes.chars().iter().collect::<String>().as_bytes());
         out
     }
 
@@ -106,6 +111,8 @@ impl Manifest {
         let store_folder = reader.u64_le()?;
         let facet_folder = reader.u64_le()?;
         let folding_table = reader.u64_le()?;
+        let text_codes = TextCodes::from_table(reader.str()?.chars().collect())
+            .ok_or_else(|| reader.error("bad text code table"))?;
         if doc_count > MAX_DOCUMENTS {
             return Err(reader.error(format!("{doc_count} posts, more than the {MAX_DOCUMENTS} an index may hold")));
         }
@@ -125,6 +132,7 @@ impl Manifest {
             store_folder,
             facet_folder,
             folding_table,
+            text_codes,
         })
     }
 
@@ -182,6 +190,7 @@ mod tests {
             store_folder: 3,
             facet_folder: 4,
             folding_table: 5,
+            text_codes: TextCodes::from_counts([('的', 3), ('一', 2)]),
         }
     }
 

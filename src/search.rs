@@ -353,7 +353,7 @@ impl Index {
             (Some("d"), Some(_), Some(item)) => {
                 let (payload, _) = format::open_file(name, bytes, FileKind::Document)?;
                 let doc = item_number(name, item)? as u32;
-                self.documents.insert(doc, StoredDocument::decode(name, payload)?);
+                self.documents.insert(doc, StoredDocument::decode(name, payload, &self.manifest.text_codes)?);
             }
             _ => return Err(Error::UnexpectedFile { file: name.to_string() }),
         }

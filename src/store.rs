@@ -9,15 +9,18 @@
 //!   candidates, so they are kept to about a byte per post.
 //!
 //! ```text
-//! document := url str, title str, date str, category-count varint, str…, tag-count varint, str…, text str,
-//!             needs-folding u8 (1 when the post contains traditional characters)
+//! document := url str, title coded, date str, category-count varint, str…, tag-count varint, str…,
+//!             text coded, needs-folding u8 (1 when the post contains traditional characters)
+//! coded    := byte-length varint, the text's codes (see crate::textcode; the table is in the manifest)
 //! docmeta  := first-id varint, count varint, count × norm u8 (title length class << 5 | body length class),
-//!             run-count varint, run-count × (day zigzag varint, run-length varint),
+//!             run-count varint, run-count × (day zigzag varint, run-length varint), each run's day but the
+//!             first as its difference to the run before (a chunk's runs mostly count down one day at a time),
 //!             duplicate-count varint, duplicate-count × (id gap varint, id − its story's newest post id varint)
 //! ```
 //! Ids are assigned newest first, so days never increase along a chunk and the runs are few.
 
 use crate::format::Reader;
+use crate::textcode::TextCodes;
 use crate::Error;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -34,11 +37,17 @@ pub struct StoredDocument {
 
 impl StoredDocument {
     #[cfg(feature = "build")]
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self, codes: &TextCodes) -> Vec<u8> {
         use crate::format::{put_bytes, put_varint};
         let mut out = Vec::with_capacity(self.text.len() + self.title.len() + 128);
+        let mut coded = Vec::with_capacity(self.text.len());
+        let mut put_coded = |out: &mut Vec<u8>, text: &str| {
+            coded.clear();
+            codes.encode(text, &mut coded);
+            put_bytes(out, &coded);
+        };
         put_bytes(&mut out, self.url.as_bytes());
-        put_bytes(&mut out, self.title.as_bytes());
+        put_coded(&mut out, &self.title);
         put_bytes(&mut out, self.date.as_bytes());
         for list in [&self.categories, &self.tags] {
             put_varint(&mut out, list.len() as u64);
@@ -46,26 +55,25 @@ impl StoredDocument {
                 put_bytes(&mut out, item.as_bytes());
             }
         }
-        put_bytes(&mut out, self.text.as_bytes());
+        put_coded(&mut out, &self.text);
         out.push(u8::from(self.needs_folding));
         out
     }
 
-    pub fn decode(name: &str, payload: &[u8]) -> Result<StoredDocument, Error> {
+    pub fn decode(name: &str, payload: &[u8], codes: &TextCodes) -> Result<StoredDocument, Error> {
         let mut reader = Reader::new(name, payload);
-        let mut doc = StoredDocument {
-            url: reader.str()?.to_string(),
-            title: reader.str()?.to_string(),
-            date: reader.str()?.to_string(),
-            ..Default::default()
-        };
+        let url = reader.str()?.to_string();
+        let coded = reader.bytes()?;
+        let title = codes.decode(coded, |what| reader.error(what))?;
+        let mut doc = StoredDocument { url, title, date: reader.str()?.to_string(), ..Default::default() };
         for list in [&mut doc.categories, &mut doc.tags] {
             let count = reader.bounded(reader.remaining(), "list length")?;
             for _ in 0..count {
                 list.push(reader.str()?.to_string());
             }
         }
-        doc.text = reader.str()?.to_string();
+        let coded = reader.bytes()?;
+        doc.text = codes.decode(coded, |what| reader.error(what))?;
         doc.needs_folding = match reader.u8()? {
             0 => false,
             1 => true,
@@ -142,9 +150,11 @@ impl DocMeta {
             }
         }
         put_varint(&mut out, runs.len() as u64);
+        let mut previous = 0;
         for (day, n) in runs {
-            put_varint(&mut out, crate::format::zigzag(day));
+            put_varint(&mut out, crate::format::zigzag(day.wrapping_sub(previous)));
             put_varint(&mut out, n);
+            previous = day;
         }
         put_varint(&mut out, self.duplicates.len() as u64);
         let mut next = self.first;
@@ -166,8 +176,12 @@ impl DocMeta {
         let norms = reader.take(count)?.to_vec();
         let run_count = reader.bounded(count, "day run count")?;
         let mut days = Vec::with_capacity(count);
+        let mut previous = 0i32;
         for _ in 0..run_count {
-            let day = crate::format::unzigzag(reader.varint()?).ok_or_else(|| reader.error("day out of range"))?;
+            let difference =
+                crate::format::unzigzag(reader.varint()?).ok_or_else(|| reader.error("day out of range"))?;
+            let day = previous.wrapping_add(difference);
+            previous = day;
             let n = reader.bounded(count - days.len(), "day run length")?;
             days.extend(std::iter::repeat_n(day, n));
         }
@@ -232,10 +246,11 @@ mod tests {
             text: "正文".into(),
             needs_folding: true,
         };
-        let bytes = doc.encode();
-        assert_eq!(StoredDocument::decode("d", &bytes).unwrap(), doc);
+        let codes = TextCodes::from_counts("正文标题".chars().map(|c| (c, 1)));
+        let bytes = doc.encode(&codes);
+        assert_eq!(StoredDocument::decode("d", &bytes, &codes).unwrap(), doc);
         for cut in 0..bytes.len() {
-            assert!(StoredDocument::decode("d", &bytes[..cut]).is_err());
+            assert!(StoredDocument::decode("d", &bytes[..cut], &codes).is_err());
         }
     }
 
@@ -252,8 +267,8 @@ mod tests {
     fn doc_meta_round_trips() {
         let meta = DocMeta {
             first: 4096,
-            norms: vec![pack_norm(10, 500), 0, 255],
-            days: vec![19800, 19800, -3],
+            norms: vec![pack_norm(10, 500), 0, 255, 1, 2, 3],
+            days: vec![19800, 19800, -3, i32::MAX, i32::MIN, 0],
             duplicates: vec![(4097, 12), (4098, 4096)],
         };
         assert_eq!(meta.story_of(4097), 12);

@@ -4,11 +4,13 @@
 
 use jiansuo::facet::{FacetChunk, FacetValues};
 use jiansuo::store::{DocMeta, StoredDocument};
+use jiansuo::textcode::TextCodes;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(doc) = StoredDocument::decode("d/0/0.bin", data) {
-        assert_eq!(StoredDocument::decode("d/0/0.bin", &doc.encode()).as_ref(), Ok(&doc));
+    let codes = TextCodes::from_table("的一是在不了有和人这".chars().collect()).expect("a valid table");
+    if let Ok(doc) = StoredDocument::decode("d/0/0.bin", data, &codes) {
+        assert_eq!(StoredDocument::decode("d/0/0.bin", &doc.encode(&codes), &codes).as_ref(), Ok(&doc));
     }
     if let Ok(meta) = DocMeta::decode("m/0/0.bin", data) {
         assert_eq!(meta.len(), meta.days.len());
