@@ -124,8 +124,7 @@ fn nfkc_lowercase(cluster: &str) -> std::borrow::Cow<'_, str> {
     if is_stable(cluster) {
         return cluster.into();
     }
-    let folded = js_sys::JsString::from(cluster).normalize("NFKC").to_lower_case();
-    String::from(folded).into()
+    crate::wasm::nfkc_lowercase(cluster).into()
 }
 
 /// OpenCC's traditional → simplified character table (see `scripts/gen-t2s.py`): pairs of LEB128 varints, the

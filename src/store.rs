@@ -23,7 +23,7 @@ use crate::format::Reader;
 use crate::textcode::TextCodes;
 use crate::Error;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StoredDocument {
     pub url: String,
     pub title: String,
