@@ -74,9 +74,7 @@ if [[ $js_only == 0 ]]; then
   rm -rf "$out"
   mkdir -p "$out"
   # Stored deflate-compressed like the index files (host.js inflates it): compact on any static host.
-  node -e 'const z = require("zlib"), fs = require("fs");
-    fs.writeFileSync(process.argv[2], z.deflateRawSync(fs.readFileSync(process.argv[1]), { level: 9 }));' \
-    "$pkg/jiansuo_engine_bg.wasm" "$out/jiansuo_engine_bg.wasm.deflate"
+  node scripts/deflate-raw.mjs "$pkg/jiansuo_engine_bg.wasm" "$out/jiansuo_engine_bg.wasm.deflate"
   # The generated TypeScript file describes the raw glue; the package ships its own jiansuo.d.ts.
   cp "$pkg/jiansuo_engine.js" "$out/"
 elif [[ ! -f "$dist/jiansuo_engine_bg.wasm.deflate" || ! -f "$dist/jiansuo_engine.js" ]]; then
