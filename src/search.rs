@@ -22,7 +22,7 @@ use crate::query::{self, Clause, Keyword, Query};
 use crate::rank::{Collection, DocStats, EXACT_TITLE_BONUS};
 use crate::store::{parse_day, unpack_norm, DocMeta, StoredDocument};
 use crate::termdict::{self, DataRef, TermChunk, TermInfo};
-use crate::token::{tokenize, TokenKind};
+use crate::token::{tokenize, Token, TokenKind};
 use crate::Error;
 use crate::{pinyin, segment, typo};
 
@@ -764,10 +764,10 @@ impl Index {
     /// Documents matching the keywords of `query` (in id order), with each positive keyword's matches.
     fn match_query(&self, query: &Query) -> Fetch<(Vec<u32>, Vec<KeywordMatches>)> {
         // Round 1: the dictionary chunks of every lookup.
-        let plans: Vec<Vec<Option<KeywordPlan>>> = query
+        let plans: Vec<Vec<Vec<KeywordPlan>>> = query
             .clauses
             .iter()
-            .map(|clause| clause.alternatives.iter().map(|k| KeywordPlan::new(&k.text)).collect())
+            .map(|clause| clause.alternatives.iter().map(|k| KeywordPlan::readings(&k.text)).collect())
             .collect();
         let lookups = plans.iter().flatten().flatten().flat_map(|plan| &plan.lookups);
         let mut needed = self.missing_chunks(lookups.flat_map(|lookup| lookup.chunks(&self.manifest)));
@@ -775,28 +775,28 @@ impl Index {
             return Ok(Err(needed));
         }
         // Round 2: the postings those lookups point to.
-        let mut resolved: Vec<Vec<Option<ResolvedKeyword>>> = Vec::new();
+        let mut resolved: Vec<Vec<Vec<ResolvedKeyword>>> = Vec::new();
         for clause in &plans {
             let mut alternatives = Vec::new();
-            for plan in clause {
-                let Some(plan) = plan else {
-                    alternatives.push(None);
-                    continue;
-                };
-                let mut terms = Vec::new();
-                for lookup in &plan.lookups {
-                    let found = lookup.resolve(&self.manifest, &self.chunks)?;
-                    for (_, info) in &found {
-                        self.missing_postings(&info.doclist, &mut needed);
-                        if plan.needs_positions() {
-                            if let Some(positions) = &info.positions {
-                                self.missing_postings(positions, &mut needed);
+            for readings in clause {
+                let mut resolved_readings = Vec::new();
+                for plan in readings {
+                    let mut terms = Vec::new();
+                    for lookup in &plan.lookups {
+                        let found = lookup.resolve(&self.manifest, &self.chunks)?;
+                        for (_, info) in &found {
+                            self.missing_postings(&info.doclist, &mut needed);
+                            if plan.needs_positions() {
+                                if let Some(positions) = &info.positions {
+                                    self.missing_postings(positions, &mut needed);
+                                }
                             }
                         }
+                        terms.push(found);
                     }
-                    terms.push(found);
+                    resolved_readings.push(terms);
                 }
-                alternatives.push(Some(terms));
+                alternatives.push(resolved_readings);
             }
             resolved.push(alternatives);
         }
@@ -809,9 +809,16 @@ impl Index {
         let mut keyword_matches: Vec<KeywordMatches> = Vec::new();
         for ((clause, plans), terms) in query.clauses.iter().zip(&plans).zip(&resolved) {
             let mut clause_docs: Vec<u32> = Vec::new();
-            for ((keyword, plan), terms) in clause.alternatives.iter().zip(plans).zip(terms) {
-                let (Some(plan), Some(terms)) = (plan, terms) else { continue };
-                let matches = self.match_keyword(plan, terms)?;
+            for ((keyword, readings), terms) in clause.alternatives.iter().zip(plans).zip(terms) {
+                let mut matches: Option<KeywordMatches> = None;
+                for (plan, terms) in readings.iter().zip(terms) {
+                    let found = self.match_keyword(plan, terms)?;
+                    matches = Some(match matches {
+                        None => found,
+                        Some(earlier) => earlier.merge(found),
+                    });
+                }
+                let Some(matches) = matches else { continue };
                 // The index holds no traditional characters: a keyword that finds nothing may need folding.
                 if matches.docs.is_empty() && !keyword.text.is_ascii() && !crate::normalize::has_folding_table() {
                     return Ok(Err(vec![self.manifest.folding_table_name()]));
@@ -1094,6 +1101,49 @@ impl KeywordMatches {
         let (docs, freqs) = pairs.into_iter().unzip();
         KeywordMatches { docs, freqs, token_count }
     }
+
+    /// The matches of either reading of a keyword (see [`KeywordPlan::readings`]); frequencies of a document
+    /// both find are added.
+    fn merge(self, other: KeywordMatches) -> KeywordMatches {
+        let pairs = |m: KeywordMatches| -> Vec<(u32, FieldFreqs)> { m.docs.into_iter().zip(m.freqs).collect() };
+        let token_count = self.token_count;
+        let (a, b) = (pairs(self), pairs(other));
+        let merged = merge_postings_pairs(&a, &b);
+        KeywordMatches::from_pairs(merged, token_count)
+    }
+}
+
+/// The union of two lists of (document, frequencies) in id order, frequencies of the same document added.
+fn merge_postings_pairs(a: &[(u32, FieldFreqs)], b: &[(u32, FieldFreqs)]) -> Vec<(u32, FieldFreqs)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                let mut freqs = x.1;
+                for (sum, f) in freqs.iter_mut().zip(y.1) {
+                    *sum += f;
+                }
+                out.push((x.0, freqs));
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                out.push(*x);
+                i += 1;
+            }
+            (Some(x), None) => {
+                out.push(*x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                out.push(*y);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
 }
 
 /// How one keyword is looked up.
@@ -1112,9 +1162,26 @@ struct Lookup {
 }
 
 impl KeywordPlan {
-    /// None for a keyword without tokens.
-    fn new(keyword: &str) -> Option<KeywordPlan> {
+    /// The ways a keyword can occur: one plan, or two when it ends with a point after a number (`3.` while
+    /// `3.72` is being typed): in the text, that point is either a character of its own (`第3.`) or inside a
+    /// decimal run (`3.72`), which the second plan finds as a run prefix. None for a keyword without tokens.
+    fn readings(keyword: &str) -> Vec<KeywordPlan> {
         let tokens = tokenize(keyword);
+        let mut plans: Vec<KeywordPlan> = KeywordPlan::new(&tokens).into_iter().collect();
+        if let [.., number, point] = tokens.as_slice() {
+            if point.text == "." && number.kind == TokenKind::Run && number.text.ends_with(|c: char| c.is_ascii_digit())
+            {
+                // The two tokens end the keyword, so the run with its point is the keyword's tail.
+                let text = keyword.get(keyword.len() - number.text.len() - 1..).unwrap_or_default();
+                let mut decimal = tokens[..tokens.len() - 2].to_vec();
+                decimal.push(Token { text, kind: TokenKind::Run });
+                plans.extend(KeywordPlan::new(&decimal));
+            }
+        }
+        plans
+    }
+
+    fn new(tokens: &[Token<'_>]) -> Option<KeywordPlan> {
         let n = tokens.len();
         let last_is_run = tokens.last()?.kind == TokenKind::Run;
         let token_count = tokens.iter().filter(|t| t.kind != TokenKind::Space).count() as u32;

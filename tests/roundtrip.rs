@@ -45,7 +45,7 @@ fn corpus() -> Vec<Document> {
             &[],
         ),
         doc("/e", 104, "雨", "今天有雨。AI芯片出货量增长3.72%。Open Source 软件。", &["社会"], &["天气", "新闻"]),
-        doc("/f", 99, "智能手机", "智能手机销量。两新补贴。", &["科技"], &[]),
+        doc("/f", 99, "智能手机", "智能手机销量。两新补贴。见第3.章", &["科技"], &[]),
     ]
 }
 
@@ -102,6 +102,18 @@ fn latin_runs_match_at_their_start() {
     assert_eq!(urls(&mut index, "两新"), ["/d", "/f"]);
     assert!(urls(&mut index, "\"open sourcery\"").is_empty());
     assert_eq!(urls(&mut index, "芯片出"), ["/e"]);
+    // A number's point while typing a decimal: the point as a character (第3.章) or inside a run (3.72).
+    let mut sorted = |q: &str| {
+        let mut found = urls(&mut index, q);
+        found.sort();
+        found
+    };
+    assert_eq!(sorted("3."), ["/e", "/f"]);
+    assert_eq!(sorted("增长3."), ["/e"]);
+    assert_eq!(sorted("第3."), ["/f"]);
+    assert_eq!(sorted("4495."), ["/b"]);
+    assert_eq!(sorted("3.章"), ["/f"]);
+    assert!(sorted("5.").is_empty(), "2.5g and pm2.5 end with 5, no point follows");
 }
 
 #[test]
@@ -125,6 +137,8 @@ fn ranking_prefers_titles_and_date_sort_is_newest_first() {
     assert_eq!(page.results[0].url, "/f", "exact title match first");
     let page = index.search("雨", &SearchOptions::default()).unwrap();
     assert_eq!(page.results[0].excerpt, "今天有<mark>雨</mark>。AI芯片出货量增长3.72%。Open Source 软件。");
+    let page = index.search("增长3.", &SearchOptions::default()).unwrap();
+    assert_eq!(page.results[0].excerpt, "今天有雨。AI芯片出货量<mark>增长3.</mark>72%。Open Source 软件。");
     let options = SearchOptions { sort: SortOrder::Date, ..Default::default() };
     let dated: Vec<String> = index.search("5g", &options).unwrap().results.into_iter().map(|r| r.url).collect();
     assert_eq!(dated, ["/d", "/c"]);
