@@ -47,7 +47,8 @@ fn main() {
         let document = |id: u32| {
             let name = manifest.document_name(id);
             let (payload, _) = common::read(&bundle, &name, FileKind::Document);
-            StoredDocument::decode(&name, &payload, &manifest.text_codes).unwrap_or_else(|e| common::fail(&e.to_string()))
+            StoredDocument::decode(&name, &payload, &manifest.text_codes)
+                .unwrap_or_else(|e| common::fail(&e.to_string()))
         };
         println!("post\tstory\tpost_url\tstory_url\tpost_title\tstory_title");
         for (post, story) in folded {
