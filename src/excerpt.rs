@@ -95,13 +95,13 @@ fn find_hits(text: &str, chars: &[(usize, char)], keywords: &[&str]) -> Vec<Hit>
             }
         }
     }
-    // By start, longest first; packed into integers so the wasm module needs a single sort routine.
+    // By start, longest first, packed into integers for crate::sort.
     let limit = (1u64 << 26) - 1;
     let mut keys: Vec<u64> = hits
         .iter()
         .map(|h| ((h.start as u64).min(limit) << 38) | ((limit - (h.end as u64).min(limit)) << 12) | h.keyword as u64)
         .collect();
-    keys.sort_unstable();
+    crate::sort::sort_u64(&mut keys);
     let hits: Vec<Hit> = keys
         .into_iter()
         .map(|key| {

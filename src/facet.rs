@@ -119,7 +119,7 @@ pub fn counts(counts: &[usize], names: &[String]) -> Vec<FacetCount> {
         .filter(|(_, &count)| count > 0)
         .map(|(id, &count)| (u64::from(!(count as u32)) << 32) | id as u64)
         .collect();
-    keys.sort_unstable();
+    crate::sort::sort_u64(&mut keys);
     keys.into_iter()
         .filter_map(|key| {
             let id = (key & 0xFFFF_FFFF) as usize;

@@ -27,6 +27,9 @@ pub fn check(bytes: &[u8]) -> Result<(), &'static str> {
     if root == EMPTY_ADDRESS {
         return if bytes.len() == footer + 15 { Ok(()) } else { Err("empty FST of the wrong size") };
     }
+    if u32::try_from(root).is_err() {
+        return Err("FST larger than 4 GiB");
+    }
     if root.checked_add(footer) != Some(bytes.len()) {
         return Err("FST root not where the footer says");
     }
@@ -45,8 +48,10 @@ pub fn check(bytes: &[u8]) -> Result<(), &'static str> {
         nodes.push(node);
     }
 
-    // The largest output sum from each node to a final state, lowest addresses (the leaves) first.
-    nodes.sort_unstable_by_key(|node| node.addr);
+    // The largest output sum from each node to a final state, lowest addresses (the leaves) first: (address, index)
+    // keys for crate::sort, whose halves fit 32 bits as the root address does.
+    let mut order: Vec<u64> = nodes.iter().enumerate().map(|(i, node)| ((node.addr as u64) << 32) | i as u64).collect();
+    crate::sort::sort_u64(&mut order);
     let mut largest: Vec<(usize, u64)> = Vec::with_capacity(nodes.len());
     let lookup = |largest: &[(usize, u64)], addr: usize| -> u64 {
         if addr == EMPTY_ADDRESS {
@@ -54,7 +59,7 @@ pub fn check(bytes: &[u8]) -> Result<(), &'static str> {
         }
         largest.binary_search_by_key(&addr, |&(a, _)| a).map(|i| largest[i].1).unwrap_or(0)
     };
-    for node in &nodes {
+    for node in order.iter().map(|&key| &nodes[key as u32 as usize]) {
         let mut most = node.final_output;
         for &(target, output) in &node.transitions {
             let sum = output.checked_add(lookup(&largest, target)).ok_or("FST outputs overflow")?;

@@ -20,6 +20,7 @@ pub mod query;
 pub mod rank;
 pub mod search;
 pub mod segment;
+pub mod sort;
 pub mod store;
 pub mod termdict;
 pub mod textcode;

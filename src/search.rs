@@ -442,7 +442,7 @@ impl Index {
         }
         let mut order: Vec<u64> =
             found.iter().enumerate().map(|(i, (_, df))| (u64::from(!*df) << 32) | i as u64).collect();
-        order.sort_unstable();
+        crate::sort::sort_u64(&mut order);
         let completions = order
             .into_iter()
             .take(limit)
@@ -966,7 +966,7 @@ impl Index {
         let mut candidates: Option<Vec<u32>> = None;
         for lists in &lookups {
             let mut docs: Vec<u32> = lists.iter().flat_map(|(p, _)| p.iter().map(|p| p.doc)).collect();
-            docs.sort_unstable();
+            crate::sort::sort_u32(&mut docs);
             docs.dedup();
             candidates = Some(match candidates {
                 None => docs,
@@ -1014,9 +1014,9 @@ fn merge_postings(lists: &[&[Posting]]) -> Vec<(u32, FieldFreqs)> {
         return single.iter().map(|p| (p.doc, p.freqs)).collect();
     }
     let all: Vec<&Posting> = lists.iter().flat_map(|list| list.iter()).collect();
-    // Packed (doc, index) keys: sorting plain integers keeps one sort routine in the wasm module.
+    // Packed (doc, index) keys for crate::sort.
     let mut keys: Vec<u64> = all.iter().enumerate().map(|(i, p)| (u64::from(p.doc) << 32) | i as u64).collect();
-    keys.sort_unstable();
+    crate::sort::sort_u64(&mut keys);
     let mut merged: Vec<(u32, FieldFreqs)> = Vec::with_capacity(keys.len());
     for key in keys {
         let posting = all[(key & 0xFFFF_FFFF) as usize];
@@ -1046,7 +1046,7 @@ fn sort_by_score(ranking: &mut Ranking) {
     let restored = |ordered: u32| f32::from_bits(if ordered >> 31 == 1 { ordered & 0x7FFF_FFFF } else { !ordered });
     let mut keys: Vec<u64> =
         ranking.iter().map(|&(doc, score)| (u64::from(!ordered(score)) << 32) | u64::from(doc)).collect();
-    keys.sort_unstable();
+    crate::sort::sort_u64(&mut keys);
     ranking.clear();
     ranking.extend(keys.into_iter().map(|key| (key as u32, restored(!((key >> 32) as u32)))));
 }
@@ -1083,7 +1083,7 @@ fn positions_of(lists: &[(Vec<Posting>, Option<PositionLists>)], doc: u32, field
         }
     }
     if lists.len() > 1 {
-        out.sort_unstable();
+        crate::sort::sort_u32(out);
         out.dedup();
     }
 }

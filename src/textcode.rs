@@ -46,8 +46,8 @@ impl TextCodes {
         if chars.len() > MAX_CODES {
             return None;
         }
-        let mut sorted = chars.clone();
-        sorted.sort_unstable();
+        let mut sorted: Vec<u32> = chars.iter().map(|&c| u32::from(c)).collect();
+        crate::sort::sort_u32(&mut sorted);
         sorted.dedup();
         (sorted.len() == chars.len()).then(|| TextCodes::new(chars))
     }
