@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -63,6 +64,60 @@ pub struct BundleFile {
 #[derive(Debug, Default)]
 pub struct Bundle {
     pub files: Vec<BundleFile>,
+    /// How long the writer's phases took.
+    pub timings: Timings,
+}
+
+/// Wall and CPU time of the phases of a run, for `--verbose` and for finding what to make faster. CPU time is the
+/// whole process's (all threads), so a phase's parallelism shows as its CPU time over its wall time.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub phases: Vec<PhaseTime>,
+    last: Option<(Instant, Option<Duration>)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PhaseTime {
+    pub name: &'static str,
+    pub wall: Duration,
+    /// `None` where the platform does not tell (only Linux's `/proc/self/stat` is read).
+    pub cpu: Option<Duration>,
+}
+
+impl Timings {
+    /// Starts timing: the next [`Timings::lap`] measures from here.
+    pub fn start() -> Timings {
+        Timings { phases: Vec::new(), last: Some((Instant::now(), process_cpu_time())) }
+    }
+
+    /// Ends the phase `name` (started by the previous lap or by [`Timings::start`]) and starts the next.
+    pub fn lap(&mut self, name: &'static str) {
+        let now = (Instant::now(), process_cpu_time());
+        if let Some((wall, cpu)) = self.last.replace(now) {
+            let cpu = match (cpu, now.1) {
+                (Some(before), Some(after)) => Some(after.saturating_sub(before)),
+                _ => None,
+            };
+            self.phases.push(PhaseTime { name, wall: now.0 - wall, cpu });
+        }
+    }
+
+    /// Appends the phases of `other` (timed inside this run's current phase) and restarts the clock.
+    pub fn extend(&mut self, other: Timings) {
+        self.phases.extend(other.phases);
+        self.last = Some((Instant::now(), process_cpu_time()));
+    }
+}
+
+/// User plus system time of this process so far, from `/proc/self/stat` (in clock ticks, 100 per second on Linux).
+fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may contain spaces; utime and stime are fields 14 and 15.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let mut fields = after_name.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((user + system) * 10))
 }
 
 impl Bundle {
@@ -130,6 +185,7 @@ impl IndexBuilder {
             b.timestamp.cmp(&a.timestamp).then_with(|| a.url.cmp(&b.url)).then_with(|| a.title.cmp(&b.title))
         });
         let documents = std::mem::take(&mut self.documents);
+        let mut timings = Timings::start();
 
         let mut terms = TermTable::default();
         let mut words: HashMap<String, u32> = HashMap::new();
@@ -157,7 +213,9 @@ impl IndexBuilder {
             }
         }
 
+        timings.lap("analyse and merge terms");
         let chunks = write_term_chunks(terms, words, documents.len() as u32);
+        timings.lap("term chunks");
         let mut files = chunks.postings_files;
         let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
         let timestamps: Vec<i64> = documents.iter().map(|d| d.timestamp).collect();
@@ -166,9 +224,12 @@ impl IndexBuilder {
                 meta.duplicates.push((doc as u32, story));
             }
         }
+        timings.lap("duplicate stories");
         let (meta_folder, meta_files) = write_doc_meta(&meta);
         let text_codes = text_codes(&documents);
+        timings.lap("text codes");
         let (store_folder, store_files) = write_documents(&documents, &text_codes);
+        timings.lap("documents");
         let facet_files = write_facets(&documents);
         let doc_count = documents.len() as f64;
         let (folding_table, folding_checksum) =
@@ -203,9 +264,11 @@ impl IndexBuilder {
         }
         let (manifest_bytes, _) = format::seal_file(FileKind::Manifest, &manifest.encode());
         files.push(BundleFile { path: MANIFEST_FILE.to_string(), bytes: manifest_bytes });
+        timings.lap("facets and manifest");
         files.par_iter_mut().for_each(|file| file.bytes = deflate(&file.bytes));
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(Bundle { files })
+        timings.lap("deflate");
+        Ok(Bundle { files, timings })
     }
 }
 

@@ -95,7 +95,7 @@ struct Cli {
     #[arg(long)]
     dry_run: bool,
 
-    /// List every warning, not only the first few of each kind.
+    /// List every warning, not only the first few of each kind, and time each phase.
     #[arg(long, short)]
     verbose: bool,
 
@@ -183,6 +183,7 @@ fn run(cli: &Cli) -> Result<u8, CliError> {
         bundle: outcome.usage.as_deref(),
         seconds: started.elapsed().as_secs_f64(),
         list_all_warnings: cli.verbose || cli.strict,
+        timings: cli.verbose.then_some(&outcome.timings),
     };
     // A closed stderr must not turn a finished build into a failure.
     let _ = report::write_summary(&mut stderr, &summary);

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jiansuo::build::{BuildError, BuildOptions, BundleFile, IndexBuilder};
+use jiansuo::build::{BuildError, BuildOptions, BundleFile, IndexBuilder, Timings};
 use rayon::prelude::*;
 
 use crate::assets::{self, Asset, AssetError};
@@ -48,6 +48,8 @@ pub struct Outcome {
     pub usage: Option<Vec<Usage>>,
     /// `--strict` found skips or warnings; nothing was written.
     pub strict_failed: bool,
+    /// Wall and CPU time of each phase.
+    pub timings: Timings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +69,7 @@ pub enum RunError {
 }
 
 pub fn run(options: &Options) -> Result<Outcome, RunError> {
+    let mut timings = Timings::start();
     let web_assets = match options.out {
         Some(_) => assets::load(&options.assets)?,
         None => Vec::new(),
@@ -79,9 +82,11 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
         .map_err(|error| RunError::Threads { threads, message: error.to_string() })?;
 
     let segmenter = Segmenter::new();
+    timings.lap("find posts, load jieba");
     let progress = progress_bar(found.posts.len(), options.progress);
     let (converted, mut skipped) = pool.install(|| convert_all(&found.posts, &options.site, &segmenter, &progress));
     progress.finish_and_clear();
+    timings.lap("read, extract, segment");
     let (posts, shared_url_skips) = settle_shared_urls(converted);
     skipped.extend(found.skipped);
     skipped.extend(shared_url_skips);
@@ -111,11 +116,15 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
     outcome.strict_failed = options.strict && (failing_skips || !warnings.is_empty());
     outcome.skipped = skipped;
     outcome.warnings = warnings;
+    timings.lap("shared URLs, warnings");
+    outcome.timings = timings;
     let Some(out) = options.out.as_ref().filter(|_| !outcome.strict_failed) else { return Ok(outcome) };
 
     let spinner = spinner("building the index", options.progress);
     // On the same pool, so that --threads bounds the writer too.
-    let written = pool.install(|| build_and_write(posts, web_assets, options.recency_half_life_days, out, &spinner));
+    let written = pool.install(|| {
+        build_and_write(posts, web_assets, options.recency_half_life_days, out, &spinner, &mut outcome.timings)
+    });
     spinner.finish_and_clear();
     outcome.usage = Some(written?);
     Ok(outcome)
@@ -128,12 +137,14 @@ fn build_and_write(
     recency_half_life_days: f32,
     out: &std::path::Path,
     spinner: &ProgressBar,
+    timings: &mut Timings,
 ) -> Result<Vec<Usage>, RunError> {
     let mut builder = IndexBuilder::new(BuildOptions { recency_half_life_days });
     for post in posts {
         builder.add(post.document);
     }
     let mut bundle = builder.finish()?;
+    timings.extend(std::mem::take(&mut bundle.timings));
     let index_files = bundle.files.len();
     for asset in web_assets {
         if bundle.files.iter().any(|file| file.path == asset.name) {
@@ -143,6 +154,7 @@ fn build_and_write(
     }
     spinner.set_message("writing the bundle");
     output::replace_folder(out, |folder| bundle.write_to(folder))?;
+    timings.lap("write files");
 
     let is_asset = |path: &str| bundle.files[index_files..].iter().any(|file| file.path == path);
     Ok(report::usage_by_kind(bundle.files.iter().map(|f| (f.path.as_str(), f.bytes.len() as u64)), is_asset))

@@ -8,6 +8,8 @@
 use std::fmt;
 use std::io::{self, Write};
 
+use jiansuo::build::Timings;
+
 use crate::date::DateError;
 use crate::frontmatter::{FrontMatterError, SplitError};
 use crate::permalink::PermalinkError;
@@ -165,6 +167,8 @@ pub struct Summary<'a> {
     pub bundle: Option<&'a [Usage]>,
     pub seconds: f64,
     pub list_all_warnings: bool,
+    /// Printed with `--verbose`.
+    pub timings: Option<&'a Timings>,
 }
 
 /// How many warnings of each kind are shown when not all are.
@@ -242,6 +246,16 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
                     plural(entry.files, "file", "files")
                 )?;
             }
+        }
+    }
+    if let Some(timings) = summary.timings {
+        writeln!(out, "phases (wall, CPU of all threads):")?;
+        for phase in &timings.phases {
+            write!(out, "  {:<26} {:>7.2} s", phase.name, phase.wall.as_secs_f64())?;
+            if let Some(cpu) = phase.cpu {
+                write!(out, " {:>7.2} s CPU", cpu.as_secs_f64())?;
+            }
+            writeln!(out)?;
         }
     }
     writeln!(out, "{:.1} s", summary.seconds)
@@ -326,6 +340,7 @@ mod tests {
                 bundle: Some(&usage),
                 seconds: 1.25,
                 list_all_warnings: false,
+                timings: None,
             },
         )
         .unwrap();
