@@ -5,6 +5,11 @@ use wasm_bindgen::JsCast;
 
 use crate::search::{Completion, Index, RewriteKind, SearchOptions, SearchPage, SearchResult, Step};
 
+mod alloc;
+
+#[global_allocator]
+static ALLOCATOR: alloc::Allocator = alloc::Allocator::new();
+
 #[wasm_bindgen]
 pub struct Engine {
     index: Index,
