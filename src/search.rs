@@ -589,7 +589,10 @@ impl Index {
                         (distance, std::cmp::Reverse(info.doc_freq)) < (*d, std::cmp::Reverse(*df))
                     });
                     if distance > 0 && better {
-                        best = Some((String::from_utf8_lossy(candidate).into_owned(), distance, info.doc_freq));
+                        // Dictionary keys are UTF-8 (from_utf8_lossy, for damaged ones, is 1 KB of the wasm module).
+                        if let Ok(text) = std::str::from_utf8(candidate) {
+                            best = Some((text.to_string(), distance, info.doc_freq));
+                        }
                     }
                 }
             }
