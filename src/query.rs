@@ -147,10 +147,14 @@ pub fn parse(input: &str) -> Result<Query, crate::Error> {
     if keyword_count > MAX_KEYWORDS {
         return Err(crate::Error::BadQuery(format!("more than {MAX_KEYWORDS} keywords")));
     }
-    // The same keyword twice adds nothing.
-    let mut seen = std::collections::HashSet::new();
-    clauses.retain(|c| seen.insert((c.negated, c.alternatives.clone())));
-    Ok(Query { clauses })
+    // The same keyword twice adds nothing. Keywords are few: a scan, and no hash set type in the wasm module for it.
+    let mut kept: Vec<Clause> = Vec::with_capacity(clauses.len());
+    for clause in clauses {
+        if !kept.contains(&clause) {
+            kept.push(clause);
+        }
+    }
+    Ok(Query { clauses: kept })
 }
 
 #[cfg(test)]

@@ -11,7 +11,9 @@
 //! A keyword ending in a Latin run matches runs that start with it (`iphone` finds `iphone15`): those lookups are
 //! prefix ranges of the dictionary.
 
-use std::collections::{HashMap, HashSet};
+// FxHash: the keys are the bundle's own file names and ids, and std's SipHash with random keys costs the wasm
+// module more code.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::excerpt::{excerpt, EXCERPT_CHARS};
 use crate::facet::{self, FacetChunk, FacetValues, Facets};
@@ -268,13 +270,13 @@ impl Index {
         let meta_chunks = (manifest.doc_count as usize).div_ceil(per_chunk);
         Ok(Index {
             chunks: Slots::new(manifest.first_keys.len()),
-            postings: HashMap::new(),
+            postings: HashMap::default(),
             meta: Slots::new(meta_chunks),
             facet_values: None,
             facet_chunks: Slots::new(meta_chunks),
-            documents: HashMap::new(),
+            documents: HashMap::default(),
             manifest,
-            requested: HashSet::new(),
+            requested: HashSet::default(),
             last_ranking: None,
         })
     }
@@ -374,8 +376,8 @@ impl Index {
             .take(options.limit)
             .collect();
         if self.documents.len() > MAX_CACHED_DOCUMENTS {
-            let on_page: HashSet<u32> = page.iter().map(|&(doc, ..)| doc).collect();
-            self.documents.retain(|doc, _| on_page.contains(doc));
+            // A page is short: a scan, and one hash set type fewer in the wasm module.
+            self.documents.retain(|doc, _| page.iter().any(|&(on_page, ..)| on_page == *doc));
         }
         let mut missing: Vec<String> = page
             .iter()
@@ -456,7 +458,7 @@ impl Index {
     }
 
     fn need<T>(&mut self, files: impl IntoIterator<Item = String>) -> Step<T> {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let files: Vec<String> = files.into_iter().filter(|file| seen.insert(file.clone())).collect();
         self.requested.extend(files.iter().cloned());
         Step::Need(files)
