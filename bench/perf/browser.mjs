@@ -9,9 +9,15 @@ import { kindOf } from './sizes.mjs';
 export const MOUNT = { jiansuo: '/jiansuo/', pagefind: '/pagefind/' };
 export const PAGE = { jiansuo: '/h/jiansuo.html', pagefind: '/h/pagefind.html' };
 
+// A second bundle of the same engine (run.mjs --cold-only with several --bundle) is named 'jiansuo:2', …,
+// with its own mount and test page.
+const engineOf = (name) => name.split(':')[0];
+export const mountOf = (name) => MOUNT[name] ?? `/${name.replace(/:/g, '-')}/`;
+export const pageOf = (name) => PAGE[name] ?? `/h/${name.replace(/:/g, '-')}.html`;
+
 const HARNESS = {
-  jiansuo: `
-const BASE = '${MOUNT.jiansuo}';
+  jiansuo: (base) => `
+const BASE = '${base}';
 let index;
 async function open(options) {
   const { openIndex } = await import(BASE + 'jiansuo.js');
@@ -21,8 +27,8 @@ async function query(q) {
   const page = await index.search(q, { limit: 10 });
   return { total: page.total, shown: page.results.length, first: page.results[0]?.url ?? null };
 }`,
-  pagefind: `
-const BASE = '${MOUNT.pagefind}';
+  pagefind: (base) => `
+const BASE = '${base}';
 let pagefind;
 async function open() {
   pagefind = await import(BASE + 'pagefind.js');
@@ -39,7 +45,7 @@ export function harnessPage(engine) {
   return `<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${engine} perf</title></head><body>
 <script type="module">
-${HARNESS[engine]}
+${HARNESS[engineOf(engine)](mountOf(engine))}
 const timed = async (f) => { const t0 = performance.now(); const value = await f(); return { ms: performance.now() - t0, ...value }; };
 window.bench = {
   // import → open → first results of q: the cold start.
@@ -75,9 +81,9 @@ function fetched(server, engine, from) {
   const t0 = entries[0]?.at ?? 0;
   for (const e of entries) {
     const path = decodeURIComponent(new URL(e.path, 'http://x').pathname);
-    if (!path.startsWith(MOUNT[engine])) continue;
-    const name = path.slice(MOUNT[engine].length);
-    const kind = kindOf(engine, name);
+    if (!path.startsWith(mountOf(engine))) continue;
+    const name = path.slice(mountOf(engine).length);
+    const kind = kindOf(engineOf(engine), name);
     const k = (kinds[kind] ??= { files: 0, bytes: 0 });
     k.files++;
     k.bytes += e.bytes;
@@ -94,7 +100,7 @@ async function openPage(server, engine, timeoutMs) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(new URL(PAGE[engine], server.url).href);
+  await page.goto(new URL(pageOf(engine), server.url).href);
   await page.waitForFunction(() => window.benchReady === true, null, { timeout: timeoutMs });
   const call = async (fn, arg, what) => {
     try {
@@ -114,7 +120,7 @@ export async function coldStart(server, engine, query, { timeoutMs = 120_000 } =
   try {
     await server.idle();
     const from = server.log.length;
-    const r = await call(([q, o]) => window.bench.cold(q, o), [query, OPTIONS[engine]], `cold start with ${query}`);
+    const r = await call(([q, o]) => window.bench.cold(q, o), [query, OPTIONS[engineOf(engine)]], `cold start with ${query}`);
     await server.idle();
     return { query, ms: r.ms, openMs: r.openMs, total: r.total, shown: r.shown, ...fetched(server, engine, from) };
   } finally {
@@ -129,7 +135,7 @@ export async function coldStart(server, engine, query, { timeoutMs = 120_000 } =
 export async function queryPass(server, engine, queries, { warmup, repeats = 5, timeoutMs = 120_000 } = {}) {
   const { browser, call } = await openPage(server, engine, timeoutMs);
   try {
-    await call((o) => window.bench.open(o), OPTIONS[engine], 'open');
+    await call((o) => window.bench.open(o), OPTIONS[engineOf(engine)], 'open');
     if (warmup) await call((q) => window.bench.query(q), warmup, `warm-up ${warmup}`);
     const rows = [];
     for (const query of queries) {

@@ -14,6 +14,7 @@ import { buildPagefind, pagefindBinary, pagefindVersion } from '../eval/pagefind
 import { CHROMIUM } from '../../tests/browser/helpers.mjs';
 import { MOUNT, PAGE, coldStart, harnessPage, queryPass } from './browser.mjs';
 import { corpusOfSize, countPosts, postDirsOf } from './corpus.mjs';
+import { coldOnly } from './cold.mjs';
 import { checkTime, timed } from './measure.mjs';
 import { COLD, TIMED, WARMUP, WORST, checkQueries } from './queries.mjs';
 import { goalTable, markdownReport, scaleTable } from './report.mjs';
@@ -44,6 +45,9 @@ const { values: opts } = parseArgs({
     timeout: { type: 'string', default: '120' },
     'build-timeout': { type: 'string', default: '3600' },
     quick: { type: 'boolean', default: false },
+    'cold-only': { type: 'boolean', default: false },
+    bundle: { type: 'string', multiple: true },
+    'pagefind-bundle': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -81,6 +85,27 @@ const fail = (what, e) => {
 };
 mkdirSync(perfDir, { recursive: true });
 mkdirSync(scratch, { recursive: true });
+
+// --cold-only: cold starts on bundles that exist, nothing else.
+if (opts['cold-only']) {
+  const ours = opts.bundle?.length ? opts.bundle : [join(perfDir, 'jiansuo')];
+  const bundles = Object.fromEntries(ours.map((dir, i) => [i ? `jiansuo:${i + 1}` : 'jiansuo', resolve(dir)]));
+  bundles.pagefind = resolve(opts['pagefind-bundle'] ?? join(perfDir, 'pagefind'));
+  for (const [engine, dir] of Object.entries(bundles)) {
+    const entry = engine === 'pagefind' ? 'pagefind.js' : 'manifest.bin';
+    if (!existsSync(join(dir, entry))) {
+      if (engine === 'pagefind' && !opts['pagefind-bundle']) {
+        log(`pagefind: no bundle in ${dir} (a full run builds it); jiansuo alone`);
+        delete bundles.pagefind;
+      } else {
+        throw new Error(`${dir} has no ${entry}`);
+      }
+    }
+  }
+  const runs = opts.quick ? 2 : settings.coldRuns;
+  process.stdout.write(await coldOnly({ bundles, runs, latencyMs: settings.latencyMs, timeoutMs: settings.timeoutMs, out, log }));
+  process.exit(0);
+}
 
 // Prerequisites, each with what to do about it.
 checkTime();
