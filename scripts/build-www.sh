@@ -64,13 +64,6 @@ if [[ $js_only == 0 ]]; then
   "$bindgen" --target web --remove-name-section --remove-producers-section \
     --out-name jiansuo_engine --out-dir "$pkg" "$wasm"
 
-  # Optional: binaryen's optimizer when it is on PATH (not required).
-  if command -v wasm-opt >/dev/null 2>&1; then
-    echo "build-www: wasm-opt -Os"
-    wasm-opt -Os --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-      -o "$pkg/jiansuo_engine_bg.wasm" "$pkg/jiansuo_engine_bg.wasm"
-  fi
-
   rm -rf "$out"
   mkdir -p "$out"
   # Stored deflate-compressed like the index files (host.js inflates it): compact on any static host.
