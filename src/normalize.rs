@@ -76,7 +76,9 @@ fn fold_into(input: &str, mut emit: impl FnMut(char, usize, usize)) {
             end = next_start + next.len_utf8();
             chars.next();
         }
-        let cluster = &input[start..end];
+        // get + expect rather than indexing: a failed str index formats the string and the character it splits, code
+        // that was 4 KB of the wasm module.
+        let cluster = input.get(start..end).expect("a character boundary");
         for lower in nfkc_lowercase(cluster).chars() {
             let simplified = to_simplified(lower);
             if simplified.is_whitespace() {

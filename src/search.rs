@@ -419,7 +419,9 @@ impl Index {
             return Ok(Step::Done(Vec::new()));
         }
         let last = input.rsplit(char::is_whitespace).next().unwrap_or_default();
-        let head = &input[..input.len() - last.len()];
+        // get + expect rather than indexing: a failed str index formats the string and the character it splits, code
+        // that was 4 KB of the wasm module.
+        let head = input.get(..input.len() - last.len()).expect("a character boundary");
         let typed = last.trim_start_matches(['-', '"', '＂']);
         let prefix = crate::normalize::normalize(typed);
         let latin = prefix.bytes().all(|b| b.is_ascii_alphanumeric());
@@ -450,7 +452,7 @@ impl Index {
             .take(limit)
             .map(|key| {
                 let (text, count) = &found[(key & 0xFFFF_FFFF) as usize];
-                let sign = &last[..last.len() - typed.len()];
+                let sign = last.get(..last.len() - typed.len()).expect("a character boundary");
                 Completion { text: text.clone(), query: format!("{head}{sign}{text}"), count: *count }
             })
             .collect();
@@ -563,8 +565,9 @@ impl Index {
         let mut ranges = Vec::new();
         for word in query.clauses.iter().filter_map(correctable) {
             // Runs starting with the same letter; the same two letters when one letter spans too many chunks.
-            let one = self.manifest.chunks_for_prefix(&termdict::unigram_key_text(termdict::RUN, &word[..1]));
-            let prefix = if one.len() > MAX_TYPO_CHUNKS { &word[..2] } else { &word[..1] };
+            let first = word.get(..1).expect("a character boundary");
+            let one = self.manifest.chunks_for_prefix(&termdict::unigram_key_text(termdict::RUN, first));
+            let prefix = if one.len() > MAX_TYPO_CHUNKS { word.get(..2).expect("a character boundary") } else { first };
             let key = termdict::unigram_key_text(termdict::RUN, prefix);
             ranges.push((word, key.clone(), self.bounded_range(&key)));
         }
