@@ -11,9 +11,7 @@
 //! A keyword ending in a Latin run matches runs that start with it (`iphone` finds `iphone15`): those lookups are
 //! prefix ranges of the dictionary.
 
-// FxHash: the keys are the bundle's own file names and ids, and std's SipHash with random keys costs the wasm
-// module more code.
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use crate::excerpt::{excerpt, EXCERPT_CHARS};
 use crate::facet::{self, FacetChunk, FacetValues, Facets};
