@@ -2,13 +2,17 @@
 //!
 //! Documents are numbered newest first, analysed in parallel batches (folding, tokens, per-field frequencies and
 //! bigram positions) and merged in id order into per-term lists that are encoded as they grow, so memory holds
-//! compact bytes rather than one object per occurrence. The sorted terms are then cut into dictionary chunks of a
-//! bounded size; large lists move into postings files of their own. Every file is deflate-compressed as written.
+//! compact bytes rather than one object per occurrence; the merge runs on every core, one shard of the keys each
+//! (see [`terms`]). The sorted terms are then cut into dictionary chunks of a bounded size; large lists move into
+//! postings files of their own. Cutting is sequential (each cut depends on the chunk so far), so the per-document
+//! files (duplicate stories, document store) are built beside the term index rather than after it. Every file is
+//! deflate-compressed and handed over as soon as its name is known, so writing overlaps the rest of the build.
 //! The output depends only on the documents: the same posts give byte-identical bundles on any thread count.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -18,11 +22,14 @@ use crate::facet::{FacetChunk, FacetValues};
 use crate::format::{self, put_varint, FileKind};
 use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::normalize::normalize;
-use crate::postings::{self, FieldFreqs, BODY, FIELDS, META, TITLE};
+use crate::postings::{BODY, FIELDS, TITLE};
 use crate::store::{pack_norm, parse_day, DocMeta, StoredDocument};
 use crate::termdict::{self, ChunkWriter, Placement};
 use crate::textcode::TextCodes;
-use crate::token::{tokenize, Token, TokenKind};
+
+mod terms;
+
+use terms::{AnalysedDocument, TermLists, TermShard};
 
 /// One post, as build-index hands it over.
 #[derive(Debug, Clone, Default)]
@@ -146,6 +153,8 @@ pub enum BuildError {
     Empty,
     #[error("too many documents: {0} (the format holds up to 2^31)")]
     TooMany(usize),
+    #[error("writing {path}: {source}")]
+    Write { path: String, source: std::io::Error },
 }
 
 /// Dictionary chunks are cut once their entries reach this many bytes, before compression.
@@ -174,62 +183,68 @@ impl IndexBuilder {
         self.documents.push(document);
     }
 
-    pub fn finish(mut self) -> Result<Bundle, BuildError> {
+    /// Builds the bundle in memory, files sorted by path.
+    pub fn finish(self) -> Result<Bundle, BuildError> {
+        let files = Mutex::new(Vec::new());
+        let timings = self.build(&|path, bytes| {
+            files.lock().unwrap_or_else(PoisonError::into_inner).push(BundleFile { path, bytes });
+            Ok(())
+        })?;
+        let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Bundle { files, timings })
+    }
+
+    /// Builds the bundle into `sink`, each file written as soon as it is ready rather than all at the end, so that
+    /// writing (file system time) overlaps with the work still going on.
+    pub fn write_into(self, sink: &FolderSink) -> Result<Timings, BuildError> {
+        self.build(&|path, bytes| sink.put(path, &bytes))
+    }
+
+    /// Whether [`IndexBuilder::finish`] can succeed: fails as it would for no documents or too many.
+    pub fn check(&self) -> Result<(), BuildError> {
         if self.documents.is_empty() {
             return Err(BuildError::Empty);
         }
         if self.documents.len() > i32::MAX as usize {
             return Err(BuildError::TooMany(self.documents.len()));
         }
+        Ok(())
+    }
+
+    /// The term index and the per-document files depend on each other only through the manifest and doc-meta, so
+    /// they are built side by side: the sequential parts of one (the dictionary is cut in key order) leave the
+    /// cores to the other. Every file is deflated and handed to `put` once its name is known.
+    fn build(mut self, put: &PutFile) -> Result<Timings, BuildError> {
+        self.check()?;
         self.documents.sort_by(|a, b| {
             b.timestamp.cmp(&a.timestamp).then_with(|| a.url.cmp(&b.url)).then_with(|| a.title.cmp(&b.title))
         });
         let documents = std::mem::take(&mut self.documents);
+        let output = Output { put, error: Mutex::new(None) };
         let mut timings = Timings::start();
 
-        let mut terms = TermTable::default();
-        let mut words: HashMap<String, u32> = HashMap::new();
-        let mut meta = DocMeta::default();
-        let mut length_sums = [0f64; FIELDS];
-        for (batch_index, batch) in documents.chunks(BATCH).enumerate() {
-            let analysed: Vec<AnalysedDocument> = batch.par_iter().map(analyse).collect();
-            for (offset, (document, analysed)) in batch.iter().zip(analysed).enumerate() {
-                let doc = (batch_index * BATCH + offset) as u32;
-                terms.add_document(doc, analysed.terms);
-                for (sum, len) in length_sums.iter_mut().zip(analysed.lengths) {
-                    *sum += f64::from(len);
-                }
-                meta.norms.push(pack_norm(analysed.lengths[TITLE], analysed.lengths[BODY]));
-                // The calendar day where the post was published, as its date says; else the UTC day.
-                let day = parse_day(&document.date).unwrap_or(document.timestamp.div_euclid(86_400) as i32);
-                meta.days.push(day);
-                let mut unique: Vec<String> =
-                    document.words.iter().map(|w| normalize(w)).filter(|w| w.chars().count() >= 2).collect();
-                unique.sort_unstable();
-                unique.dedup();
-                for word in unique {
-                    *words.entry(word).or_default() += 1;
-                }
-            }
-        }
+        let (index, (duplicates, stored)) = rayon::join(
+            || index_terms(&documents, &output),
+            || {
+                rayon::join(
+                    || duplicate_stories(&documents),
+                    || {
+                        let text_codes = text_codes(&documents);
+                        let (store_folder, mut store_files) = write_documents(&documents, &text_codes);
+                        store_files.par_iter_mut().for_each(|(_, bytes)| *bytes = deflate(bytes));
+                        (text_codes, store_folder, store_files)
+                    },
+                )
+            },
+        );
+        let (text_codes, store_folder, store_files) = stored;
+        timings.extend(index.timings);
+        timings.lap("documents (beside the terms)");
 
-        timings.lap("analyse and merge terms");
-        let chunks = write_term_chunks(terms, words, documents.len() as u32);
-        timings.lap("term chunks");
-        let mut files = chunks.postings_files;
-        let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
-        let timestamps: Vec<i64> = documents.iter().map(|d| d.timestamp).collect();
-        for (doc, story) in crate::dedup::clusters(&texts, &timestamps).into_iter().enumerate() {
-            if story != doc as u32 {
-                meta.duplicates.push((doc as u32, story));
-            }
-        }
-        timings.lap("duplicate stories");
+        let mut meta = index.meta;
+        meta.duplicates = duplicates;
         let (meta_folder, meta_files) = write_doc_meta(&meta);
-        let text_codes = text_codes(&documents);
-        timings.lap("text codes");
-        let (store_folder, store_files) = write_documents(&documents, &text_codes);
-        timings.lap("documents");
         let facet_files = write_facets(&documents);
         let doc_count = documents.len() as f64;
         let (folding_table, folding_checksum) =
@@ -238,9 +253,9 @@ impl IndexBuilder {
             doc_count: documents.len() as u32,
             newest_day: meta.days.first().copied().unwrap_or_default(),
             recency_half_life_days: self.options.recency_half_life_days.max(0.0),
-            average_lengths: length_sums.map(|sum| (sum / doc_count) as f32),
-            term_folder: chunks.folder,
-            first_keys: chunks.first_keys,
+            average_lengths: index.length_sums.map(|sum| (sum / doc_count) as f32),
+            term_folder: index.chunks.folder,
+            first_keys: index.chunks.first_keys,
             meta_folder,
             docs_per_meta_chunk: DOCS_PER_META_CHUNK,
             store_folder,
@@ -248,28 +263,155 @@ impl IndexBuilder {
             folding_table: folding_checksum,
             text_codes,
         };
-        files.push(BundleFile { path: manifest.folding_table_name(), bytes: folding_table });
-        for (chunk, payload) in chunks.chunk_files.into_iter().enumerate() {
-            files.push(BundleFile { path: manifest.chunk_name(chunk), bytes: payload });
-        }
-        for (chunk, payload) in meta_files {
-            files.push(BundleFile { path: manifest.meta_chunk_name(chunk), bytes: payload });
-        }
-        files.push(BundleFile { path: manifest.facet_values_name(), bytes: facet_files.values });
-        for (chunk, payload) in facet_files.chunks.into_iter().enumerate() {
-            files.push(BundleFile { path: manifest.facet_chunk_name(chunk), bytes: payload });
-        }
-        for (doc, payload) in store_files {
-            files.push(BundleFile { path: manifest.document_name(doc), bytes: payload });
-        }
+        // Small files still to deflate; the chunks and documents are deflated already.
+        let mut small = vec![(manifest.folding_table_name(), folding_table)];
+        small.extend(meta_files.into_iter().map(|(n, bytes)| (manifest.meta_chunk_name(n), bytes)));
+        small.push((manifest.facet_values_name(), facet_files.values));
+        small
+            .extend(facet_files.chunks.into_iter().enumerate().map(|(n, bytes)| (manifest.facet_chunk_name(n), bytes)));
+        let mut files: Vec<(String, Vec<u8>)> =
+            small.into_par_iter().map(|(path, bytes)| (path, deflate(&bytes))).collect();
+        files
+            .extend(index.chunks.chunk_files.into_iter().enumerate().map(|(n, bytes)| (manifest.chunk_name(n), bytes)));
+        files.par_extend(store_files.into_par_iter().map(|(doc, bytes)| (manifest.document_name(doc), bytes)));
+        files.into_par_iter().for_each(|(path, bytes)| output.put(path, bytes));
+        // Last, so that a reader never finds a manifest naming files not yet written.
         let (manifest_bytes, _) = format::seal_file(FileKind::Manifest, &manifest.encode());
-        files.push(BundleFile { path: MANIFEST_FILE.to_string(), bytes: manifest_bytes });
-        timings.lap("facets and manifest");
-        files.par_iter_mut().for_each(|file| file.bytes = deflate(&file.bytes));
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        timings.lap("deflate");
-        Ok(Bundle { files, timings })
+        output.put(MANIFEST_FILE.to_string(), deflate(&manifest_bytes));
+        timings.lap("deflate and write the rest");
+        output.finish()?;
+        Ok(timings)
     }
+}
+
+/// Takes a finished file: its path in the bundle and its deflated bytes. Called from any thread.
+type PutFile<'a> = dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync + 'a;
+
+/// Where the writer's files go, and the first failure to put one (later files are then not even compressed).
+struct Output<'a> {
+    put: &'a PutFile<'a>,
+    error: Mutex<Option<BuildError>>,
+}
+
+impl Output<'_> {
+    /// Puts a file (already deflated).
+    fn put(&self, path: String, bytes: Vec<u8>) {
+        if self.error.lock().unwrap_or_else(PoisonError::into_inner).is_some() {
+            return;
+        }
+        if let Err(source) = (self.put)(path.clone(), bytes) {
+            self.error.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(BuildError::Write { path, source });
+        }
+    }
+
+    fn finish(self) -> Result<(), BuildError> {
+        match self.error.into_inner().unwrap_or_else(PoisonError::into_inner) {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Writes a bundle's files below a folder as the writer hands them over, creating subfolders as they appear, and
+/// remembers what it wrote.
+pub struct FolderSink {
+    root: std::path::PathBuf,
+    folders: Mutex<HashSet<String>>,
+    written: Mutex<Vec<(String, u64)>>,
+}
+
+impl FolderSink {
+    /// `root` must exist.
+    pub fn new(root: &Path) -> FolderSink {
+        FolderSink { root: root.to_path_buf(), folders: Mutex::default(), written: Mutex::default() }
+    }
+
+    pub fn put(&self, path: String, bytes: &[u8]) -> std::io::Result<()> {
+        if let Some((folder, _)) = path.rsplit_once('/') {
+            let known = self.folders.lock().unwrap_or_else(PoisonError::into_inner).contains(folder);
+            if !known {
+                std::fs::create_dir_all(self.root.join(folder))?;
+                self.folders.lock().unwrap_or_else(PoisonError::into_inner).insert(folder.to_string());
+            }
+        }
+        std::fs::write(self.root.join(&path), bytes)?;
+        self.written.lock().unwrap_or_else(PoisonError::into_inner).push((path, bytes.len() as u64));
+        Ok(())
+    }
+
+    /// Every file written so far, as (path, bytes), in the order they were written.
+    pub fn written(&self) -> Vec<(String, u64)> {
+        self.written.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+}
+
+/// The term side of a build: dictionary files (postings files already written) and per-document numbers.
+struct TermIndex {
+    chunks: TermFiles,
+    meta: DocMeta,
+    length_sums: [f64; FIELDS],
+    timings: Timings,
+}
+
+fn index_terms(documents: &[Document], output: &Output) -> TermIndex {
+    let mut timings = Timings::start();
+    let ((shards, meta, length_sums), words) = rayon::join(|| merge_terms(documents), || vocabulary(documents));
+    timings.lap("∥ analyse and merge terms");
+    let chunks = write_term_chunks(shards, words, documents.len() as u32, output);
+    timings.lap("∥ term chunks");
+    TermIndex { chunks, meta, length_sums, timings }
+}
+
+/// Every document's terms merged into per-term lists, with the documents' norms and days.
+fn merge_terms(documents: &[Document]) -> (Vec<TermShard>, DocMeta, [f64; FIELDS]) {
+    let mut shards: Vec<TermShard> = (0..terms::SHARDS).map(|_| TermShard::default()).collect();
+    let mut meta = DocMeta::default();
+    let mut length_sums = [0f64; FIELDS];
+    let batches: Vec<&[Document]> = documents.chunks(BATCH).collect();
+    // While one batch is merged, the next is analysed.
+    let mut analysed: Vec<AnalysedDocument> = batches[0].par_iter().map(terms::analyse).collect();
+    for (batch_index, batch) in batches.iter().enumerate() {
+        let first = (batch_index * BATCH) as u32;
+        let merge = |shards: &mut Vec<TermShard>| {
+            shards.par_iter_mut().enumerate().for_each(|(s, shard)| {
+                for (offset, document) in analysed.iter().enumerate() {
+                    shard.add(s, first + offset as u32, document);
+                }
+            })
+        };
+        let next = batches.get(batch_index + 1).map(|next| || next.par_iter().map(terms::analyse).collect());
+        let next: Vec<AnalysedDocument> = match next {
+            Some(analyse_next) => rayon::join(|| merge(&mut shards), analyse_next).1,
+            None => {
+                merge(&mut shards);
+                Vec::new()
+            }
+        };
+        for (document, analysed) in batch.iter().zip(&analysed) {
+            for (sum, len) in length_sums.iter_mut().zip(analysed.lengths) {
+                *sum += f64::from(len);
+            }
+            meta.norms.push(pack_norm(analysed.lengths[TITLE], analysed.lengths[BODY]));
+            // The calendar day where the post was published, as its date says; else the UTC day.
+            let day = parse_day(&document.date).unwrap_or(document.timestamp.div_euclid(86_400) as i32);
+            meta.days.push(day);
+        }
+        analysed = next;
+    }
+    (shards, meta, length_sums)
+}
+
+/// (document, story) for every document that tells the story of a newer one.
+fn duplicate_stories(documents: &[Document]) -> Vec<(u32, u32)> {
+    let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
+    let timestamps: Vec<i64> = documents.iter().map(|d| d.timestamp).collect();
+    let clusters = crate::dedup::clusters(&texts, &timestamps);
+    clusters
+        .into_iter()
+        .enumerate()
+        .filter(|&(doc, story)| story != doc as u32)
+        .map(|(doc, story)| (doc as u32, story))
+        .collect()
 }
 
 fn deflate(bytes: &[u8]) -> Vec<u8> {
@@ -277,120 +419,6 @@ fn deflate(bytes: &[u8]) -> Vec<u8> {
     // Writing to a Vec cannot fail.
     encoder.write_all(bytes).expect("in-memory deflate");
     encoder.finish().expect("in-memory deflate")
-}
-
-/// What one document contributes.
-struct AnalysedDocument {
-    terms: Vec<DocTerm>,
-    lengths: [u32; FIELDS],
-}
-
-struct DocTerm {
-    key: Vec<u8>,
-    freqs: FieldFreqs,
-    /// Bigrams only: positions per field.
-    positions: Option<[Vec<u32>; FIELDS]>,
-}
-
-fn analyse(document: &Document) -> AnalysedDocument {
-    let mut terms = DocTerms::default();
-    let mut key = Vec::with_capacity(32);
-    let mut lengths = [0u32; FIELDS];
-    let meta_values: Vec<&str> = document.categories.iter().chain(&document.tags).map(String::as_str).collect();
-    let fields: [(usize, Vec<&str>); FIELDS] =
-        [(TITLE, vec![document.title.as_str()]), (META, meta_values), (BODY, vec![document.text.as_str()])];
-    for (field, values) in fields {
-        // Values of one field (the categories and tags) are separated by a gap so no bigram spans two of them.
-        let mut base = 0u32;
-        for value in values {
-            let folded = normalize(value);
-            let tokens = tokenize(&folded);
-            for (i, token) in tokens.iter().enumerate() {
-                key.clear();
-                if termdict::push_unigram_key(&mut key, token) {
-                    terms.record(&key, field, None);
-                }
-                if let Some(next) = tokens.get(i + 1) {
-                    key.clear();
-                    termdict::push_bigram_key(&mut key, token, next);
-                    terms.record(&key, field, Some(base + i as u32));
-                }
-            }
-            base += tokens.len() as u32 + 1;
-            lengths[field] += tokens.iter().filter(|t: &&Token| t.kind != TokenKind::Space).count() as u32;
-        }
-    }
-    let DocTerms { index, mut terms } = terms;
-    for (key, i) in index {
-        terms[i].key = key;
-    }
-    AnalysedDocument { terms, lengths }
-}
-
-/// The terms of one document as they are counted.
-#[derive(Default)]
-struct DocTerms {
-    index: FxHashMap<Vec<u8>, usize>,
-    /// Keys are filled in at the end (they live in `index` meanwhile).
-    terms: Vec<DocTerm>,
-}
-
-impl DocTerms {
-    fn record(&mut self, key: &[u8], field: usize, position: Option<u32>) {
-        let i = match self.index.get(key) {
-            Some(&i) => i,
-            None => {
-                self.index.insert(key.to_vec(), self.terms.len());
-                let positions = position.map(|_| Default::default());
-                self.terms.push(DocTerm { key: Vec::new(), freqs: [0; FIELDS], positions });
-                self.terms.len() - 1
-            }
-        };
-        let term = &mut self.terms[i];
-        term.freqs[field] += 1;
-        if let (Some(positions), Some(p)) = (&mut term.positions, position) {
-            positions[field].push(p);
-        }
-    }
-}
-
-/// Every term's lists, encoded as documents arrive in id order.
-#[derive(Default)]
-struct TermTable {
-    ids: FxHashMap<Box<[u8]>, u32>,
-    lists: Vec<TermLists>,
-}
-
-#[derive(Default)]
-struct TermLists {
-    doc_freq: u32,
-    next_doc: u32,
-    /// Postings without the leading count (see [`crate::postings`]).
-    doclist: Vec<u8>,
-    positions: Vec<u8>,
-}
-
-impl TermTable {
-    fn add_document(&mut self, doc: u32, terms: Vec<DocTerm>) {
-        for term in terms {
-            let id = match self.ids.get(term.key.as_slice()) {
-                Some(&id) => id,
-                None => {
-                    let id = self.lists.len() as u32;
-                    self.ids.insert(term.key.into_boxed_slice(), id);
-                    self.lists.push(TermLists::default());
-                    id
-                }
-            };
-            let lists = &mut self.lists[id as usize];
-            postings::encode_posting(&mut lists.doclist, doc - lists.next_doc, &term.freqs);
-            lists.next_doc = doc + 1;
-            lists.doc_freq += 1;
-            if let Some(positions) = &term.positions {
-                postings::encode_posting_positions(&mut lists.positions, positions);
-            }
-        }
-    }
 }
 
 /// The term dictionary as files: numbered chunks (named once their folder hash is known) and postings files.
@@ -402,9 +430,50 @@ struct TermFiles {
     postings_files: Vec<BundleFile>,
 }
 
-fn write_term_chunks(terms: TermTable, words: HashMap<String, u32>, doc_count: u32) -> TermFiles {
-    let TermTable { ids, mut lists } = terms;
-    let mut keys: Vec<(Box<[u8]>, Option<u32>, u32)> = ids.into_iter().map(|(key, id)| (key, Some(id), 0)).collect();
+/// The vocabulary: each word of jieba's (folded, two characters or more) and the number of documents it is in.
+fn vocabulary(documents: &[Document]) -> FxHashMap<String, u32> {
+    documents
+        .par_iter()
+        .fold(FxHashMap::default, |mut words: FxHashMap<String, u32>, document| {
+            let mut unique: Vec<String> =
+                document.words.iter().map(|w| normalize(w)).filter(|w| w.chars().count() >= 2).collect();
+            unique.sort_unstable();
+            unique.dedup();
+            for word in unique {
+                *words.entry(word).or_default() += 1;
+            }
+            words
+        })
+        .reduce(FxHashMap::default, |mut a, mut b| {
+            if a.len() < b.len() {
+                std::mem::swap(&mut a, &mut b);
+            }
+            for (word, df) in b {
+                *a.entry(word).or_default() += df;
+            }
+            a
+        })
+}
+
+/// What a dictionary key stands for.
+#[derive(Clone, Copy)]
+enum KeyEntry {
+    /// A term with lists: its shard and id there.
+    Term(u32, u32),
+    /// A vocabulary word or pinyin reading, with its value.
+    Value(u32),
+}
+
+/// Cuts the sorted keys into dictionary chunks. Postings files are deflated and written on other threads as they
+/// come; the chunks come back deflated, to be named once their folder is known.
+fn write_term_chunks(
+    shards: Vec<TermShard>,
+    words: FxHashMap<String, u32>,
+    doc_count: u32,
+    output: &Output,
+) -> TermFiles {
+    let (tables, mut lists): (Vec<terms::KeyTable>, Vec<Vec<terms::TermLists>>) =
+        shards.into_iter().map(|shard| (shard.keys, shard.lists)).unzip();
     let readings: Vec<(Vec<u8>, u32)> = words
         .par_iter()
         .filter(|(_, &df)| df >= crate::pinyin::MIN_DOC_FREQ)
@@ -414,22 +483,37 @@ fn write_term_chunks(terms: TermTable, words: HashMap<String, u32>, doc_count: u
             })
         })
         .collect();
-    keys.extend(readings.into_iter().map(|(key, df)| (key.into_boxed_slice(), None, df)));
-    keys.extend(words.into_iter().map(|(word, df)| (termdict::word_key(&word).into_boxed_slice(), None, df)));
-    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let word_keys: Vec<(Vec<u8>, u32)> = words.into_iter().map(|(word, df)| (termdict::word_key(&word), df)).collect();
+    let mut keys: Vec<(&[u8], KeyEntry)> = tables
+        .iter()
+        .enumerate()
+        .flat_map(|(s, table)| (0..table.len()).map(move |id| (table.key(id), KeyEntry::Term(s as u32, id as u32))))
+        .collect();
+    keys.extend(readings.iter().chain(&word_keys).map(|(key, value)| (key.as_slice(), KeyEntry::Value(*value))));
+    keys.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
 
     let mut chunks = ChunkSet { doc_count, ..Default::default() };
-    for (key, id, word_df) in keys {
-        match id {
-            Some(id) => {
-                let term = std::mem::take(&mut lists[id as usize]);
-                chunks.add_term(&key, term);
+    rayon::scope(|scope| {
+        let write = |files: Vec<BundleFile>| {
+            scope.spawn(move |_| files.into_par_iter().for_each(|file| output.put(file.path, deflate(&file.bytes))))
+        };
+        for (key, entry) in keys {
+            match entry {
+                KeyEntry::Term(shard, id) => {
+                    let term = std::mem::take(&mut lists[shard as usize][id as usize]);
+                    chunks.add_term(key, term);
+                }
+                KeyEntry::Value(value) => chunks.add_word(key, value),
             }
-            None => chunks.add_word(&key, word_df),
+            if chunks.files.postings_files.len() >= 64 {
+                write(std::mem::take(&mut chunks.files.postings_files));
+            }
         }
-    }
-    chunks.seal();
+        chunks.seal();
+        write(std::mem::take(&mut chunks.files.postings_files));
+    });
     let mut files = chunks.files;
+    files.chunk_files.par_iter_mut().for_each(|bytes| *bytes = deflate(bytes));
     files.folder = folder_hash(&chunks.checksums);
     files
 }

@@ -16,7 +16,7 @@ use build_index::pipeline::{self, Options, RunError};
 use build_index::posts::{DiscoverError, DEFAULT_MARKDOWN_EXTENSIONS};
 use build_index::report::{self, Summary};
 use clap::{Parser, ValueEnum};
-use jiansuo::build::BuildOptions;
+use jiansuo::build::{BuildError, BuildOptions};
 
 /// Exit codes.
 const SUCCESS: u8 = 0;
@@ -141,6 +141,7 @@ impl CliError {
                 RunError::Discover(_) | RunError::Assets(_) | RunError::Threads { .. } | RunError::AssetClash(_) => {
                     USAGE
                 }
+                RunError::Build(BuildError::Write { .. }) => IO_FAILURE,
                 RunError::Build(_) => CONTENT_PROBLEM,
                 RunError::Output(OutputError::Io { .. }) => IO_FAILURE,
                 RunError::Output(_) => USAGE,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jiansuo::build::{BuildError, BuildOptions, BundleFile, IndexBuilder, Timings};
+use jiansuo::build::{BuildError, BuildOptions, FolderSink, IndexBuilder, Timings};
 use rayon::prelude::*;
 
 use crate::assets::{self, Asset, AssetError};
@@ -120,44 +120,64 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
     outcome.timings = timings;
     let Some(out) = options.out.as_ref().filter(|_| !outcome.strict_failed) else { return Ok(outcome) };
 
-    let spinner = spinner("building the index", options.progress);
+    let spinner = spinner("building and writing the index", options.progress);
     // On the same pool, so that --threads bounds the writer too.
-    let written = pool.install(|| {
-        build_and_write(posts, web_assets, options.recency_half_life_days, out, &spinner, &mut outcome.timings)
-    });
+    let written =
+        pool.install(|| build_and_write(posts, web_assets, options.recency_half_life_days, out, &mut outcome.timings));
     spinner.finish_and_clear();
     outcome.usage = Some(written?);
     Ok(outcome)
 }
 
-/// Hands the documents to the writer, adds the web assets and puts the bundle in place.
+/// Hands the documents to the writer, which writes the index files into a fresh folder as they are ready, adds
+/// the web assets and puts the folder in place.
 fn build_and_write(
     posts: Vec<Post>,
     web_assets: Vec<Asset>,
     recency_half_life_days: f32,
     out: &std::path::Path,
-    spinner: &ProgressBar,
     timings: &mut Timings,
 ) -> Result<Vec<Usage>, RunError> {
     let mut builder = IndexBuilder::new(BuildOptions { recency_half_life_days });
     for post in posts {
         builder.add(post.document);
     }
-    let mut bundle = builder.finish()?;
-    timings.extend(std::mem::take(&mut bundle.timings));
-    let index_files = bundle.files.len();
-    for asset in web_assets {
-        if bundle.files.iter().any(|file| file.path == asset.name) {
-            return Err(RunError::AssetClash(asset.name));
+    builder.check()?;
+    // The folder is only replaced when the closure succeeds; its own failures are kept here to be reported as
+    // they are rather than as the I/O error the closure must return.
+    let mut failure: Option<RunError> = None;
+    let mut written: Vec<(String, u64)> = Vec::new();
+    let mut index_files = 0;
+    let replaced = output::replace_folder(out, |folder| {
+        let sink = FolderSink::new(folder);
+        let fail = |failure: &mut Option<RunError>, error: RunError| {
+            let message = error.to_string();
+            *failure = Some(error);
+            std::io::Error::other(message)
+        };
+        match builder.write_into(&sink) {
+            Ok(build_timings) => timings.extend(build_timings),
+            Err(error) => return Err(fail(&mut failure, error.into())),
         }
-        bundle.files.push(BundleFile { path: asset.name, bytes: asset.bytes.into_owned() });
+        let index = sink.written();
+        index_files = index.len();
+        for asset in web_assets {
+            if index.iter().any(|(path, _)| *path == asset.name) {
+                return Err(fail(&mut failure, RunError::AssetClash(asset.name)));
+            }
+            sink.put(asset.name, &asset.bytes)?;
+        }
+        written = sink.written();
+        Ok(())
+    });
+    if let Some(error) = failure {
+        return Err(error);
     }
-    spinner.set_message("writing the bundle");
-    output::replace_folder(out, |folder| bundle.write_to(folder))?;
-    timings.lap("write files");
+    replaced?;
+    timings.lap("assets, replace the folder");
 
-    let is_asset = |path: &str| bundle.files[index_files..].iter().any(|file| file.path == path);
-    Ok(report::usage_by_kind(bundle.files.iter().map(|f| (f.path.as_str(), f.bytes.len() as u64)), is_asset))
+    let is_asset = |path: &str| written[index_files..].iter().any(|(asset, _)| asset == path);
+    Ok(report::usage_by_kind(written.iter().map(|(path, bytes)| (path.as_str(), *bytes)), is_asset))
 }
 
 fn progress_bar(posts: usize, visible: bool) -> ProgressBar {
