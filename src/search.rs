@@ -2,8 +2,9 @@
 //!
 //! The index is loaded piecemeal. [`Index::search`] works out which files the query needs; when some are missing
 //! it returns [`Step::Need`] with their names, the host fetches them and hands them over with [`Index::add_file`],
-//! and the search is asked again. Each round gets further: dictionary chunks, then postings, then ranking data for
-//! the candidates, then the documents of the results shown.
+//! and the search is asked again. Each round gets further: dictionary chunks (with all the ranking data on a small
+//! index), then postings, then ranking data for the candidates (on a large index), then the documents of the
+//! results shown.
 //!
 //! Matching is exact and never depends on a word segmenter: a keyword of one token is answered from its unigram
 //! doc list, of two tokens from its bigram doc list, and a longer one by intersecting the doc lists of bigrams that
@@ -229,6 +230,10 @@ macro_rules! ready {
         }
     };
 }
+
+/// An index with at most this many ranking data chunks (65,536 posts at 8,192 per chunk, about 48 KiB) has them all
+/// fetched with a query's first files; a larger one fetches those of the candidates once they are known.
+const EARLY_META_CHUNKS: usize = 8;
 
 /// Fewer results than this make the engine try what the reader may have meant (pinyin, typos).
 const FEW_RESULTS: usize = 3;
@@ -652,8 +657,16 @@ impl Index {
 
     /// The matching documents in result order (and facet counts), or the files still needed to know them.
     fn rank(&self, query: &Query, filters: &Filters) -> Fetch<Ranked> {
+        let needs_meta =
+            filters.sort == SortOrder::Relevance || filters.has_date_range() || filters.collapse_duplicates;
         let (docs, keyword_matches) = if query.has_positive() {
-            ready!(self.match_query(query))
+            match self.match_query(query)? {
+                Ok(found) => found,
+                Err(mut needed) => {
+                    needed.extend(self.early_meta(needs_meta, filters));
+                    return Ok(Err(needed));
+                }
+            }
         } else if filters.is_active() {
             // No keyword but filters: browse everything the filters let through.
             ((0..self.manifest.doc_count).collect(), Vec::new())
@@ -661,14 +674,13 @@ impl Index {
             return Ok(Ok(Ranked::default()));
         };
 
-        // Round 3: ranking data (for relevance or a date range) and facet data of the candidates.
+        // Round 3: ranking data (for relevance or a date range) and facet data of the candidates (on a small index
+        // they came with round 1: `early_meta`).
         let per_chunk = self.manifest.docs_per_meta_chunk;
         // Ids are sorted, so their chunks come in order.
         let mut chunks: Vec<usize> = docs.iter().map(|&d| (d / per_chunk) as usize).collect();
         chunks.dedup();
         let mut missing = Vec::new();
-        let needs_meta =
-            filters.sort == SortOrder::Relevance || filters.has_date_range() || filters.collapse_duplicates;
         if needs_meta {
             missing.extend(
                 chunks.iter().filter(|c| !self.meta.contains_key(c)).map(|&c| self.manifest.meta_chunk_name(c)),
@@ -743,6 +755,29 @@ impl Index {
         let (ranking, duplicates) =
             if filters.collapse_duplicates { self.collapse_duplicates(ranking) } else { (ranking, Vec::new()) };
         Ok(Ok(Ranked { ranking, duplicates, facets, rewrite: None, alternatives: Vec::new() }))
+    }
+
+    /// The ranking (and facet) data still missing that ranking with `filters` reads, all of it, when the index is small
+    /// enough ([`EARLY_META_CHUNKS`]). Asked for with the dictionary chunks, it arrives one fetch round earlier than
+    /// when asked for once the candidates are known; and nearly every query that finds something needs most of it.
+    fn early_meta(&self, needs_meta: bool, filters: &Filters) -> Vec<String> {
+        let chunks = self.meta.0.len();
+        if chunks > EARLY_META_CHUNKS {
+            return Vec::new();
+        }
+        let mut names = Vec::new();
+        if needs_meta {
+            names.extend((0..chunks).filter(|c| !self.meta.contains_key(c)).map(|c| self.manifest.meta_chunk_name(c)));
+        }
+        if filters.needs_facets() {
+            if self.facet_values.is_none() {
+                names.push(self.manifest.facet_values_name());
+            }
+            names.extend(
+                (0..chunks).filter(|c| !self.facet_chunks.contains_key(c)).map(|c| self.manifest.facet_chunk_name(c)),
+            );
+        }
+        names
     }
 
     /// Keeps the first post of each story in result order, counting the others folded into it.

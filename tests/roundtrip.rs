@@ -309,6 +309,38 @@ fn output_is_deterministic() {
     assert_eq!(bundle(corpus()), bundle(reversed));
 }
 
+#[test]
+fn ranking_data_comes_with_the_first_files() {
+    // A relevance search needs the ranking data as soon as anything matches: on a small index the engine asks for
+    // all of it with the dictionary chunks, not in a round of its own once the candidates are known.
+    use std::io::Read;
+    let (dir, _) = build(corpus());
+    let read = |name: &str| {
+        let mut bytes = Vec::new();
+        let stored = std::fs::read(dir.path().join(name)).expect(name);
+        flate2::read::DeflateDecoder::new(stored.as_slice()).read_to_end(&mut bytes).expect(name);
+        bytes
+    };
+    let mut index = jiansuo::Index::open(&read("manifest.bin")).unwrap();
+    let mut rounds: Vec<Vec<String>> = Vec::new();
+    let page = loop {
+        match index.search("长春 人工智能", &SearchOptions::default()).unwrap() {
+            jiansuo::Step::Done(page) => break page,
+            jiansuo::Step::Need(files) => {
+                for file in &files {
+                    index.add_file(file, &read(file)).unwrap();
+                }
+                rounds.push(files);
+            }
+        }
+    };
+    assert_eq!(page.total, 1);
+    let has = |round: &[String], kind: &str| round.iter().any(|f| f.starts_with(kind));
+    assert!(has(&rounds[0], "t/") && has(&rounds[0], "m/"), "{rounds:?}");
+    assert!(rounds[1..].iter().all(|r| !has(r, "m/")), "{rounds:?}");
+    assert!(has(rounds.last().unwrap(), "d/"), "{rounds:?}");
+}
+
 mod tempdir {
     use std::path::{Path, PathBuf};
     use std::sync::atomic::{AtomicUsize, Ordering};
