@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Builds the web assets of jiansuo into www/dist/:
 #   jiansuo_engine_bg.wasm.deflate  the engine (crate `jiansuo`, release, wasm32-unknown-unknown), deflate-raw
-#   jiansuo_engine.js       wasm-bindgen glue (--target web)
-#   jiansuo.js host.js worker.js widget.js   from www/src/, minified with esbuild when it is installed
+#   jiansuo.js   the API (www/src/jiansuo.js with what it uses of host.js), bundled by esbuild
+#   worker.js    the engine's host (www/src/worker.js + host.js + the wasm-bindgen glue, --target web) in one
+#                file, which the worker and the in-page engine load with one request
+#   widget.js    www/src/widget.js (imports ./jiansuo.js)
+# all minified. Without esbuild (npm ci) the files of www/src and the glue are copied as they are.
 #
 # build-index embeds www/dist at compile time, so run this before building build-index.
 #
 # Usage: scripts/build-www.sh [--js-only] [--no-minify]
 #   --js-only    keep the engine already in www/dist, rebuild only the JS from www/src
-#   --no-minify  copy www/src as is (also the fallback when esbuild is not installed: run `npm ci`)
+#   --no-minify  bundle without minifying
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +23,7 @@ for arg in "$@"; do
   case "$arg" in
     --js-only) js_only=1 ;;
     --no-minify) minify=0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "build-www: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -68,35 +71,37 @@ if [[ $js_only == 0 ]]; then
   mkdir -p "$out"
   # Stored deflate-compressed like the index files (host.js inflates it): compact on any static host.
   node scripts/deflate-raw.mjs "$pkg/jiansuo_engine_bg.wasm" "$out/jiansuo_engine_bg.wasm.deflate"
-  # The generated TypeScript file describes the raw glue; the package ships its own jiansuo.d.ts.
-  cp "$pkg/jiansuo_engine.js" "$out/"
-elif [[ ! -f "$dist/jiansuo_engine_bg.wasm.deflate" || ! -f "$dist/jiansuo_engine.js" ]]; then
-  echo "build-www: --js-only needs an engine already built in $dist (run without --js-only first)" >&2
+elif [[ ! -f "$dist/jiansuo_engine_bg.wasm.deflate" || ! -f "$pkg/jiansuo_engine.js" ]]; then
+  echo "build-www: --js-only needs an engine already built ($dist, $pkg: run without --js-only first)" >&2
   exit 1
 else
   rm -rf "$out"
   mkdir -p "$out"
-  cp "$dist/jiansuo_engine_bg.wasm.deflate" "$dist/jiansuo_engine.js" "$out/"
+  cp "$dist/jiansuo_engine_bg.wasm.deflate" "$out/"
 fi
 
 esbuild="node_modules/.bin/esbuild"
-if [[ $minify == 1 && ! -x "$esbuild" ]]; then
-  echo "build-www: esbuild is not installed (npm ci); copying the JS unminified" >&2
-  minify=0
+if [[ ! -x "$esbuild" ]]; then
+  echo "build-www: esbuild is not installed (npm ci); copying the JS unbundled and unminified" >&2
 fi
 
-sources=(www/src/jiansuo.js www/src/host.js www/src/worker.js www/src/widget.js)
-if [[ $minify == 1 ]]; then
-  # One file in, one file out: the relative imports between the files stay as they are, so every
-  # file is cached once and the worker shares host.js and the glue with nothing duplicated.
-  "$esbuild" "${sources[@]}" --outdir="$out" --format=esm --target=es2022 --minify \
-    --legal-comments=none --log-level=warning
-  if [[ $js_only == 0 ]]; then
-    "$esbuild" "$out/jiansuo_engine.js" --outfile="$out/jiansuo_engine.js" --allow-overwrite \
-      --format=esm --target=es2022 --minify --legal-comments=none --log-level=warning
-  fi
+# The sources beside the glue (of the wasm in www/dist), as worker.js imports it.
+src="target/www-src"
+rm -rf "$src"
+mkdir -p "$src"
+cp www/src/jiansuo.js www/src/host.js www/src/worker.js www/src/widget.js "$src/"
+# The generated TypeScript file describes the raw glue; the package ships its own jiansuo.d.ts.
+cp "$pkg/jiansuo_engine.js" "$src/"
+if [[ -x "$esbuild" ]]; then
+  flags=(--bundle --format=esm --target=es2022 --legal-comments=none --log-level=warning)
+  [[ $minify == 1 ]] && flags+=(--minify)
+  # The API, with what it uses of host.js; the engine (worker.js) is loaded when needed.
+  "$esbuild" "$src/jiansuo.js" --outfile="$out/jiansuo.js" --external:./worker.js "${flags[@]}"
+  # Everything the worker runs, in one file: a worker starts with one request, not three rounds.
+  "$esbuild" "$src/worker.js" --outfile="$out/worker.js" "${flags[@]}"
+  "$esbuild" "$src/widget.js" --outfile="$out/widget.js" --external:./jiansuo.js "${flags[@]}"
 else
-  cp "${sources[@]}" "$out/"
+  cp "$src"/*.js "$out/"
 fi
 
 # Into www/dist: changed files only, and nothing left over from an earlier build.

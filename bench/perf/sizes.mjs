@@ -6,12 +6,15 @@ import { join, relative } from 'node:path';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 
 /**
- * The code a page using the API loads (a list of alternatives: the first that exists), then files that
- * ship in the bundle but are not loaded. jiansuo's engine is stored deflate-compressed since df31047.
+ * The code a page using the API loads (a list of alternatives: the first that exists), files it loads
+ * when they are there (`also`), then files that ship in the bundle but are not loaded. jiansuo's engine is
+ * stored deflate-compressed since df31047; host.js and the glue are bundled into jiansuo.js and worker.js
+ * since the cold start work of issue #4 (older bundles have them apart).
  */
 export const CODE = {
   jiansuo: {
-    api: ['jiansuo.js', 'host.js', 'worker.js', 'jiansuo_engine.js', ['jiansuo_engine_bg.wasm.deflate', 'jiansuo_engine_bg.wasm']],
+    api: ['jiansuo.js', 'worker.js', ['jiansuo_engine_bg.wasm.deflate', 'jiansuo_engine_bg.wasm']],
+    also: ['host.js', 'jiansuo_engine.js'],
     ui: ['widget.js'],
   },
   pagefind: {
@@ -80,7 +83,7 @@ export function codeSizes(engine, dir) {
   const files = {};
   let raw = 0;
   let gzip = 0;
-  for (const names of CODE[engine].api) {
+  for (const names of [...CODE[engine].api, ...(CODE[engine].also ?? []).filter((n) => existsSync(join(dir, n)))]) {
     const name = [names].flat().find((n) => existsSync(join(dir, n)));
     if (!name) throw new Error(`${engine} bundle ${dir} has no ${[names].flat().join(' or ')}`);
     const file = join(dir, name);

@@ -21,9 +21,7 @@ after(() => [project, index].forEach((d) => d && remove(d)));
 test('the tarball holds the built files, the declarations and the README, nothing else', () => {
   assert.deepEqual(tarballFiles(tarball), [
     'README.md',
-    'dist/host.js',
     'dist/jiansuo.js',
-    'dist/jiansuo_engine.js',
     'dist/jiansuo_engine_bg.wasm.deflate',
     'dist/widget.js',
     'dist/worker.js',

@@ -131,14 +131,19 @@ export async function readRaw(base, name) {
   }
 }
 
-/** Inflates a deflate-raw stream (every index file is stored that way). */
-export async function inflate(bytes, name) {
+/** A deflate-raw stream of `bytes` inflated (every index file is stored that way, and the engine). */
+function inflated(bytes, name) {
   if (typeof DecompressionStream !== 'function') {
     throw new JiansuoError('unsupported', 'this browser has no DecompressionStream', { file: name });
   }
+  // A Response body, not a Blob's stream: a tenth of the cost per small file in Chromium.
+  return new Response(bytes).body.pipeThrough(new DecompressionStream('deflate-raw'));
+}
+
+/** Inflates a deflate-raw stream (every index file is stored that way). */
+export async function inflate(bytes, name) {
+  const stream = inflated(bytes, name);
   try {
-    // A Response body, not a Blob's stream: a tenth of the cost per small file in Chromium.
-    const stream = new Response(bytes).body.pipeThrough(new DecompressionStream('deflate-raw'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
     throw new JiansuoError('damaged', `${name} cannot be inflated: ${e?.message ?? e}`, { file: name, cause: e });
@@ -147,20 +152,51 @@ export async function inflate(bytes, name) {
 
 export const loadFile = async (base, name) => inflate(await readRaw(base, name), name);
 
+/**
+ * The engine file. The literal `new URL('…', import.meta.url)` lets bundlers such as Vite find and emit it;
+ * it is stored deflate-compressed, like the index files, so that it is compact on any static host.
+ */
+const engineUrl = () => new URL('./jiansuo_engine_bg.wasm.deflate', import.meta.url);
+
+/** The engine file's name: a bundler may have renamed it (content hash). */
+const engineName = (url) => decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1));
+
+/** The engine file as stored. */
+const readEngine = () => {
+  const url = engineUrl();
+  return readRaw(new URL('./', url), engineName(url));
+};
+
+/**
+ * Starts reading, as stored, the two files every opening needs (the manifest and the engine), so that
+ * they load while the rest starts: { manifest, engine }, promises of bytes (a failure is reported to
+ * whoever awaits it).
+ */
+export function prefetch(base) {
+  const files = { manifest: readRaw(base, 'manifest.bin'), engine: readEngine() };
+  for (const file of Object.values(files)) file.catch(() => {});
+  return files;
+}
+
 const started = new WeakMap();
 
-/** Instantiates the wasm module of a wasm-bindgen glue module once. */
-export function startEngine(glue) {
+/**
+ * Instantiates the wasm module of a wasm-bindgen glue module once, from `stored` (a promise of the engine
+ * file's bytes as stored) or else by reading it. Compiling streams along with inflating where it can.
+ */
+export function startEngine(glue, stored) {
   let ready = started.get(glue);
   if (!ready) {
     ready = (async () => {
       if (typeof WebAssembly !== 'object') throw new JiansuoError('unsupported', 'WebAssembly is not available');
-      // The literal `new URL('…', import.meta.url)` lets bundlers such as Vite find and emit the wasm file.
-      // It is stored deflate-compressed, like the index files, so that it is compact on any static host.
-      const wasmUrl = new URL('./jiansuo_engine_bg.wasm.deflate', import.meta.url);
-      // A bundler may have renamed it (content hash): read it under the name the URL has now.
-      const file = decodeURIComponent(wasmUrl.pathname.slice(wasmUrl.pathname.lastIndexOf('/') + 1));
-      const source = await inflate(await readRaw(new URL('./', wasmUrl), file), file);
+      const file = engineName(engineUrl());
+      const bytes = await (stored ?? readEngine());
+      let source;
+      if (typeof WebAssembly.instantiateStreaming === 'function') {
+        source = new Response(inflated(bytes, file), { headers: { 'Content-Type': 'application/wasm' } });
+      } else {
+        source = await inflate(bytes, file);
+      }
       try {
         await glue.default({ module_or_path: source });
       } catch (e) {
@@ -305,10 +341,17 @@ export function latestOnly(fn) {
   };
 }
 
-/** Opens a bundle in this thread with the given wasm-bindgen glue module. */
-export async function openLocal(glue, source) {
+/**
+ * Opens a bundle in this thread with the given wasm-bindgen glue module. `files`: what prefetch() gave,
+ * or the bytes of some of those files as stored; the others are read here.
+ */
+export async function openLocal(glue, source, files = {}) {
   const base = await bundleBase(source);
-  const [manifest] = await Promise.all([loadFile(base, 'manifest.bin'), startEngine(glue)]);
+  const manifestBytes = files.manifest ?? readRaw(base, 'manifest.bin');
+  const [manifest] = await Promise.all([
+    Promise.resolve(manifestBytes).then((bytes) => inflate(bytes, 'manifest.bin')),
+    startEngine(glue, files.engine),
+  ]);
   let engine;
   try {
     engine = new glue.Engine(manifest);

@@ -6,7 +6,7 @@
 //   const { total, results } = await index.search('长春', { limit: 10, offset: 0, sort: 'relevance' });
 //
 // The engine (WebAssembly) is loaded from next to this file; the index files from the bundle folder.
-import { JiansuoError, bundleBase, latestOnly, openLocal } from './host.js';
+import { JiansuoError, bundleBase, latestOnly, prefetch } from './host.js';
 
 export { JiansuoError };
 
@@ -18,25 +18,24 @@ const inBrowser = typeof Worker === 'function' && typeof process !== 'object';
  * ignored elsewhere, and when the worker cannot be started the engine runs in the page).
  */
 export async function openIndex(source, options = {}) {
+  const base = await bundleBase(source);
+  // The manifest and the engine load while the worker (or the engine's code) does.
+  const files = prefetch(base);
   if (options?.worker && inBrowser) {
-    const base = await bundleBase(source);
     try {
-      return await WorkerIndex.open(base);
+      return await WorkerIndex.open(base, files);
     } catch (e) {
       if (!(e instanceof JiansuoError && e.detail === 'worker')) throw e;
       // The worker script could not run (CSP, old browser): fall back to the page's own thread.
     }
   }
-  let glue;
+  let engine;
   try {
-    glue = await import('./jiansuo_engine.js');
+    engine = await import('./worker.js');
   } catch (e) {
-    throw new JiansuoError('network', `cannot load jiansuo_engine.js: ${e?.message ?? e}`, {
-      file: 'jiansuo_engine.js',
-      cause: e,
-    });
+    throw new JiansuoError('network', `cannot load worker.js: ${e?.message ?? e}`, { file: 'worker.js', cause: e });
   }
-  return openLocal(glue, source);
+  return engine.openInThread(base, files);
 }
 
 /** The same interface as the in-page index, answered by worker.js. */
@@ -47,7 +46,7 @@ class WorkerIndex {
   #next = 1;
   #failure = null;
 
-  static async open(base) {
+  static async open(base, files) {
     let worker;
     try {
       // Written out literally so that bundlers (Vite, webpack, esbuild) recognise and emit the worker.
@@ -57,7 +56,11 @@ class WorkerIndex {
     }
     const index = new WorkerIndex(worker, base);
     try {
-      await index.#call({ op: 'open', base: base.href });
+      // The files the page has read go along (copied: the page needs them again if the worker fails);
+      // one that could not be read, the worker reads itself and reports.
+      const stored = (file) => file.catch(() => undefined);
+      const [manifest, engine] = await Promise.all([stored(files.manifest), stored(files.engine)]);
+      await index.#call({ op: 'open', base: base.href, files: { manifest, engine } });
     } catch (e) {
       index.close();
       throw e;

@@ -1,9 +1,17 @@
-// jiansuo's search worker: hosts the engine off the main thread for openIndex(url, { worker: true }).
-// Messages in:  { id, op: 'open', base } | { id, op: 'search' | 'complete', query, options } | { op: 'abort', id }
+// The engine with its host. Run as jiansuo's search worker for openIndex(url, { worker: true }), or
+// imported by jiansuo.js to run in the page (no worker, Node). scripts/build-www.sh bundles it with
+// host.js and the wasm-bindgen glue into one file, so that the worker starts with one request.
+// Messages in:  { id, op: 'open', base, files: { manifest, engine } } | { id, op: 'search' | 'complete', query, options }
+//               | { op: 'abort', id }   (files: bytes as stored that the page has read already, or undefined)
 // Messages out: { id, ok: true, value } | { id, ok: false, error: { code, message, file, detail } }
 // An aborted search gets no answer: it stops at its next fetch round, and the page has already moved on.
 import * as glue from './jiansuo_engine.js';
 import { JiansuoError, openLocal } from './host.js';
+
+export { Engine } from './jiansuo_engine.js';
+
+/** Opens a bundle in this thread; `files` as prefetch() (host.js) gives them. */
+export const openInThread = (source, files) => openLocal(glue, source, files);
 
 let opening = null;
 const running = new Map(); // id -> AbortController
@@ -14,7 +22,7 @@ const reply = (id, ok, payload) =>
 const toError = (e) =>
   e instanceof JiansuoError ? e : new JiansuoError('engine', e?.message ?? String(e), { cause: e });
 
-self.onmessage = async ({ data }) => {
+async function onMessage({ data }) {
   const { id, op } = data ?? {};
   if (op === 'abort') {
     running.get(id)?.abort();
@@ -22,7 +30,7 @@ self.onmessage = async ({ data }) => {
     return;
   }
   if (op === 'open') {
-    opening ??= openLocal(glue, data.base);
+    opening ??= openInThread(data.base, { manifest: data.files?.manifest, engine: data.files?.engine });
     opening.then(
       () => reply(id, true, null),
       (e) => {
@@ -47,4 +55,7 @@ self.onmessage = async ({ data }) => {
       running.delete(id);
     }
   }
-};
+}
+
+// Only as a worker: imported into a page, this module must not take over the page's messages.
+if (typeof WorkerGlobalScope === 'function' && globalThis instanceof WorkerGlobalScope) self.onmessage = onMessage;

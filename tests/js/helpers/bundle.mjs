@@ -34,10 +34,14 @@ export function realBundle(posts, out) {
   }
   execFileSync(BUILD_INDEX, [posts, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
   if (!existsSync(join(out, 'manifest.bin'))) throw new Error(`build-index wrote no manifest.bin in ${out}`);
-  for (const name of ['jiansuo.js', 'jiansuo_engine.js', 'jiansuo_engine_bg.wasm.deflate', 'widget.js', 'worker.js']) {
+  for (const name of ['jiansuo.js', 'jiansuo_engine_bg.wasm.deflate', 'widget.js', 'worker.js']) {
     if (!existsSync(join(out, name))) throw new Error(`build-index did not copy ${name} into the bundle`);
   }
-  if (process.env.JIANSUO_TEST_ASSETS === 'src') for (const name of ASSETS) cpSync(join(SRC, name), join(out, name));
+  if (process.env.JIANSUO_TEST_ASSETS === 'src') {
+    // www/src's modules as they are, with the glue of the engine in www/dist (kept by scripts/build-www.sh).
+    for (const name of ASSETS) cpSync(join(SRC, name), join(out, name));
+    cpSync(join(ROOT, 'target/www-pkg/jiansuo_engine.js'), join(out, 'jiansuo_engine.js'));
+  }
   return out;
 }
 
