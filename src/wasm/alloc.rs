@@ -12,7 +12,7 @@ use core::arch::wasm32;
 use core::cell::UnsafeCell;
 use core::ptr;
 
-const PAGE: usize = 65536;
+const PAGE: u64 = 65536;
 /// Every block is aligned to this (and holds the free list's link); a request aligned more is served from fresh
 /// memory.
 const ALIGN: usize = 16;
@@ -24,8 +24,8 @@ struct Heap {
     /// The first free block of each size class; a free block starts with the address of the next one.
     free: [*mut u8; STEPS * usize::BITS as usize],
     /// Fresh memory: [next, end).
-    next: usize,
-    end: usize,
+    next: u64,
+    end: u64,
 }
 
 pub struct Allocator(UnsafeCell<Heap>);
@@ -53,21 +53,22 @@ fn class(layout: &Layout) -> Option<(usize, usize)> {
 impl Heap {
     /// `size` bytes aligned to `align` (a power of two) from fresh memory, growing it as needed.
     unsafe fn carve(&mut self, size: usize, align: usize) -> *mut u8 {
-        let mut start = (self.next + align - 1) & !(align - 1);
-        if start.checked_add(size).is_none_or(|end| end > self.end) {
-            let memory_end = wasm32::memory_size(0) * PAGE;
+        // In u64: a wasm32 memory of 4 GiB ends at 2^32, one past the largest usize.
+        let align = align as u64;
+        let place = |from: u64| (from + align - 1) & !(align - 1);
+        let mut start = place(self.next);
+        if start + size as u64 > self.end {
+            let memory_end = wasm32::memory_size(0) as u64 * PAGE;
             // The free part of the last region is kept when the new pages follow it.
-            let from = if self.end == memory_end { self.next } else { memory_end };
-            start = (from + align - 1) & !(align - 1);
-            let Some(needed) = start.checked_add(size) else { return ptr::null_mut() };
-            let pages = (needed.saturating_sub(memory_end)).div_ceil(PAGE);
-            if wasm32::memory_grow(0, pages) == usize::MAX {
+            start = place(if self.end == memory_end { self.next } else { memory_end });
+            let pages = (start + size as u64).saturating_sub(memory_end).div_ceil(PAGE);
+            if wasm32::memory_grow(0, pages as usize) == usize::MAX {
                 return ptr::null_mut();
             }
             self.end = memory_end + pages * PAGE;
         }
-        self.next = start + size;
-        start as *mut u8
+        self.next = start + size as u64;
+        start as usize as *mut u8
     }
 }
 
