@@ -63,14 +63,38 @@ fn signature(text: &str) -> Option<[u64; HASHES]> {
         return None;
     }
     let mut signature = [u64::MAX; HASHES];
+    min_hashes(&chars, &mut signature);
+    Some(signature)
+}
+
+/// The MinHash loop is most of the time of a build's duplicate search (128 hashes for every character), and it
+/// vectorizes well where the CPU multiplies 64-bit lanes: the same code is compiled for AVX-512 too and chosen at
+/// run time. Both give the same signature.
+fn min_hashes(chars: &[char], signature: &mut [u64; HASHES]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("avx512dq") {
+        // SAFETY: the CPU has the features the function is compiled for.
+        unsafe { min_hashes_avx512(chars, signature) };
+        return;
+    }
+    min_hashes_portable(chars, signature);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn min_hashes_avx512(chars: &[char], signature: &mut [u64; HASHES]) {
+    min_hashes_portable(chars, signature);
+}
+
+#[inline(always)]
+fn min_hashes_portable(chars: &[char], signature: &mut [u64; HASHES]) {
+    let seeds: [u64; HASHES] = std::array::from_fn(|i| (i as u64).wrapping_mul(0xA076_1D64_78BD_642F));
     for shingle in chars.windows(SHINGLE) {
         let base = shingle.iter().fold(0x9E37_79B9_7F4A_7C15u64, |h, &c| mix(h ^ c as u64));
-        for (i, slot) in signature.iter_mut().enumerate() {
-            let value = mix(base ^ (i as u64).wrapping_mul(0xA076_1D64_78BD_642F));
-            *slot = (*slot).min(value);
+        for (slot, seed) in signature.iter_mut().zip(&seeds) {
+            *slot = (*slot).min(mix(base ^ seed));
         }
     }
-    Some(signature)
 }
 
 fn similarity(a: &[u64; HASHES], b: &[u64; HASHES]) -> f32 {
@@ -78,6 +102,7 @@ fn similarity(a: &[u64; HASHES], b: &[u64; HASHES]) -> f32 {
 }
 
 /// A 64-bit finalizer (splitmix64): cheap and well mixed.
+#[inline(always)]
 fn mix(mut x: u64) -> u64 {
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
