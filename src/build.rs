@@ -231,14 +231,16 @@ impl IndexBuilder {
                     || duplicate_stories(&documents),
                     || {
                         let text_codes = text_codes(&documents);
-                        let (store_folder, mut store_files) = write_documents(&documents, &text_codes);
-                        store_files.par_iter_mut().for_each(|(_, bytes)| *bytes = deflate(bytes));
-                        (text_codes, store_folder, store_files)
+                        let (store_folder, store_files) = write_documents(&documents, &text_codes);
+                        store_files.into_par_iter().for_each(|(doc, bytes)| {
+                            output.put(crate::manifest::document_name(store_folder, doc), deflate(&bytes))
+                        });
+                        (text_codes, store_folder)
                     },
                 )
             },
         );
-        let (text_codes, store_folder, store_files) = stored;
+        let (text_codes, store_folder) = stored;
         timings.extend(index.timings);
         timings.lap("documents (beside the terms)");
 
@@ -263,7 +265,7 @@ impl IndexBuilder {
             folding_table: folding_checksum,
             text_codes,
         };
-        // Small files still to deflate; the chunks and documents are deflated already.
+        // Small files still to deflate; the chunks are deflated already and the documents written.
         let mut small = vec![(manifest.folding_table_name(), folding_table)];
         small.extend(meta_files.into_iter().map(|(n, bytes)| (manifest.meta_chunk_name(n), bytes)));
         small.push((manifest.facet_values_name(), facet_files.values));
@@ -273,7 +275,6 @@ impl IndexBuilder {
             small.into_par_iter().map(|(path, bytes)| (path, deflate(&bytes))).collect();
         files
             .extend(index.chunks.chunk_files.into_iter().enumerate().map(|(n, bytes)| (manifest.chunk_name(n), bytes)));
-        files.par_extend(store_files.into_par_iter().map(|(doc, bytes)| (manifest.document_name(doc), bytes)));
         files.into_par_iter().for_each(|(path, bytes)| output.put(path, bytes));
         // Last, so that a reader never finds a manifest naming files not yet written.
         let (manifest_bytes, _) = format::seal_file(FileKind::Manifest, &manifest.encode());

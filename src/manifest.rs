@@ -40,6 +40,11 @@ pub struct Manifest {
 
 pub const MANIFEST_FILE: &str = "manifest.bin";
 
+/// The name of document `doc` in the store folder `store_folder` (the writer knows it before the manifest).
+pub fn document_name(store_folder: u64, doc: u32) -> String {
+    format!("d/{}/{doc}.bin", format::hex(store_folder))
+}
+
 /// Posts an index may hold: the engine keeps a few bytes per post for browsing and duplicates, so a manifest
 /// claiming more is refused rather than trusted with the memory.
 pub const MAX_DOCUMENTS: u32 = 1 << 24;
@@ -169,7 +174,7 @@ impl Manifest {
     }
 
     pub fn document_name(&self, doc: u32) -> String {
-        format!("d/{}/{doc}.bin", format::hex(self.store_folder))
+        document_name(self.store_folder, doc)
     }
 }
 
