@@ -359,22 +359,27 @@ impl Index {
     pub fn search(&mut self, input: &str, options: &SearchOptions) -> Result<Step, Error> {
         let query = query::parse(input)?;
         let filters = Filters::new(options)?;
-        let Ranked { ranking, duplicates, facets, rewrite, alternatives } = match &self.last_ranking {
-            Some(last) if last.input == input && last.filters == filters => last.ranked.clone(),
+        let last = match self.last_ranking.take() {
+            Some(last) if last.input == input && last.filters == filters => last,
             _ => match self.rank_or_rewrite(&query, &filters)? {
-                Ok(ranked) => {
-                    let input = input.to_string();
-                    self.last_ranking = Some(LastRanking { input, filters, ranked: ranked.clone() });
-                    ranked
-                }
+                Ok(ranked) => LastRanking { input: input.to_string(), filters, ranked },
                 Err(need) => return Ok(self.need(need)),
             },
         };
-        let total = ranking.len();
-        let page: Vec<(u32, f32, u32)> = ranking
-            .into_iter()
-            .zip(duplicates.into_iter().chain(std::iter::repeat(0)))
-            .map(|((doc, score), duplicates)| (doc, score, duplicates))
+        // The ranking (it can hold every post) is read in place and kept for the next rounds and pages.
+        let step = self.page(&query, &last.ranked, options);
+        self.last_ranking = Some(last);
+        step
+    }
+
+    /// The page of `ranked` that `options` ask for, or the files it needs.
+    fn page(&mut self, query: &Query, ranked: &Ranked, options: &SearchOptions) -> Result<Step, Error> {
+        let total = ranked.ranking.len();
+        let page: Vec<(u32, f32, u32)> = ranked
+            .ranking
+            .iter()
+            .zip(ranked.duplicates.iter().copied().chain(std::iter::repeat(0)))
+            .map(|(&(doc, score), duplicates)| (doc, score, duplicates))
             .skip(options.offset)
             .take(options.limit)
             .collect();
@@ -394,7 +399,7 @@ impl Index {
         if !missing.is_empty() {
             return Ok(self.need(missing));
         }
-        let searched = rewrite.as_ref().map_or(&query, |(rewritten, _)| rewritten);
+        let searched = ranked.rewrite.as_ref().map_or(query, |(rewritten, _)| rewritten);
         let keywords: Vec<&str> = searched.positive_keywords().map(|k| k.text.as_str()).collect();
         let results = page
             .iter()
@@ -412,7 +417,8 @@ impl Index {
                 })
             })
             .collect();
-        let rewrite = rewrite.map(|(_, rewrite)| rewrite);
+        let rewrite = ranked.rewrite.as_ref().map(|(_, rewrite)| rewrite.clone());
+        let (alternatives, facets) = (ranked.alternatives.clone(), ranked.facets.clone());
         Ok(Step::Done(SearchPage { total, results, rewrite, alternatives, facets }))
     }
 
