@@ -1,18 +1,19 @@
-//! A structural check of FST bytes before the `fst` crate reads them.
+//! A structural check of FST bytes before [`crate::fstread`] reads them, and the node decoder both use.
 //!
-//! `fst` trusts its input: on malformed bytes it indexes out of bounds, underflows addresses or asserts, and in the
+//! Both mirror the `fst` crate, which wrote the bytes and which trusts its input: on malformed bytes it indexes out of bounds, underflows addresses or asserts, and in the
 //! browser any panic aborts the wasm module. The chunk's checksum catches damage, not a file written to hurt, so
-//! every dictionary chunk is walked here once, with checked arithmetic, before `fst` sees it. The walk mirrors how
+//! every dictionary chunk is walked here once, with checked arithmetic, before it is read. The walk mirrors how
 //! `fst` 0.4 decodes nodes (`raw/node.rs`): every node reachable from the root must lie within the bytes, use pack
 //! sizes `fst` accepts, point only to nodes at lower addresses (so the graph is acyclic and every walk ends), and
 //! no key's output (the sum of the outputs along its path) may overflow 64 bits.
 
-const EMPTY_ADDRESS: usize = 0;
+pub(crate) const EMPTY_ADDRESS: usize = 0;
 /// Nodes with more transitions than this carry a 256-byte index (format version 2 and later).
 const TRANS_INDEX_THRESHOLD: usize = 32;
 
-/// Checks that `bytes` (an FST as `fst::MapBuilder` writes it) can be read by `fst` without a panic.
-pub fn check(bytes: &[u8]) -> Result<(), &'static str> {
+/// Checks that `bytes` (an FST as `fst::MapBuilder` writes it) can be read without a panic, and returns its format
+/// version and root address.
+pub fn check(bytes: &[u8]) -> Result<(u64, usize), &'static str> {
     if bytes.len() < 36 {
         return Err("FST shorter than its header");
     }
@@ -25,7 +26,7 @@ pub fn check(bytes: &[u8]) -> Result<(), &'static str> {
     let root = usize::try_from(root).map_err(|_| "FST root out of range")?;
     let footer = if version >= 3 { 21 } else { 17 };
     if root == EMPTY_ADDRESS {
-        return if bytes.len() == footer + 15 { Ok(()) } else { Err("empty FST of the wrong size") };
+        return if bytes.len() == footer + 15 { Ok((version, root)) } else { Err("empty FST of the wrong size") };
     }
     if u32::try_from(root).is_err() {
         return Err("FST larger than 4 GiB");
@@ -44,7 +45,7 @@ pub fn check(bytes: &[u8]) -> Result<(), &'static str> {
         }
         seen[addr] = true;
         let node = Node::decode(bytes, version, addr)?;
-        stack.extend(node.transitions.iter().map(|&(target, _)| target));
+        stack.extend(node.transitions.iter().map(|&(_, target, _)| target));
         nodes.push(node);
     }
 
@@ -61,33 +62,46 @@ pub fn check(bytes: &[u8]) -> Result<(), &'static str> {
     };
     for node in order.iter().map(|&key| &nodes[key as u32 as usize]) {
         let mut most = node.final_output;
-        for &(target, output) in &node.transitions {
+        for &(_, target, output) in &node.transitions {
             let sum = output.checked_add(lookup(&largest, target)).ok_or("FST outputs overflow")?;
             most = most.max(sum);
         }
         largest.push((node.addr, most));
     }
-    Ok(())
+    Ok((version, root))
 }
 
-struct Node {
+/// fst's table of the 63 inputs that a one-transition node stores in its state byte (`raw/common_inputs.rs`).
+const COMMON_INPUTS: &[u8; 63] = b"te/oasripcnw.hlm-du012g=:bf3y5&_4v9678k%?xCDASFIBEjPTzRNM+LOqHG";
+
+pub(crate) struct Node {
     addr: usize,
-    final_output: u64,
-    /// (target address, output) of each transition.
-    transitions: Vec<(usize, u64)>,
+    pub is_final: bool,
+    pub final_output: u64,
+    /// (input, target address, output) of each transition, by input.
+    pub transitions: Vec<(u8, usize, u64)>,
 }
 
 impl Node {
-    fn decode(bytes: &[u8], version: u64, addr: usize) -> Result<Node, &'static str> {
+    pub fn decode(bytes: &[u8], version: u64, addr: usize) -> Result<Node, &'static str> {
+        if addr == EMPTY_ADDRESS {
+            // The final state without transitions that every FST has implicitly.
+            return Ok(Node { addr, is_final: true, final_output: 0, transitions: Vec::new() });
+        }
         let state = *bytes.get(addr).ok_or("FST node out of range")?;
         let below = |n: usize| addr.checked_sub(n).ok_or("FST node runs past the start");
+        // A one-transition node's input: in the state byte (an index into COMMON_INPUTS), or the byte below it.
+        let one_input = || match usize::from(state & 0b11_1111) {
+            0 => bytes.get(below(1)?).copied().ok_or("FST node out of range"),
+            common => Ok(COMMON_INPUTS[common - 1]),
+        };
         match state >> 6 {
             // One transition to the node written just before, no output.
             0b11 => {
                 let input_len = usize::from(state & 0b11_1111 == 0);
                 let node_end = below(input_len)?;
                 let target = node_end.checked_sub(1).ok_or("FST node runs past the start")?;
-                Ok(Node { addr, final_output: 0, transitions: vec![(target, 0)] })
+                Ok(Node { addr, is_final: false, final_output: 0, transitions: vec![(one_input()?, target, 0)] })
             }
             // One transition with a packed address and output.
             0b10 => {
@@ -98,7 +112,7 @@ impl Node {
                 let output = if osize == 0 { 0 } else { unpack(bytes, node_end, osize)? };
                 let delta = unpack(bytes, node_end + osize, tsize)?;
                 let target = target_of(node_end, delta)?;
-                Ok(Node { addr, final_output: 0, transitions: vec![(target, output)] })
+                Ok(Node { addr, is_final: false, final_output: 0, transitions: vec![(one_input()?, target, output)] })
             }
             // Any number of transitions.
             _ => {
@@ -121,14 +135,16 @@ impl Node {
                 // inputs, index, pack sizes, transition count, state.
                 let outputs_start = node_end + final_osize;
                 let addresses_start = outputs_start + ntrans * osize;
+                let inputs_start = addresses_start + ntrans * tsize;
                 let mut transitions = Vec::with_capacity(ntrans);
                 for i in 0..ntrans {
                     let from_top = ntrans - 1 - i;
+                    let input = *bytes.get(inputs_start + from_top).ok_or("FST node out of range")?;
                     let delta = unpack(bytes, addresses_start + from_top * tsize, tsize)?;
                     let output = if osize == 0 { 0 } else { unpack(bytes, outputs_start + from_top * osize, osize)? };
-                    transitions.push((target_of(node_end, delta)?, output));
+                    transitions.push((input, target_of(node_end, delta)?, output));
                 }
-                Ok(Node { addr, final_output, transitions })
+                Ok(Node { addr, is_final, final_output, transitions })
             }
         }
     }
@@ -179,18 +195,18 @@ mod tests {
 
     #[test]
     fn accepts_what_fst_writes() {
-        assert_eq!(check(&build(&[])), Ok(()));
-        assert_eq!(check(&build(&[(b"a", 1)])), Ok(()));
+        assert!(check(&build(&[])).is_ok());
+        assert!(check(&build(&[(b"a", 1)])).is_ok());
         let many: Vec<Vec<u8>> = (0..3000u32).map(|i| format!("b{}", i * 7919 % 100_003).into_bytes()).collect();
         let mut sorted = many.clone();
         sorted.sort();
         sorted.dedup();
         let keys: Vec<(&[u8], u64)> = sorted.iter().enumerate().map(|(i, k)| (k.as_slice(), i as u64 * 1000)).collect();
-        assert_eq!(check(&build(&keys)), Ok(()));
+        assert!(check(&build(&keys)).is_ok());
         // Wide nodes (more than 32 transitions, with an index).
         let wide: Vec<Vec<u8>> = (0u8..=255).map(|b| vec![b'c', b]).collect();
         let keys: Vec<(&[u8], u64)> = wide.iter().map(|k| (k.as_slice(), u64::from(k[1]) << 40)).collect();
-        assert_eq!(check(&build(&keys)), Ok(()));
+        assert!(check(&build(&keys)).is_ok());
     }
 
     #[test]

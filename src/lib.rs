@@ -10,6 +10,7 @@ pub mod excerpt;
 pub mod facet;
 pub mod format;
 mod fstcheck;
+mod fstread;
 mod hash;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod local;

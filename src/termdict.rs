@@ -1,6 +1,6 @@
 //! The term dictionary: every key the index knows, split by key range into chunks fetched on demand.
 //!
-//! A chunk is an FST (BurntSushi's `fst`) mapping each key to the offset of its entry in the chunk's data. Small
+//! A chunk is an FST (written by BurntSushi's `fst`, read by [`crate::fstread`]) mapping each key to the offset of its entry in the chunk's data. Small
 //! doc lists live in the entry itself, larger ones and all position lists in separate postings files that the
 //! chunk names by content hash, so a query downloads only what it reads.
 //!
@@ -101,7 +101,7 @@ pub fn postings_file_name(checksum: u64) -> String {
 pub struct TermChunk {
     name: String,
     files: Vec<String>,
-    map: fst::Map<Vec<u8>>,
+    map: crate::fstread::Fst,
     data: Vec<u8>,
 }
 
@@ -111,14 +111,13 @@ impl TermChunk {
         let file_count = reader.bounded(reader.remaining() / 8, "file count")?;
         let files = (0..file_count).map(|_| reader.u64_le().map(postings_file_name)).collect::<Result<_, _>>()?;
         let fst_bytes = reader.bytes()?.to_vec();
-        crate::fstcheck::check(&fst_bytes).map_err(|what| Error::corrupt(name, what))?;
-        let map = fst::Map::new(fst_bytes).map_err(|_| Error::corrupt(name, "malformed term dictionary (FST)"))?;
+        let map = crate::fstread::Fst::new(fst_bytes).map_err(|what| Error::corrupt(name, what))?;
         let data = reader.rest().to_vec();
         Ok(TermChunk { name: name.to_string(), files, map, data })
     }
 
     pub fn get(&self, key: &[u8]) -> Result<Option<TermInfo>, Error> {
-        match self.map.get(key) {
+        match self.map.get(key).map_err(|what| Error::corrupt(&self.name, what))? {
             Some(offset) => self.entry(key, offset).map(Some),
             None => Ok(None),
         }
@@ -126,14 +125,11 @@ impl TermChunk {
 
     /// Every key starting with `prefix`, in key order.
     pub fn prefixed(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, TermInfo)>, Error> {
-        use fst::{IntoStreamer, Streamer};
-        let mut stream = self.map.range().ge(prefix).into_stream();
-        let mut found = Vec::new();
-        while let Some((key, offset)) = stream.next() {
-            if !key.starts_with(prefix) {
-                break;
-            }
-            found.push((key.to_vec(), self.entry(key, offset)?));
+        let keys = self.map.prefixed(prefix).map_err(|what| Error::corrupt(&self.name, what))?;
+        let mut found = Vec::with_capacity(keys.len());
+        for (key, offset) in keys {
+            let info = self.entry(&key, offset)?;
+            found.push((key, info));
         }
         Ok(found)
     }
