@@ -44,7 +44,8 @@ pub struct Document {
     pub tags: Vec<String>,
     /// Plain text of the body; block elements separated by `\n`.
     pub text: String,
-    /// jieba's words for title and text: the vocabulary for query segmentation and completions.
+    /// jieba's words for title and text: the vocabulary for query segmentation and completions. May be left
+    /// empty when the caller counts them itself (see [`Vocabulary`]).
     pub words: Vec<String>,
 }
 
@@ -172,15 +173,21 @@ const BATCH: usize = 1024;
 pub struct IndexBuilder {
     options: BuildOptions,
     documents: Vec<Document>,
+    vocabulary: Vocabulary,
 }
 
 impl IndexBuilder {
     pub fn new(options: BuildOptions) -> Self {
-        IndexBuilder { options, documents: Vec::new() }
+        IndexBuilder { options, documents: Vec::new(), vocabulary: Vocabulary::default() }
     }
 
     pub fn add(&mut self, document: Document) {
         self.documents.push(document);
+    }
+
+    /// Adds word counts of documents counted by the caller (see [`Vocabulary`]).
+    pub fn add_vocabulary(&mut self, vocabulary: Vocabulary) {
+        self.vocabulary = std::mem::take(&mut self.vocabulary).merge(vocabulary);
     }
 
     /// Builds the bundle in memory, files sorted by path.
@@ -225,7 +232,7 @@ impl IndexBuilder {
         let mut timings = Timings::start();
 
         let (index, (duplicates, stored)) = rayon::join(
-            || index_terms(&documents, &output),
+            || index_terms(&documents, std::mem::take(&mut self.vocabulary), &output),
             || {
                 rayon::join(
                     || duplicate_stories(&documents),
@@ -354,9 +361,12 @@ struct TermIndex {
     timings: Timings,
 }
 
-fn index_terms(documents: &[Document], output: &Output) -> TermIndex {
+fn index_terms(documents: &[Document], counted: Vocabulary, output: &Output) -> TermIndex {
     let mut timings = Timings::start();
-    let ((shards, meta, length_sums), words) = rayon::join(|| merge_terms(documents), || vocabulary(documents));
+    let ((shards, meta, length_sums), words) = rayon::join(
+        || merge_terms(documents),
+        || Vocabulary::of_documents(documents, |d: &Document| d.words.iter().map(String::as_str)).merge(counted),
+    );
     timings.lap("∥ analyse and merge terms");
     let chunks = write_term_chunks(shards, words, documents.len() as u32, output);
     timings.lap("∥ term chunks");
@@ -431,29 +441,50 @@ struct TermFiles {
     postings_files: Vec<BundleFile>,
 }
 
-/// The vocabulary: each word of jieba's (folded, two characters or more) and the number of documents it is in.
-fn vocabulary(documents: &[Document]) -> FxHashMap<String, u32> {
-    documents
-        .par_iter()
-        .fold(FxHashMap::default, |mut words: FxHashMap<String, u32>, document| {
-            let mut unique: Vec<String> =
-                document.words.iter().map(|w| normalize(w)).filter(|w| w.chars().count() >= 2).collect();
-            unique.sort_unstable();
-            unique.dedup();
-            for word in unique {
-                *words.entry(word).or_default() += 1;
-            }
-            words
-        })
-        .reduce(FxHashMap::default, |mut a, mut b| {
-            if a.len() < b.len() {
-                std::mem::swap(&mut a, &mut b);
-            }
-            for (word, df) in b {
-                *a.entry(word).or_default() += df;
-            }
-            a
-        })
+/// The vocabulary's document frequencies: how many documents each of jieba's words (folded, two characters or
+/// more) is in. A caller holding many posts can count their words itself, in parallel and in whatever compact form
+/// it keeps them, and hand the counts over with [`IndexBuilder::add_vocabulary`] instead of filling
+/// [`Document::words`], which costs a `String` per word and post until the build ends.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    doc_freqs: FxHashMap<String, u32>,
+}
+
+impl Vocabulary {
+    /// Counts the words of one document, each once however often it is listed.
+    pub fn add_document<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
+        let mut unique: Vec<String> = words.into_iter().map(normalize).filter(|w| w.chars().count() >= 2).collect();
+        unique.sort_unstable();
+        unique.dedup();
+        for word in unique {
+            *self.doc_freqs.entry(word).or_default() += 1;
+        }
+    }
+
+    /// The counts of both (of disjoint sets of documents).
+    pub fn merge(self, other: Vocabulary) -> Vocabulary {
+        let (mut larger, smaller) =
+            if self.doc_freqs.len() >= other.doc_freqs.len() { (self, other) } else { (other, self) };
+        for (word, df) in smaller.doc_freqs {
+            *larger.doc_freqs.entry(word).or_default() += df;
+        }
+        larger
+    }
+
+    /// Counts the words of many documents on every core.
+    pub fn of_documents<'a, I, W>(documents: I, words: impl Fn(I::Item) -> W + Sync + Send) -> Vocabulary
+    where
+        I: IntoParallelIterator,
+        W: IntoIterator<Item = &'a str>,
+    {
+        documents
+            .into_par_iter()
+            .fold(Vocabulary::default, |mut vocabulary, document| {
+                vocabulary.add_document(words(document));
+                vocabulary
+            })
+            .reduce(Vocabulary::default, Vocabulary::merge)
+    }
 }
 
 /// What a dictionary key stands for.
@@ -467,12 +498,8 @@ enum KeyEntry {
 
 /// Cuts the sorted keys into dictionary chunks. Postings files are deflated and written on other threads as they
 /// come; the chunks come back deflated, to be named once their folder is known.
-fn write_term_chunks(
-    shards: Vec<TermShard>,
-    words: FxHashMap<String, u32>,
-    doc_count: u32,
-    output: &Output,
-) -> TermFiles {
+fn write_term_chunks(shards: Vec<TermShard>, vocabulary: Vocabulary, doc_count: u32, output: &Output) -> TermFiles {
+    let words = vocabulary.doc_freqs;
     let (tables, mut lists): (Vec<terms::KeyTable>, Vec<Vec<terms::TermLists>>) =
         shards.into_iter().map(|shard| (shard.keys, shard.lists)).unzip();
     let readings: Vec<(Vec<u8>, u32)> = words

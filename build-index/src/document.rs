@@ -50,7 +50,10 @@ impl Default for Site {
 /// An indexed post and what was not quite right about it.
 #[derive(Debug, Clone)]
 pub struct Post {
+    /// Its `words` are left empty: they are in `words` below, counted by the pipeline.
     pub document: Document,
+    /// jieba's distinct words of the title and text, one per line (see [`Segmenter::words`]).
+    pub words: String,
     pub warnings: Vec<Warning>,
     pub path: String,
 }
@@ -157,9 +160,9 @@ pub fn convert(file: &PostFile, site: &Site, segmenter: &Segmenter) -> Result<Po
         categories,
         tags,
         text: extracted.text,
-        words,
+        words: Vec::new(),
     };
-    Ok(Post { document, warnings, path: file.display.clone() })
+    Ok(Post { document, words, warnings, path: file.display.clone() })
 }
 
 /// The post's date, in the site's zone: front matter `date`, else the file name's.

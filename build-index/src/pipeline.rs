@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jiansuo::build::{BuildError, BuildOptions, FolderSink, IndexBuilder, Timings};
+use jiansuo::build::{BuildError, BuildOptions, FolderSink, IndexBuilder, Timings, Vocabulary};
 use rayon::prelude::*;
 
 use crate::assets::{self, Asset, AssetError};
@@ -139,6 +139,7 @@ fn build_and_write(
     timings: &mut Timings,
 ) -> Result<Vec<Usage>, RunError> {
     let mut builder = IndexBuilder::new(BuildOptions { recency_half_life_days });
+    builder.add_vocabulary(Vocabulary::of_documents(&posts, |post: &Post| post.words.lines()));
     for post in posts {
         builder.add(post.document);
     }
@@ -281,6 +282,7 @@ mod tests {
     fn post(path: &str, url: &str, timestamp: i64) -> Post {
         Post {
             document: Document { url: url.into(), timestamp, ..Document::default() },
+            words: String::new(),
             warnings: Vec::new(),
             path: path.into(),
         }
