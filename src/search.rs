@@ -12,7 +12,7 @@
 //! A keyword ending in a Latin run matches runs that start with it (`iphone` finds `iphone15`): those lookups are
 //! prefix ranges of the dictionary.
 
-use crate::hash::{HashMap, HashSet};
+use crate::hash::HashMap;
 
 use crate::excerpt::{excerpt, EXCERPT_CHARS};
 use crate::facet::{self, FacetChunk, FacetValues, Facets};
@@ -208,9 +208,12 @@ pub struct Index {
     meta: Slots<DocMeta>,
     facet_values: Option<FacetValues>,
     facet_chunks: Slots<FacetChunk>,
-    documents: HashMap<u32, StoredDocument>,
-    /// Files asked for and not yet received: anything else handed over is refused.
-    requested: HashSet<String>,
+    /// At most about [`MAX_CACHED_DOCUMENTS`]: a list, searched by id, and one hash table type fewer in the wasm
+    /// module.
+    documents: Vec<(u32, StoredDocument)>,
+    /// Files asked for and not yet received: anything else handed over is refused. Tens of files: a list, and one
+    /// hash table type fewer in the wasm module.
+    requested: Vec<String>,
     /// The ranked matches of the latest query, reused by later rounds and further pages.
     last_ranking: Option<LastRanking>,
 }
@@ -277,9 +280,9 @@ impl Index {
             meta: Slots::new(meta_chunks),
             facet_values: None,
             facet_chunks: Slots::new(meta_chunks),
-            documents: HashMap::default(),
+            documents: Vec::new(),
             manifest,
-            requested: HashSet::default(),
+            requested: Vec::new(),
             last_ranking: None,
         })
     }
@@ -294,7 +297,7 @@ impl Index {
 
     /// Hands over a file the last [`Step::Need`] asked for (inflated bytes).
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
-        if !self.requested.contains(name) {
+        if !self.requested.iter().any(|file| file == name) {
             return Err(Error::UnexpectedFile { file: name.to_string() });
         }
         let mut parts = name.split('/');
@@ -347,12 +350,18 @@ impl Index {
             (Some("d"), Some(_), Some(item)) => {
                 let (payload, _) = format::open_file(name, bytes, FileKind::Document)?;
                 let doc = item_number(name, item)? as u32;
-                self.documents.insert(doc, StoredDocument::decode(name, payload, &self.manifest.text_codes)?);
+                let stored = StoredDocument::decode(name, payload, &self.manifest.text_codes)?;
+                self.documents.retain(|&(known, _)| known != doc);
+                self.documents.push((doc, stored));
             }
             _ => return Err(Error::UnexpectedFile { file: name.to_string() }),
         }
-        self.requested.remove(name);
+        self.requested.retain(|file| file != name);
         Ok(())
+    }
+
+    fn document(&self, doc: u32) -> Option<&StoredDocument> {
+        self.documents.iter().find(|&&(known, _)| known == doc).map(|(_, stored)| stored)
     }
 
     /// Runs a query; see the module documentation for the protocol.
@@ -385,14 +394,14 @@ impl Index {
             .collect();
         if self.documents.len() > MAX_CACHED_DOCUMENTS {
             // A page is short: a scan, and one hash set type fewer in the wasm module.
-            self.documents.retain(|doc, _| page.iter().any(|&(on_page, ..)| on_page == *doc));
+            self.documents.retain(|&(doc, _)| page.iter().any(|&(on_page, ..)| on_page == doc));
         }
         let mut missing: Vec<String> = page
             .iter()
-            .filter(|(doc, ..)| !self.documents.contains_key(doc))
+            .filter(|&&(doc, ..)| self.document(doc).is_none())
             .map(|&(doc, ..)| self.manifest.document_name(doc))
             .collect();
-        let needs_folding = page.iter().any(|(doc, ..)| self.documents.get(doc).is_some_and(|d| d.needs_folding));
+        let needs_folding = page.iter().any(|&(doc, ..)| self.document(doc).is_some_and(|d| d.needs_folding));
         if needs_folding && !crate::normalize::has_folding_table() {
             missing.push(self.manifest.folding_table_name());
         }
@@ -404,7 +413,7 @@ impl Index {
         let results = page
             .iter()
             .filter_map(|(doc, score, duplicates)| {
-                let stored = self.documents.get(doc)?;
+                let stored = self.document(*doc)?;
                 Some(SearchResult {
                     url: stored.url.clone(),
                     title: stored.title.clone(),
@@ -469,9 +478,18 @@ impl Index {
     }
 
     fn need<T>(&mut self, files: impl IntoIterator<Item = String>) -> Step<T> {
-        let mut seen = HashSet::default();
-        let files: Vec<String> = files.into_iter().filter(|file| seen.insert(file.clone())).collect();
-        self.requested.extend(files.iter().cloned());
+        let mut unique: Vec<String> = Vec::new();
+        for file in files {
+            if !unique.contains(&file) {
+                unique.push(file);
+            }
+        }
+        for file in &unique {
+            if !self.requested.contains(file) {
+                self.requested.push(file.clone());
+            }
+        }
+        let files = unique;
         Step::Need(files)
     }
 
