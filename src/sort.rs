@@ -21,13 +21,13 @@ pub fn sort_u64(keys: &mut [u64]) {
         return;
     }
     // The histograms of all eight bytes in one pass.
-    let mut counts = vec![[0usize; 256]; 8];
+    let mut counts = [[0usize; 256]; 8];
     for &key in keys.iter() {
         for (byte, count) in counts.iter_mut().enumerate() {
             count[(key >> (8 * byte)) as usize & 0xFF] += 1;
         }
     }
-    let mut scratch = vec![0u64; keys.len()];
+    let mut scratch = keys.to_vec();
     // Whether the keys, as sorted so far, are in `scratch`.
     let mut moved = false;
     for (byte, count) in counts.iter_mut().enumerate() {
