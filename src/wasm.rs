@@ -251,10 +251,4 @@ impl Engine {
         }
         .done())
     }
-
-    /// Number of posts in the index.
-    #[wasm_bindgen(getter, js_name = docCount)]
-    pub fn doc_count(&self) -> u32 {
-        self.index.doc_count()
-    }
 }
