@@ -66,6 +66,7 @@ if [[ $js_only == 0 ]]; then
   rm -rf "$pkg"
   "$bindgen" --target web --remove-name-section --remove-producers-section \
     --out-name jiansuo_engine --out-dir "$pkg" "$wasm"
+  node scripts/wasm-strip.mjs "$pkg/jiansuo_engine_bg.wasm"
 
   rm -rf "$out"
   mkdir -p "$out"
