@@ -74,14 +74,18 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
         Some(_) => assets::load(&options.assets)?,
         None => Vec::new(),
     };
-    let found = posts::discover(&options.posts_dirs, &options.markdown_extensions, options.site_root.as_deref())?;
+    // jieba's dictionary loads (about half a second) while the folders are walked.
+    let (found, segmenter) = std::thread::scope(|scope| {
+        let segmenter = scope.spawn(Segmenter::new);
+        let found = posts::discover(&options.posts_dirs, &options.markdown_extensions, options.site_root.as_deref());
+        (found, segmenter.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let found = found?;
     let threads = options.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|error| RunError::Threads { threads, message: error.to_string() })?;
-
-    let segmenter = Segmenter::new();
     timings.lap("find posts, load jieba");
     let progress = progress_bar(found.posts.len(), options.progress);
     let (converted, mut skipped) = pool.install(|| convert_all(&found.posts, &options.site, &segmenter, &progress));
