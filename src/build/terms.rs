@@ -46,13 +46,38 @@ pub(super) struct KeyTable {
     /// End of key `id` in `bytes`; it starts where the previous one ends.
     ends: Vec<usize>,
     hashes: Vec<u64>,
-    /// `id + 1` of the key in each slot, 0 for an empty slot; the length is a power of two.
-    slots: Vec<u32>,
+    /// The length is a power of two.
+    slots: Vec<Slot>,
+}
+
+/// A slot of the open-addressing table. Most keys (a CJK character or bigram) fit in 7 bytes and are compared
+/// right here; longer ones by hash first, then in the arena. Either way a probe rarely leaves the slot array.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// [`Slot::tag`] of the key.
+    tag: u64,
+    /// `id + 1`; 0 for an empty slot.
+    id: u32,
+}
+
+impl Slot {
+    /// A short key itself (bytes and length, which tells keys with trailing zero bytes apart), else its hash with
+    /// the low byte 0xFF (never the length byte of a short key).
+    fn tag(key: &[u8], hash: u64) -> u64 {
+        if key.len() < 8 {
+            let mut packed = [0u8; 8];
+            packed[..key.len()].copy_from_slice(key);
+            packed[7] = key.len() as u8;
+            u64::from_le_bytes(packed).rotate_left(8)
+        } else {
+            hash | 0xFF
+        }
+    }
 }
 
 impl KeyTable {
     fn with_capacity(keys: usize) -> KeyTable {
-        KeyTable { slots: vec![0; (keys * 2).next_power_of_two().max(16)], ..KeyTable::default() }
+        KeyTable { slots: vec![Slot::default(); (keys * 2).next_power_of_two().max(16)], ..KeyTable::default() }
     }
 
     pub(super) fn len(&self) -> usize {
@@ -69,39 +94,39 @@ impl KeyTable {
         if self.slots.is_empty() || (self.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
+        let tag = Slot::tag(key, hash);
         let mask = self.slots.len() - 1;
-        let mut slot = hash as usize & mask;
+        let mut at = hash as usize & mask;
         loop {
-            match self.slots[slot] {
-                0 => {
-                    let id = self.len();
-                    self.bytes.extend_from_slice(key);
-                    self.ends.push(self.bytes.len());
-                    self.hashes.push(hash);
-                    self.slots[slot] = id as u32 + 1;
-                    return (id, true);
-                }
-                occupied => {
-                    let id = occupied as usize - 1;
-                    if self.hashes[id] == hash && self.key(id) == key {
-                        return (id, false);
-                    }
+            let slot = self.slots[at];
+            if slot.id == 0 {
+                let id = self.len();
+                self.bytes.extend_from_slice(key);
+                self.ends.push(self.bytes.len());
+                self.hashes.push(hash);
+                self.slots[at] = Slot { tag, id: id as u32 + 1 };
+                return (id, true);
+            }
+            if slot.tag == tag {
+                let id = slot.id as usize - 1;
+                if key.len() < 8 || self.key(id) == key {
+                    return (id, false);
                 }
             }
-            slot = (slot + 1) & mask;
+            at = (at + 1) & mask;
         }
     }
 
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(16);
         let mask = size - 1;
-        let mut slots = vec![0u32; size];
+        let mut slots = vec![Slot::default(); size];
         for (id, &hash) in self.hashes.iter().enumerate() {
-            let mut slot = hash as usize & mask;
-            while slots[slot] != 0 {
-                slot = (slot + 1) & mask;
+            let mut at = hash as usize & mask;
+            while slots[at].id != 0 {
+                at = (at + 1) & mask;
             }
-            slots[slot] = id as u32 + 1;
+            slots[at] = Slot { tag: Slot::tag(self.key(id), hash), id: id as u32 + 1 };
         }
         self.slots = slots;
     }
@@ -294,7 +319,11 @@ mod tests {
         assert_eq!(table.len(), 300);
         assert_eq!(table.key(7), b"k7");
         assert_eq!(table.intern(b"k299", key_hash(b"k299")), (299, false));
-        // Colliding hashes still tell keys apart.
+        // Colliding hashes still tell keys apart, short or long.
         assert_eq!(table.intern(b"other", key_hash(b"k1")), (300, true));
+        assert_eq!(table.intern(b"k1\0", key_hash(b"k1")), (301, true));
+        assert_eq!(table.intern(b"a longer key", 7), (302, true));
+        assert_eq!(table.intern(b"a longer kez", 7), (303, true));
+        assert_eq!(table.intern(b"a longer key", 7), (302, false));
     }
 }
