@@ -12,11 +12,11 @@ import { serveBench } from './server.mjs';
 import { median } from './stats.mjs';
 
 /** bundles: { jiansuo: dir, 'jiansuo:2': dir, …, pagefind: dir }. */
-export async function coldOnly({ bundles, runs, latencyMs, timeoutMs, out, log = console.error }) {
+export async function coldOnly({ bundles, runs, latencyMs, timeoutMs, out, tls = null, log = console.error }) {
   const engines = Object.keys(bundles);
   const pages = Object.fromEntries(engines.map((e) => [pageOf(e), harnessPage(e)]));
   const loadStart = loadavg()[0];
-  const server = await serveBench({ mounts: Object.fromEntries(engines.map((e) => [mountOf(e), bundles[e]])), pages, latency: latencyMs });
+  const server = await serveBench({ mounts: Object.fromEntries(engines.map((e) => [mountOf(e), bundles[e]])), pages, latency: latencyMs, tls });
   const cold = Object.fromEntries(engines.map((e) => [e, []]));
   try {
     for (let i = 0; i < runs; i++) {
@@ -32,7 +32,7 @@ export async function coldOnly({ bundles, runs, latencyMs, timeoutMs, out, log =
     await server.close();
   }
   const loadEnd = loadavg()[0];
-  const lines = [`cold start, ${runs} runs per engine, ${latencyMs} ms per request; ${cpus().length} cores, ` +
+  const lines = [`cold start, ${runs} runs per engine, ${tls ? 'HTTP/2' : 'HTTP/1.1'}, ${latencyMs} ms per request; ${cpus().length} cores, ` +
     `load average ${loadStart.toFixed(2)} → ${loadEnd.toFixed(2)}`];
   const summary = {};
   for (const engine of engines) {
@@ -51,6 +51,6 @@ export async function coldOnly({ bundles, runs, latencyMs, timeoutMs, out, log =
       `bytes ${(summary[engine].bytes / summary.pagefind.bytes).toFixed(2)}×`);
   }
   const text = lines.join('\n') + '\n';
-  writeFileSync(join(out, 'cold.json'), JSON.stringify({ date: new Date().toISOString(), runs, latencyMs, loadStart, loadEnd, bundles, summary }, null, 1));
+  writeFileSync(join(out, 'cold.json'), JSON.stringify({ date: new Date().toISOString(), runs, http: tls ? 2 : 1.1, latencyMs, loadStart, loadEnd, bundles, summary }, null, 1));
   return text;
 }

@@ -18,7 +18,7 @@ import { coldOnly } from './cold.mjs';
 import { checkTime, timed } from './measure.mjs';
 import { COLD, TIMED, WARMUP, WORST, checkQueries } from './queries.mjs';
 import { goalTable, markdownReport, scaleTable } from './report.mjs';
-import { serveBench } from './server.mjs';
+import { selfSignedTls, serveBench } from './server.mjs';
 import { bundleSizes, codeSizes } from './sizes.mjs';
 import { goals, median, perQuery, summarize } from './stats.mjs';
 
@@ -46,6 +46,7 @@ const { values: opts } = parseArgs({
     'build-timeout': { type: 'string', default: '3600' },
     quick: { type: 'boolean', default: false },
     'cold-only': { type: 'boolean', default: false },
+    h2: { type: 'boolean', default: false },
     bundle: { type: 'string', multiple: true },
     'pagefind-bundle': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -85,6 +86,8 @@ const fail = (what, e) => {
 };
 mkdirSync(perfDir, { recursive: true });
 mkdirSync(scratch, { recursive: true });
+// --h2: HTTPS with HTTP/2 like a static host, instead of HTTP/1.1 and its 6 connections per host.
+const tls = opts.h2 ? selfSignedTls(scratch) : null;
 
 // --cold-only: cold starts on bundles that exist, nothing else.
 if (opts['cold-only']) {
@@ -103,7 +106,7 @@ if (opts['cold-only']) {
     }
   }
   const runs = opts.quick ? 2 : settings.coldRuns;
-  process.stdout.write(await coldOnly({ bundles, runs, latencyMs: settings.latencyMs, timeoutMs: settings.timeoutMs, out, log }));
+  process.stdout.write(await coldOnly({ bundles, runs, latencyMs: settings.latencyMs, timeoutMs: settings.timeoutMs, out, tls, log }));
   process.exit(0);
 }
 
@@ -233,7 +236,7 @@ for (const engine of engines) {
 
 let measured = {};
 if (engines.length) {
-  const server = await serveBench({ mounts: Object.fromEntries(engines.map((e) => [MOUNT[e], bundles[e]])), pages, latency: settings.latencyMs });
+  const server = await serveBench({ mounts: Object.fromEntries(engines.map((e) => [MOUNT[e], bundles[e]])), pages, latency: settings.latencyMs, tls });
   try {
     measured = await browse(server, engines, settings);
   } catch (e) {
@@ -246,7 +249,7 @@ if (engines.length) {
 // The same with a round trip's wait before every response: cold starts and one pass of new queries.
 let slow = {};
 if (settings.rttMs > 0 && Object.keys(measured).length) {
-  const server = await serveBench({ mounts: Object.fromEntries(engines.map((e) => [MOUNT[e], bundles[e]])), pages, latency: settings.rttMs });
+  const server = await serveBench({ mounts: Object.fromEntries(engines.map((e) => [MOUNT[e], bundles[e]])), pages, latency: settings.rttMs, tls });
   try {
     log(`with ${settings.rttMs} ms before every response:`);
     slow = await browse(server, engines, { coldRuns: COLD.length, passes: 1, repeats: 1 });
@@ -280,7 +283,7 @@ for (const size of scaleSizes) {
     const c = corpusOfSize(corpus, size, scratch, log);
     const build = await buildOurs(c.postDirs, bundle, c.posts);
     const sized = bundleSizes('jiansuo', bundle);
-    const server = await serveBench({ mounts: { [MOUNT.jiansuo]: bundle }, pages, latency: settings.latencyMs });
+    const server = await serveBench({ mounts: { [MOUNT.jiansuo]: bundle }, pages, latency: settings.latencyMs, tls });
     let m;
     try {
       m = (await browse(server, ['jiansuo'], { coldRuns: settings.scaleColdRuns, passes: 1, repeats: Math.min(3, settings.repeats) })).jiansuo;
@@ -386,7 +389,7 @@ function chromiumVersion() {
 }
 
 function METHOD() {
-  return `Method: both bundles served from 127.0.0.1 by bench/perf/server.mjs like a static host (JS, wasm, HTML, JSON ` +
+  return `Method: both bundles served from 127.0.0.1 ${tls ? 'over HTTPS with HTTP/2' : 'over HTTP/1.1'} by bench/perf/server.mjs like a static host (JS, wasm, HTML, JSON ` +
     `gzip-compressed on the fly; our .bin files and Pagefind's pf_* and wasm.*.pagefind files, compressed already, as ` +
     `stored; max-age=600; ${settings.latencyMs ? `${settings.latencyMs} ms added before each response` : 'no added latency'}). Bytes = response bodies as sent, counted by the server, workers' requests included. ` +
     `Headless Chromium (playwright-core, a fresh profile for every cold start and every pass). jiansuo: openIndex(…, ` +

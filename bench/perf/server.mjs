@@ -3,8 +3,11 @@
 // (our .bin and .wasm.deflate, Pagefind's pf_* and wasm.*.pagefind) as they are, with `Cache-Control: max-age=600`.
 // It logs every response with the body bytes it sent, so that a run can count what each step fetched,
 // including the requests of Web Workers (which a page's PerformanceResourceTiming does not see).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createSecureServer } from 'node:http2';
 import { extname, join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -21,9 +24,11 @@ const COMPRESSED = new Set(['.html', '.js', '.css', '.json', '.wasm']);
 /**
  * mounts: { '/prefix/': dir } (longest prefix wins); pages: { '/path': html } served from memory;
  * latency: ms to wait before answering each request (a network's round trip; 0 = loopback only).
+ * tls: { key, cert } (PEM) to serve HTTPS with HTTP/2, as static hosts do (no limit of 6 connections per
+ * host as with HTTP/1.1, which makes a browser queue a 7th request); without it plain HTTP/1.1.
  * Returns { url, log, inflight(), idle(), close() }; log entries: { path, status, bytes, raw, at }.
  */
-export async function serveBench({ mounts = {}, pages = {}, host = '127.0.0.1', latency = 0 } = {}) {
+export async function serveBench({ mounts = {}, pages = {}, host = '127.0.0.1', latency = 0, tls = null } = {}) {
   const roots = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix, resolve(dir)])
     .sort((a, b) => b[0].length - a[0].length);
@@ -71,7 +76,7 @@ export async function serveBench({ mounts = {}, pages = {}, host = '127.0.0.1', 
     return [200, headers, await readFile(file), info.size];
   }
 
-  const server = createServer(async (req, res) => {
+  const handler = async (req, res) => {
     inflight++;
     const at = performance.now();
     let entry;
@@ -90,13 +95,19 @@ export async function serveBench({ mounts = {}, pages = {}, host = '127.0.0.1', 
       inflight--;
       settle();
     });
+  };
+  const server = tls ? createSecureServer({ ...tls, allowHTTP1: true }, handler) : createServer(handler);
+  const sockets = new Set(); // to close an HTTP/2 server's open sessions
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
   });
   await new Promise((ok, fail) => {
     server.once('error', fail);
     server.listen(0, host, ok);
   });
   return {
-    url: `http://${host}:${server.address().port}/`,
+    url: `${tls ? 'https' : 'http'}://${host}:${server.address().port}/`,
     log,
     /** Resolves once no request is being answered. */
     idle: () => new Promise((ok) => {
@@ -105,7 +116,20 @@ export async function serveBench({ mounts = {}, pages = {}, host = '127.0.0.1', 
     }),
     close: () => new Promise((ok) => {
       server.closeAllConnections?.();
+      for (const socket of sockets) socket.destroy();
       server.close(() => ok());
     }),
   };
+}
+
+/** A key and self-signed certificate for 127.0.0.1 in `dir` (made once with openssl), for `tls`. */
+export function selfSignedTls(dir) {
+  const key = join(dir, 'bench-key.pem');
+  const cert = join(dir, 'bench-cert.pem');
+  if (!existsSync(key) || !existsSync(cert)) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', key, '-out', cert, '-days', '3650', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+  return { key: readFileSync(key), cert: readFileSync(cert) };
 }
