@@ -552,6 +552,8 @@ struct ChunkSet {
     writer: ChunkWriter,
     companion: Vec<u8>,
     current_first_key: Option<Vec<u8>>,
+    /// The last key added, for the next chunk's boundary.
+    last_key: Vec<u8>,
     checksums: Vec<u64>,
     written_postings: HashSet<u64>,
     files: TermFiles,
@@ -563,8 +565,14 @@ impl ChunkSet {
             self.seal();
         }
         if self.current_first_key.is_none() {
-            self.current_first_key = Some(key.to_vec());
+            let boundary = match self.files.first_keys.is_empty() {
+                true => key.to_vec(),
+                false => termdict::chunk_boundary(&self.last_key, key),
+            };
+            self.current_first_key = Some(boundary);
         }
+        self.last_key.clear();
+        self.last_key.extend_from_slice(key);
     }
 
     fn add_word(&mut self, key: &[u8], doc_freq: u32) {

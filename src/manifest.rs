@@ -1,6 +1,6 @@
 //! The manifest: the one file with a fixed name, read first, naming every other file.
 //!
-//! It stays small whatever the number of posts: corpus statistics, the first key of each term-dictionary chunk
+//! It stays small whatever the number of posts: corpus statistics, where each term-dictionary chunk begins
 //! (prefix-compressed), and content hashes of the folders holding chunks, doc-meta and documents. Files inside a
 //! hashed folder are named by number; each carries its own checksum, so a file from another build is detected.
 //!
@@ -25,7 +25,8 @@ pub struct Manifest {
     pub recency_half_life_days: f32,
     pub average_lengths: [f32; FIELDS],
     pub term_folder: u64,
-    /// First key of each term chunk, ascending; chunk `i` holds keys in `[first_keys[i], first_keys[i + 1])`.
+    /// Where each term chunk begins, ascending: chunk `i` holds keys in `[first_keys[i], first_keys[i + 1])`. A
+    /// boundary need not be a key (see [`crate::termdict::chunk_boundary`]).
     pub first_keys: Vec<Vec<u8>>,
     pub meta_folder: u64,
     pub docs_per_meta_chunk: u32,

@@ -93,6 +93,15 @@ pub struct TermInfo {
     pub positions: Option<DataRef>,
 }
 
+/// Where a chunk starting with key `first` begins in the manifest, after a chunk ending with key `last`: the
+/// shortest prefix of `first` above `last`. Any boundary in `(last, first]` splits the keys the same way, and the
+/// manifest, read before every first query, holds one per chunk: `b惯、` becomes 4 bytes instead of 7.
+pub fn chunk_boundary(last: &[u8], first: &[u8]) -> Vec<u8> {
+    debug_assert!(last < first);
+    let shared = last.iter().zip(first).take_while(|(a, b)| a == b).count();
+    first[..(shared + 1).min(first.len())].to_vec()
+}
+
 pub fn postings_file_name(checksum: u64) -> String {
     format!("p/{}.bin", format::hex(checksum))
 }
@@ -258,3 +267,21 @@ impl ChunkWriter {
 
 /// Kind tag of a parsed chunk file (for [`format::open_file`]).
 pub const FILE_KIND: FileKind = FileKind::TermChunk;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunk_boundaries_are_short_and_split_keys_alike() {
+        for (last, first) in [("b情驱", "b惯、"), ("bab", "babc"), ("b中国", "b中国人"), ("ba", "bb"), ("b1", "b2x")]
+        {
+            let boundary = chunk_boundary(last.as_bytes(), first.as_bytes());
+            assert!(last.as_bytes() < boundary.as_slice() && boundary.as_slice() <= first.as_bytes(), "{last} {first}");
+            assert!(first.as_bytes().starts_with(&boundary));
+        }
+        assert_eq!(chunk_boundary("b情驱".as_bytes(), "b惯、".as_bytes()), &"b惯".as_bytes()[..4]);
+        assert_eq!(chunk_boundary(b"bab", b"babc"), b"babc");
+        assert_eq!(chunk_boundary(b"ba", b"bbz"), b"bb");
+    }
+}
