@@ -99,13 +99,13 @@ impl FacetChunk {
 }
 
 /// How many results have a value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FacetCount {
     pub value: String,
     pub count: usize,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Facets {
     pub categories: Vec<FacetCount>,
     pub tags: Vec<FacetCount>,

@@ -124,7 +124,7 @@ impl Filters {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SearchResult {
     pub url: String,
     pub title: String,
@@ -135,11 +135,17 @@ pub struct SearchResult {
     /// HTML: escaped text with `<mark>` around hits.
     pub excerpt: String,
     /// Other posts among the matches that tell the same story (另有 N 个来源), folded into this one.
+    #[serde(skip_serializing_if = "is_zero")]
     pub duplicates: u32,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// Why the engine searched for something other than what was typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum RewriteKind {
     /// The typed keywords found nothing; their words (from the index's vocabulary) were searched instead.
     Segmented,
@@ -150,7 +156,7 @@ pub enum RewriteKind {
 }
 
 /// Another query the reader may have meant, offered beside the results.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Alternative {
     pub query: String,
     pub kind: RewriteKind,
@@ -158,22 +164,25 @@ pub struct Alternative {
     pub count: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Rewrite {
     /// The query that was searched, in the engine's folded form.
     pub query: String,
     pub kind: RewriteKind,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SearchPage {
     pub total: usize,
     pub results: Vec<SearchResult>,
     /// Present when the results are for a rewritten query (see [`RewriteKind`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rewrite: Option<Rewrite>,
     /// Other queries the reader may have meant (the Chinese word of initials like `cc`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<Alternative>,
     /// Results per category and tag, when asked for with [`SearchOptions::facets`].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
 }
 
@@ -185,7 +194,7 @@ pub enum Step<T = SearchPage> {
 }
 
 /// A way to finish the keyword being typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Completion {
     /// The completed keyword (a word of the index's vocabulary, or a Latin word).
     pub text: String,

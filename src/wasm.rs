@@ -1,9 +1,9 @@
 //! The engine as a JavaScript class (wasm-bindgen). The JS host fetches and inflates files; see [`crate::search`].
 
+use js_sys::{Array, JsString, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-use crate::search::{Completion, Index, RewriteKind, SearchOptions, SearchPage, SearchResult, Step};
+use crate::search::{Completion, Index, SearchOptions, SearchPage, Step};
 
 mod alloc;
 
@@ -15,56 +15,18 @@ pub struct Engine {
     index: Index,
 }
 
-// The few JS built-ins the engine uses, declared here rather than taken from js-sys: js-sys's bindings bring
-// closure and futures glue into the module's function table whether they are used or not (7 KB of the module).
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = Error)]
-    type JsError;
-    #[wasm_bindgen(constructor, js_class = "Error")]
-    fn new(message: &str) -> JsError;
-
-    #[wasm_bindgen(js_name = Array)]
-    type JsArray;
-    #[wasm_bindgen(constructor, js_class = "Array")]
-    fn new() -> JsArray;
-    #[wasm_bindgen(method)]
-    fn push(this: &JsArray, value: &JsValue);
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
-    fn is_array(value: &JsValue) -> bool;
-
-    #[wasm_bindgen(js_name = Object)]
-    type JsObject;
-    #[wasm_bindgen(constructor, js_class = "Object")]
-    fn new() -> JsObject;
-
-    /// Throws only when `target` is not an object, or on a getter that throws.
-    #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
-    fn get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
-    /// Throws only when `target` is not an object.
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
-    fn set(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
-
-    type JsString;
-    #[wasm_bindgen(method)]
-    fn normalize(this: &JsString, form: &str) -> JsString;
-    #[wasm_bindgen(method, js_name = toLowerCase)]
-    fn to_lower_case(this: &JsString) -> JsString;
-}
-
 /// NFKC, then lower case, by the host's `String.prototype.normalize` and `toLowerCase` (see [`crate::normalize`]).
 pub(crate) fn nfkc_lowercase(text: &str) -> String {
-    let folded = JsValue::from_str(text).unchecked_into::<JsString>().normalize("NFKC").to_lower_case();
-    // A JS string always converts (lone surrogates become U+FFFD).
-    JsValue::from(folded).as_string().unwrap_or_default()
+    String::from(JsString::from(text).normalize("NFKC").to_lower_case())
 }
 
 fn js_error(error: crate::Error) -> JsValue {
-    let js: JsValue = JsError::new(&error.to_string()).into();
-    // `code` and `file` let the host map engine errors to its own typed errors.
-    set(&js, &"code".into(), &error.code().into());
+    let js: JsValue = js_sys::Error::new(&error.to_string()).into();
+    // `code` and `file` let the host map engine errors to its own typed errors; setting a property of a fresh
+    // Error cannot fail.
+    let _ = Reflect::set(&js, &"code".into(), &error.code().into());
     if let Some(file) = error.file() {
-        set(&js, &"file".into(), &file.into());
+        let _ = Reflect::set(&js, &"file".into(), &file.into());
     }
     js
 }
@@ -78,7 +40,7 @@ fn options_from_js(value: &JsValue) -> Result<SearchOptions, crate::Error> {
     if !value.is_object() {
         return Err(crate::Error::BadOptions("options must be an object".into()));
     }
-    let field = |name: &str| get(value, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let field = |name: &str| Reflect::get(value, &name.into()).unwrap_or(JsValue::UNDEFINED);
     let bad = |name: &str, what: &str| crate::Error::BadOptions(format!("{name}: expected {what}"));
     let count = |name: &str, default: usize| -> Result<usize, crate::Error> {
         let v = field(name);
@@ -105,18 +67,10 @@ fn options_from_js(value: &JsValue) -> Result<SearchOptions, crate::Error> {
         if let Some(single) = v.as_string() {
             return Ok(vec![single]);
         }
-        if !is_array(&v) {
+        if !Array::is_array(&v) {
             return Err(bad(name, "an array of strings"));
         }
-        let length = get(&v, &"length".into()).ok().and_then(|n| n.as_f64()).unwrap_or(0.0) as u32;
-        (0..length)
-            .map(|i| {
-                get(&v, &i.into())
-                    .ok()
-                    .and_then(|item| item.as_string())
-                    .ok_or_else(|| bad(name, "an array of strings"))
-            })
-            .collect()
+        Array::from(&v).iter().map(|item| item.as_string().ok_or_else(|| bad(name, "an array of strings"))).collect()
     };
     options.limit = count("limit", options.limit)?;
     options.offset = count("offset", options.offset)?;
@@ -135,88 +89,26 @@ fn options_from_js(value: &JsValue) -> Result<SearchOptions, crate::Error> {
     Ok(options)
 }
 
-/// The answers as plain JS objects, built by hand: serde and serde-wasm-bindgen were 5 % of the module. The shape is
-/// the contract with host.js and jiansuo.d.ts: optional fields are absent rather than null or empty.
-struct Out(JsValue);
-
-impl Out {
-    fn new() -> Out {
-        Out(JsObject::new().into())
-    }
-
-    fn set(self, key: &str, value: impl Into<JsValue>) -> Out {
-        set(&self.0, &key.into(), &value.into());
-        self
-    }
-
-    fn done(self) -> JsValue {
-        self.0
-    }
+/// The engine's answers as the host sees them (see www/jiansuo.d.ts): `{ need }` while files are missing.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+enum SearchStep {
+    Need(Vec<String>),
+    Page(SearchPage),
 }
 
-fn array<T>(items: &[T], item: impl Fn(&T) -> JsValue) -> JsValue {
-    let array = JsArray::new();
-    for value in items {
-        array.push(&item(value));
-    }
-    array.into()
+#[derive(serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+enum CompletionStep {
+    Need(Vec<String>),
+    Completions(Vec<Completion>),
 }
 
-fn strings(items: &[String]) -> JsValue {
-    array(items, |s| JsValue::from_str(s))
-}
-
-fn kind(kind: RewriteKind) -> &'static str {
-    match kind {
-        RewriteKind::Segmented => "segmented",
-        RewriteKind::Pinyin => "pinyin",
-        RewriteKind::Typo => "typo",
-    }
-}
-
-fn facet_counts(counts: &[crate::FacetCount]) -> JsValue {
-    array(counts, |c| Out::new().set("value", &c.value).set("count", c.count as f64).done())
-}
-
-fn result(r: &SearchResult) -> JsValue {
-    let out = Out::new()
-        .set("url", &r.url)
-        .set("title", &r.title)
-        .set("date", &r.date)
-        .set("categories", strings(&r.categories))
-        .set("tags", strings(&r.tags))
-        .set("score", f64::from(r.score))
-        .set("excerpt", &r.excerpt);
-    if r.duplicates > 0 { out.set("duplicates", r.duplicates) } else { out }.done()
-}
-
-fn page(page: &SearchPage) -> JsValue {
-    let mut out = Out::new().set("total", page.total as f64).set("results", array(&page.results, result));
-    if let Some(rewrite) = &page.rewrite {
-        out = out.set("rewrite", Out::new().set("query", &rewrite.query).set("kind", kind(rewrite.kind)).done());
-    }
-    if !page.alternatives.is_empty() {
-        out = out.set(
-            "alternatives",
-            array(&page.alternatives, |a| {
-                Out::new().set("query", &a.query).set("kind", kind(a.kind)).set("count", a.count).done()
-            }),
-        );
-    }
-    if let Some(facets) = &page.facets {
-        out = out.set(
-            "facets",
-            Out::new()
-                .set("categories", facet_counts(&facets.categories))
-                .set("tags", facet_counts(&facets.tags))
-                .done(),
-        );
-    }
-    out.done()
-}
-
-fn completion(c: &Completion) -> JsValue {
-    Out::new().set("text", &c.text).set("query", &c.query).set("count", c.count).done()
+/// Plain JS objects and arrays (no Maps), numbers as numbers, absent optional fields left out.
+fn to_js(value: &impl serde::Serialize) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|error| js_sys::Error::new(&error.to_string()).into())
 }
 
 #[wasm_bindgen]
@@ -236,19 +128,17 @@ impl Engine {
     /// Returns `{ need: [file names] }` or `{ page: { total, results } }`.
     pub fn search(&mut self, query: &str, options: JsValue) -> Result<JsValue, JsValue> {
         let options = options_from_js(&options).map_err(js_error)?;
-        Ok(match self.index.search(query, &options).map_err(js_error)? {
-            Step::Need(files) => Out::new().set("need", strings(&files)),
-            Step::Done(done) => Out::new().set("page", page(&done)),
-        }
-        .done())
+        to_js(&match self.index.search(query, &options).map_err(js_error)? {
+            Step::Need(files) => SearchStep::Need(files),
+            Step::Done(page) => SearchStep::Page(page),
+        })
     }
 
     /// Returns `{ need: [file names] }` or `{ completions: [{ text, query, count }] }`.
     pub fn complete(&mut self, input: &str, limit: u32) -> Result<JsValue, JsValue> {
-        Ok(match self.index.complete(input, limit as usize).map_err(js_error)? {
-            Step::Need(files) => Out::new().set("need", strings(&files)),
-            Step::Done(completions) => Out::new().set("completions", array(&completions, completion)),
-        }
-        .done())
+        to_js(&match self.index.complete(input, limit as usize).map_err(js_error)? {
+            Step::Need(files) => CompletionStep::Need(files),
+            Step::Done(completions) => CompletionStep::Completions(completions),
+        })
     }
 }
