@@ -166,7 +166,7 @@ const COMPANION_TARGET: usize = 16 * 1024;
 const INLINE_DOCLIST_MAX: usize = 512;
 const SHARED_POSITIONS_MAX: usize = 4096;
 /// Documents per doc-meta chunk.
-const DOCS_PER_META_CHUNK: u32 = 8192;
+const DOCS_PER_META_CHUNK: u32 = 16_384;
 /// Documents analysed together before their terms are merged (bounds the memory of the parallel step).
 const BATCH: usize = 1024;
 

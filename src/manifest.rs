@@ -49,7 +49,7 @@ pub fn document_name(store_folder: u64, doc: u32) -> String {
 /// Posts an index may hold: the engine keeps a few bytes per post for browsing and duplicates, so a manifest
 /// claiming more is refused rather than trusted with the memory.
 pub const MAX_DOCUMENTS: u32 = 1 << 24;
-/// Bounds of the doc-meta chunk size (the writer uses 8,192): tiny chunks would mean millions of files.
+/// Bounds of the doc-meta chunk size (the writer uses 16,384): tiny chunks would mean millions of files.
 const META_CHUNK_RANGE: std::ops::RangeInclusive<u32> = 256..=(1 << 20);
 
 impl Manifest {

@@ -243,9 +243,9 @@ macro_rules! ready {
     };
 }
 
-/// An index with at most this many ranking data chunks (65,536 posts at 8,192 per chunk, about 48 KiB) has them all
-/// fetched with a query's first files; a larger one fetches those of the candidates once they are known.
-const EARLY_META_CHUNKS: usize = 8;
+/// An index with at most this many ranking data chunks (65,536 posts at 16,384 per chunk, about 48 KiB) has them
+/// all fetched with a query's first files; a larger one fetches those of the candidates once they are known.
+const EARLY_META_CHUNKS: usize = 4;
 
 /// Fewer results than this make the engine try what the reader may have meant (pinyin, typos).
 const FEW_RESULTS: usize = 3;
