@@ -11,7 +11,6 @@ pub mod facet;
 pub mod format;
 mod fstcheck;
 mod fstread;
-mod hash;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod local;
 pub mod manifest;

@@ -12,7 +12,7 @@
 //! A keyword ending in a Latin run matches runs that start with it (`iphone` finds `iphone15`): those lookups are
 //! prefix ranges of the dictionary.
 
-use crate::hash::HashMap;
+use fnv::FnvHashMap as HashMap;
 
 use crate::excerpt::{excerpt, EXCERPT_CHARS};
 use crate::facet::{self, FacetChunk, FacetValues, Facets};
