@@ -249,7 +249,7 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
         }
     }
     if let Some(timings) = summary.timings {
-        writeln!(out, "phases (wall, CPU of all threads):")?;
+        writeln!(out, "phases (wall, CPU of all threads; ∥: side by side, sharing the cores):")?;
         for phase in &timings.phases {
             write!(out, "  {:<26} {:>7.2} s", phase.name, phase.wall.as_secs_f64())?;
             if let Some(cpu) = phase.cpu {
