@@ -237,20 +237,25 @@ impl IndexBuilder {
         let output = Output { put, error: Mutex::new(None) };
         let mut timings = Timings::start();
 
-        let (index, ((duplicates, dedup_wall), ((text_codes, store_folder), store_wall))) = rayon::join(
+        let (index, ((duplicates, dedup_wall), (((text_codes, store_folder), store_wall), small_files))) = rayon::join(
             || index_terms(&documents, std::mem::take(&mut self.vocabulary), &output),
             || {
                 rayon::join(
                     || timed(|| duplicate_stories(&documents)),
                     || {
-                        timed(|| {
-                            let text_codes = text_codes(&documents);
-                            let (store_folder, store_files) = write_documents(&documents, &text_codes);
-                            store_files.into_par_iter().for_each(|(doc, bytes)| {
-                                output.put(crate::manifest::document_name(store_folder, doc), deflate(&bytes))
-                            });
-                            (text_codes, store_folder)
-                        })
+                        rayon::join(
+                            || {
+                                timed(|| {
+                                    let text_codes = text_codes(&documents);
+                                    let (store_folder, store_files) = write_documents(&documents, &text_codes);
+                                    store_files.into_par_iter().for_each(|(doc, bytes)| {
+                                        output.put(crate::manifest::document_name(store_folder, doc), deflate(&bytes))
+                                    });
+                                    (text_codes, store_folder)
+                                })
+                            },
+                            || facet_and_folding_files(&documents),
+                        )
                     },
                 )
             },
@@ -263,10 +268,7 @@ impl IndexBuilder {
         let mut meta = index.meta;
         meta.duplicates = duplicates;
         let (meta_folder, meta_files) = write_doc_meta(&meta);
-        let facet_files = write_facets(&documents);
         let doc_count = documents.len() as f64;
-        let (folding_table, folding_checksum) =
-            format::seal_file(FileKind::FoldingTable, crate::normalize::FOLDING_TABLE);
         let manifest = Manifest {
             doc_count: documents.len() as u32,
             newest_day: meta.days.first().copied().unwrap_or_default(),
@@ -277,19 +279,21 @@ impl IndexBuilder {
             meta_folder,
             docs_per_meta_chunk: DOCS_PER_META_CHUNK,
             store_folder,
-            facet_folder: facet_files.folder,
-            folding_table: folding_checksum,
+            facet_folder: small_files.facet_folder,
+            folding_table: small_files.folding_checksum,
             text_codes,
         };
-        // Small files still to deflate (those every first query reads among them, so with zopfli); the chunks are
-        // deflated already and the documents written.
-        let mut small = vec![(manifest.folding_table_name(), folding_table)];
-        small.extend(meta_files.into_iter().map(|(n, bytes)| (manifest.meta_chunk_name(n), bytes)));
-        small.push((manifest.facet_values_name(), facet_files.values));
-        small
-            .extend(facet_files.chunks.into_iter().enumerate().map(|(n, bytes)| (manifest.facet_chunk_name(n), bytes)));
-        let mut files: Vec<(String, Vec<u8>)> =
-            small.into_par_iter().map(|(path, bytes)| (path, deflate_smallest(&bytes))).collect();
+        // The doc-meta files still to deflate (every first query reads them, so with zopfli); the chunks and the
+        // facet and folding files are deflated already and the documents written.
+        let mut files: Vec<(String, Vec<u8>)> = meta_files
+            .into_par_iter()
+            .map(|(n, bytes)| (manifest.meta_chunk_name(n), deflate_smallest(&bytes)))
+            .collect();
+        files.push((manifest.folding_table_name(), small_files.folding_table));
+        files.push((manifest.facet_values_name(), small_files.facet_values));
+        files.extend(
+            small_files.facet_chunks.into_iter().enumerate().map(|(n, bytes)| (manifest.facet_chunk_name(n), bytes)),
+        );
         files
             .extend(index.chunks.chunk_files.into_iter().enumerate().map(|(n, bytes)| (manifest.chunk_name(n), bytes)));
         files.into_par_iter().for_each(|(path, bytes)| output.put(path, bytes));
@@ -420,6 +424,27 @@ fn merge_terms(documents: &[Document]) -> (Vec<TermShard>, DocMeta, [f64; FIELDS
         analysed = next;
     }
     (shards, meta, length_sums)
+}
+
+/// The facet and folding-table files, deflated beside the term index (their names wait for the manifest).
+struct SmallFiles {
+    facet_folder: u64,
+    facet_values: Vec<u8>,
+    facet_chunks: Vec<Vec<u8>>,
+    folding_checksum: u64,
+    folding_table: Vec<u8>,
+}
+
+fn facet_and_folding_files(documents: &[Document]) -> SmallFiles {
+    let facets = write_facets(documents);
+    let (folding_table, folding_checksum) = format::seal_file(FileKind::FoldingTable, crate::normalize::FOLDING_TABLE);
+    let mut raw = vec![folding_table, facets.values];
+    raw.extend(facets.chunks);
+    let mut deflated: Vec<Vec<u8>> = raw.into_par_iter().map(|bytes| deflate_smallest(&bytes)).collect();
+    let facet_chunks = deflated.split_off(2);
+    let facet_values = deflated.pop().unwrap_or_default();
+    let folding_table = deflated.pop().unwrap_or_default();
+    SmallFiles { facet_folder: facets.folder, facet_values, facet_chunks, folding_checksum, folding_table }
 }
 
 /// (document, story) for every document that tells the story of a newer one.
