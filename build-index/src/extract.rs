@@ -4,8 +4,8 @@
 //! default renderer, also has), and then every body is HTML: raw HTML inside Markdown is not a
 //! special case. The HTML goes through html5ever's tokenizer, so entities, comments, attributes
 //! and raw-text elements (`<script>`, `<style>`, `<textarea>`…) are read exactly as a browser reads
-//! them. `<script>`, `<style>` and hidden elements are dropped, block elements become line breaks,
-//! and runs of white space become one space.
+//! them. `<script>`, `<style>` and hidden elements are dropped, an image counts as its alt text, block
+//! elements become line breaks, and runs of white space become one space.
 //!
 //! html5ever's tree builder is not used: it rescans the stack of open elements for most tags, so
 //! its time grows with the square of the nesting depth (100,000 nested `<div>`s take minutes), and
@@ -228,6 +228,12 @@ impl SinkState {
             return;
         }
         self.separate(name);
+        // An image's alt text stands for it in the text, as it does for a screen reader (and in Pagefind's index).
+        if name == "img" {
+            if let Some(alt) = tag.attrs.iter().find(|attribute| &*attribute.name.local == "alt") {
+                self.text.push(&alt.value, self.preformatted > 0);
+            }
+        }
         if PREFORMATTED.contains(&name) && opens {
             self.preformatted += 1;
         }
@@ -362,6 +368,15 @@ mod tests {
     fn first_heading_skips_empty_headings() {
         let got = extract("##\n\ntext\n\n## 真标题 {#id}\n", Format::Markdown);
         assert_eq!(got.first_heading.as_deref(), Some("真标题"));
+    }
+
+    #[test]
+    fn image_alt_text_is_text() {
+        let html = "<p>前文<img src=a.png alt=\"图片&amp;说明\">后文<img src=b.png><img alt=\"\" src=c.png></p>";
+        assert_eq!(html_to_text(html).text, "前文图片&说明后文");
+        let markdown = extract("看图：![长春 夜景](night.jpg \"标题\")。", Format::Markdown);
+        assert_eq!(markdown.text, "看图：长春 夜景。");
+        assert_eq!(html_to_text("<div hidden><img alt=藏></div>可见").text, "可见");
     }
 
     #[test]
