@@ -73,7 +73,7 @@ export function goals(m) {
   add('warm query, p95', 'ms', m.warmP95.ours, m.warmP95.theirs, '< 16 ms', m.warmP95.ours != null ? m.warmP95.ours < 16 : null);
   add('bytes for a new query, median', 'bytes', m.queryBytes.ours, m.queryBytes.theirs, '≤ ½', rel(m.queryBytes.ours, m.queryBytes.theirs, 1 / 2));
   add('whole bundle', 'bytes', m.bundle.ours, m.bundle.theirs, '≤ ½', rel(m.bundle.ours, m.bundle.theirs, 1 / 2));
-  add('wasm + JS, gzip -9', 'bytes', m.codeGzip.ours, m.codeGzip.theirs, '≤ 60 KiB', m.codeGzip.ours != null ? m.codeGzip.ours <= 60 * KiB : null);
+  add('wasm + JS, as sent (JS gzip -9)', 'bytes', m.codeGzip.ours, m.codeGzip.theirs, '≤ 60 KiB', m.codeGzip.ours != null ? m.codeGzip.ours <= 60 * KiB : null);
   add('build time', 's', m.buildSeconds.ours, m.buildSeconds.theirs, '≤ ¼', rel(m.buildSeconds.ours, m.buildSeconds.theirs, 1 / 4));
   add('build peak memory', 'bytes', m.buildRss.ours, m.buildRss.theirs, '≤ 1 GB', m.buildRss.ours != null ? m.buildRss.ours <= 1e9 : null);
   add('build cores used, (user+sys)/wall', 'cores', m.buildCores.ours, m.buildCores.theirs, '≥ 1.5 of 2 (both used)',
