@@ -713,23 +713,7 @@ impl Index {
         // Ids are sorted, so their chunks come in order.
         let mut chunks: Vec<usize> = docs.iter().map(|&d| (d / per_chunk) as usize).collect();
         chunks.dedup();
-        let mut missing = Vec::new();
-        if needs_meta {
-            missing.extend(
-                chunks.iter().filter(|c| !self.meta.contains_key(c)).map(|&c| self.manifest.meta_chunk_name(c)),
-            );
-        }
-        if filters.needs_facets() && !docs.is_empty() {
-            if self.facet_values.is_none() {
-                missing.push(self.manifest.facet_values_name());
-            }
-            missing.extend(
-                chunks
-                    .iter()
-                    .filter(|c| !self.facet_chunks.contains_key(c))
-                    .map(|&c| self.manifest.facet_chunk_name(c)),
-            );
-        }
+        let missing = self.missing_meta(&chunks, needs_meta, filters.needs_facets() && !docs.is_empty());
         if !missing.is_empty() {
             return Ok(Err(missing));
         }
@@ -798,16 +782,27 @@ impl Index {
         if chunks > EARLY_META_CHUNKS {
             return Vec::new();
         }
+        let all: Vec<usize> = (0..chunks).collect();
+        self.missing_meta(&all, needs_meta, filters.needs_facets())
+    }
+
+    /// The files not yet loaded of these doc-meta chunks: ranking data when `meta`, facet data when `facets`.
+    fn missing_meta(&self, chunks: &[usize], meta: bool, facets: bool) -> Vec<String> {
         let mut names = Vec::new();
-        if needs_meta {
-            names.extend((0..chunks).filter(|c| !self.meta.contains_key(c)).map(|c| self.manifest.meta_chunk_name(c)));
+        if meta {
+            names.extend(
+                chunks.iter().filter(|c| !self.meta.contains_key(c)).map(|&c| self.manifest.meta_chunk_name(c)),
+            );
         }
-        if filters.needs_facets() {
+        if facets {
             if self.facet_values.is_none() {
                 names.push(self.manifest.facet_values_name());
             }
             names.extend(
-                (0..chunks).filter(|c| !self.facet_chunks.contains_key(c)).map(|c| self.manifest.facet_chunk_name(c)),
+                chunks
+                    .iter()
+                    .filter(|c| !self.facet_chunks.contains_key(c))
+                    .map(|&c| self.manifest.facet_chunk_name(c)),
             );
         }
         names
@@ -1179,45 +1174,13 @@ impl KeywordMatches {
     /// The matches of either reading of a keyword (see [`KeywordPlan::readings`]); frequencies of a document
     /// both find are added.
     fn merge(self, other: KeywordMatches) -> KeywordMatches {
-        let pairs = |m: KeywordMatches| -> Vec<(u32, FieldFreqs)> { m.docs.into_iter().zip(m.freqs).collect() };
+        let postings = |m: KeywordMatches| -> Vec<Posting> {
+            m.docs.into_iter().zip(m.freqs).map(|(doc, freqs)| Posting { doc, freqs }).collect()
+        };
         let token_count = self.token_count;
-        let (a, b) = (pairs(self), pairs(other));
-        let merged = merge_postings_pairs(&a, &b);
-        KeywordMatches::from_pairs(merged, token_count)
+        let (a, b) = (postings(self), postings(other));
+        KeywordMatches::from_pairs(merge_postings(&[&a, &b]), token_count)
     }
-}
-
-/// The union of two lists of (document, frequencies) in id order, frequencies of the same document added.
-fn merge_postings_pairs(a: &[(u32, FieldFreqs)], b: &[(u32, FieldFreqs)]) -> Vec<(u32, FieldFreqs)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) if x.0 == y.0 => {
-                let mut freqs = x.1;
-                for (sum, f) in freqs.iter_mut().zip(y.1) {
-                    *sum += f;
-                }
-                out.push((x.0, freqs));
-                i += 1;
-                j += 1;
-            }
-            (Some(x), Some(y)) if x.0 < y.0 => {
-                out.push(*x);
-                i += 1;
-            }
-            (Some(x), None) => {
-                out.push(*x);
-                i += 1;
-            }
-            (_, Some(y)) => {
-                out.push(*y);
-                j += 1;
-            }
-            (None, None) => break,
-        }
-    }
-    out
 }
 
 /// How one keyword is looked up.
