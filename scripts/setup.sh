@@ -65,6 +65,8 @@ fi
 apt_missing=()
 dpkg -s chromium >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || apt_missing+=(fonts-wqy-microhei)
+# A C compiler: build-index compresses with libdeflate, which the libdeflate-sys crate compiles from C.
+command -v cc >/dev/null 2>&1 || apt_missing+=(gcc libc6-dev)
 if ((${#apt_missing[@]})); then
   sudo=()
   if [[ $(id -u) != 0 ]]; then
