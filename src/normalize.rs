@@ -10,6 +10,8 @@
 //! 4. Invisible format characters (zero-width spaces and joiners, bidi marks, soft hyphen, BOM) removed.
 //! 5. White space collapsed to one space, which is kept only between two ASCII characters: Chinese puts spaces
 //!    around Latin words for looks (`使用 Rust 编写`), and a reader typing `rust编写` means the same thing.
+//!    A circled or parenthesised number or letter (①, ⑴) counts as white space on both sides: it marks a list item
+//!    and is not part of the Latin word after it (`①AI芯片` folds to `1 ai芯片`).
 //!
 //! NFKC natively comes from `unicode-normalization`; in wasm from the host's `String.prototype.normalize`, so the
 //! module does not carry Unicode's decomposition tables.
@@ -79,6 +81,12 @@ fn fold_into(input: &str, mut emit: impl FnMut(char, usize, usize)) {
         // get + expect rather than indexing: a failed str index formats the string and the character it splits, code
         // that was 4 KB of the wasm module.
         let cluster = input.get(start..end).expect("a character boundary");
+        // A list marker such as ① expands to digits that would otherwise join the Latin word after it (①AI → 1ai, and
+        // a search for AI would miss it): white space on both sides keeps it a token of its own.
+        let enclosed = is_enclosed_alphanumeric(c);
+        if enclosed {
+            pending_space.get_or_insert((start, end));
+        }
         for lower in nfkc_lowercase(cluster).chars() {
             let simplified = to_simplified(lower);
             if simplified.is_whitespace() {
@@ -87,7 +95,15 @@ fn fold_into(input: &str, mut emit: impl FnMut(char, usize, usize)) {
                 emit_visible(simplified, start, end, &mut pending_space);
             }
         }
+        if enclosed {
+            pending_space.get_or_insert((start, end));
+        }
     }
+}
+
+/// Circled and parenthesised numbers and letters (①, ⑴, ⒈, Ⓐ, ㉑, 🄐): NFKC turns them into ASCII letters and digits.
+fn is_enclosed_alphanumeric(c: char) -> bool {
+    matches!(c as u32, 0x2460..=0x24FF | 0x3251..=0x325F | 0x32B1..=0x32BF | 0x1F100..=0x1F1FF)
 }
 
 /// Combining marks that NFKC may compose with the character before them.
@@ -224,6 +240,20 @@ mod tests {
         assert_eq!(normalize("Cafe\u{0301}"), "café");
         assert_eq!(normalize("㈱"), "(株)");
         assert_eq!(normalize("①"), "1");
+    }
+
+    #[test]
+    fn enclosed_numbers_stay_apart_from_latin_words() {
+        assert_eq!(normalize("①AI芯片"), "1 ai芯片");
+        assert_eq!(normalize("GPU②"), "gpu 2");
+        assert_eq!(normalize("⑴iPhone"), "(1) iphone");
+        assert_eq!(normalize("第①条"), "第1条");
+        assert_eq!(normalize("①②"), "1 2");
+        // Other compatibility digits still join: H₂O is searched as h2o, full-width ５Ｇ as 5g.
+        assert_eq!(normalize("H₂O ５Ｇ"), "h2o 5g");
+        let folded = normalize_mapped("①AI");
+        assert_eq!(folded.text, "1 ai");
+        assert_eq!(folded.origins, [(0, 3), (0, 3), (3, 4), (4, 5)]);
     }
 
     #[test]

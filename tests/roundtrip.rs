@@ -117,6 +117,22 @@ fn latin_runs_match_at_their_start() {
 }
 
 #[test]
+fn list_markers_stay_apart_from_the_word_after_them() {
+    // NFKC reads ① as 1: without a boundary, ①AI would be indexed as the run 1ai, which a search for AI cannot find.
+    let (_dir, mut index) = build(vec![
+        doc("/m", 100, "要点", "①AI芯片出货增长 ②GPU供不应求", &[], &[]),
+        doc("/n", 101, "型号", "1AI 是一个型号", &[], &[]),
+    ]);
+    assert_eq!(urls(&mut index, "AI芯片"), ["/m"]);
+    assert_eq!(urls(&mut index, "ai"), ["/m"]);
+    assert_eq!(urls(&mut index, "GPU"), ["/m"]);
+    assert_eq!(urls(&mut index, "①AI"), ["/m"]);
+    assert_eq!(urls(&mut index, "1ai"), ["/n"]);
+    let page = index.search("AI芯片", &SearchOptions::default()).expect("AI芯片");
+    assert!(page.results[0].excerpt.contains("①<mark>AI芯片</mark>"), "{}", page.results[0].excerpt);
+}
+
+#[test]
 fn operators_and_fields() {
     let (_dir, mut index) = build(corpus());
     assert_eq!(urls(&mut index, "长春 人工智能"), ["/a"]);

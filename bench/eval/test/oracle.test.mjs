@@ -15,7 +15,9 @@ test('normalization: NFKC, lower case, traditional to simplified, Cf removed, wh
   assert.equal(normalize(' 长春\u3000人工智能 '), '长春人工智能');
   assert.equal(normalize('Hacker\u00a0\n News'), 'hacker news');
   assert.equal(normalize('Chrome 浏览器'), 'chrome浏览器');
-  assert.equal(normalize('①AI'), '1ai');
+  assert.equal(normalize('①AI芯片'), '1 ai芯片');
+  assert.equal(normalize('第①条'), '第1条');
+  assert.equal(normalize('H₂O'), 'h2o');
 });
 
 test('Latin runs: a keyword starting with [a-z0-9] must start a run', () => {
