@@ -64,9 +64,13 @@ if [[ $js_only == 0 ]]; then
   [[ -f "$wasm" ]] || { echo "build-www: $wasm was not produced" >&2; exit 1; }
 
   rm -rf "$pkg"
-  "$bindgen" --target web --remove-name-section --remove-producers-section \
+  # The name section stays for wasm-prune, which tells wasm-bindgen's dead closure shims by their names and then
+  # drops every custom section. The engine is always handed its bytes (host.js), and every browser it runs in
+  # has TextEncoder.encodeInto: the glue needs neither fallback.
+  "$bindgen" --target web --encode-into always --omit-default-module-path \
     --out-name jiansuo_engine --out-dir "$pkg" "$wasm"
-  node scripts/wasm-strip.mjs "$pkg/jiansuo_engine_bg.wasm"
+  echo "build-www: cargo run --release -p wasm-prune"
+  cargo run --quiet --release -p wasm-prune -- "$pkg/jiansuo_engine_bg.wasm" "$pkg/jiansuo_engine_bg.wasm"
 
   rm -rf "$out"
   mkdir -p "$out"
