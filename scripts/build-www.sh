@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the web assets of jiansuo into www/dist/:
 #   jiansuo_engine_bg.wasm.deflate  the engine (crate `jiansuo`, release, wasm32-unknown-unknown), deflate-raw
-#   jiansuo.js   the API (www/src/jiansuo.js with what it uses of host.js), bundled by esbuild
-#   worker.js    the engine's host (www/src/worker.js + host.js + the wasm-bindgen glue, --target web) in one
-#                file, which the worker and the in-page engine load with one request
+#   jiansuo.js   the API with the engine's host (www/src/jiansuo.js + worker.js + host.js + the wasm-bindgen glue,
+#                --target web) in one file, bundled by esbuild: the page imports it, and the search worker is
+#                started on the same file, which the browser has then already
 #   widget.js    www/src/widget.js (imports ./jiansuo.js)
 # all minified. Without esbuild (npm ci) the files of www/src and the glue are copied as they are.
 #
@@ -100,10 +100,8 @@ cp "$pkg/jiansuo_engine.js" "$src/"
 if [[ -x "$esbuild" ]]; then
   flags=(--bundle --format=esm --target=es2022 --legal-comments=none --log-level=warning)
   [[ $minify == 1 ]] && flags+=(--minify)
-  # The API, with what it uses of host.js; the engine (worker.js) is loaded when needed.
-  "$esbuild" "$src/jiansuo.js" --outfile="$out/jiansuo.js" --external:./worker.js "${flags[@]}"
-  # Everything the worker runs, in one file: a worker starts with one request, not three rounds.
-  "$esbuild" "$src/worker.js" --outfile="$out/worker.js" "${flags[@]}"
+  # The API and everything the worker runs, in one file: the worker's script is the page's, already loaded.
+  "$esbuild" "$src/jiansuo.js" --outfile="$out/jiansuo.js" "${flags[@]}"
   "$esbuild" "$src/widget.js" --outfile="$out/widget.js" --external:./jiansuo.js "${flags[@]}"
 else
   cp "$src"/*.js "$out/"

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A small static file server for the demo and the browser tests: loopback only by default, no
-// dependencies, correct MIME types (application/wasm for the engine), no directory listings.
+// dependencies, correct MIME types (application/wasm for the engine), ETags, no directory listings.
 //
 //   node scripts/serve.mjs [DIR] [--host 127.0.0.1] [--port 8080] [--delay MS] [--quiet]
 //
@@ -67,7 +67,11 @@ export async function serve({ root = '.', host = '127.0.0.1', port = 0, delay = 
       info = await stat(file).catch(() => null);
     }
     if (!info?.isFile()) return done(404, { 'Content-Type': 'text/plain; charset=utf-8' }, 'not found\n');
+    // A validator, as static hosts send: a revalidated file (no-cache) costs a 304, not its bytes again.
+    const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+    if (req.headers['if-none-match'] === etag) return done(304, { ETag: etag });
     res.writeHead(200, {
+      ETag: etag,
       'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': info.size,
       'Cache-Control': 'no-cache',

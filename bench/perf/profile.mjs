@@ -34,8 +34,7 @@ const queries = positionals.length ? positionals : TIMED;
 const PAGE = `<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>jiansuo profile</title></head><body>
 <script type="module">
-import { Engine } from '${MOUNT.jiansuo}worker.js';
-import { openIndex } from '${MOUNT.jiansuo}jiansuo.js';
+import { Engine, openIndex } from '${MOUNT.jiansuo}jiansuo.js';
 performance.setResourceTimingBufferSize(1e6);
 const spent = { search: 0, addFile: 0, rounds: 0, added: 0 };
 for (const name of ['search', 'addFile']) {

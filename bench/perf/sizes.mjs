@@ -7,13 +7,13 @@ import { join, relative } from 'node:path';
 /**
  * The code a page using the API loads (a list of alternatives: the first that exists), files it loads
  * when they are there (`also`), then files that ship in the bundle but are not loaded. jiansuo's engine is
- * stored deflate-compressed since df31047; host.js and the glue are bundled into jiansuo.js and worker.js
- * since the cold start work of issue #4 (older bundles have them apart).
+ * stored deflate-compressed since df31047; host.js and the glue were bundled into jiansuo.js and worker.js by
+ * the cold start work of issue #4, and worker.js into jiansuo.js since (older bundles have them apart).
  */
 export const CODE = {
   jiansuo: {
-    api: ['jiansuo.js', 'worker.js', ['jiansuo_engine_bg.wasm.deflate', 'jiansuo_engine_bg.wasm']],
-    also: ['host.js', 'jiansuo_engine.js'],
+    api: ['jiansuo.js', ['jiansuo_engine_bg.wasm.deflate', 'jiansuo_engine_bg.wasm']],
+    also: ['worker.js', 'host.js', 'jiansuo_engine.js'],
     ui: ['widget.js'],
   },
   pagefind: {

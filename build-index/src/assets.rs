@@ -1,5 +1,5 @@
-//! The web assets that make a bundle usable on its own: the ESM API, the wasm engine, its host
-//! and glue (`worker.js`, for the worker and the page alike) and the `<jiansuo-search>` widget.
+//! The web assets that make a bundle usable on its own: the ESM API with the engine's host and glue
+//! (`jiansuo.js`, also the search worker's script), the wasm engine and the `<jiansuo-search>` widget.
 //!
 //! They are embedded at compile time from `www/dist` (see `build.rs`), so one binary is all a
 //! site needs. A binary built before `scripts/build-www.sh` ran has none; it then needs
@@ -13,7 +13,7 @@ mod embedded {
 }
 
 /// The files the JavaScript side expects next to the index.
-pub const EXPECTED: &[&str] = &["jiansuo.js", "jiansuo_engine_bg.wasm.deflate", "worker.js", "widget.js"];
+pub const EXPECTED: &[&str] = &["jiansuo.js", "jiansuo_engine_bg.wasm.deflate", "widget.js"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -101,11 +101,11 @@ mod tests {
     fn folder_assets_are_read_recursively_and_sorted() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("snippets")).unwrap();
-        std::fs::write(dir.path().join("worker.js"), "w").unwrap();
+        std::fs::write(dir.path().join("extra.js"), "e").unwrap();
         std::fs::write(dir.path().join("snippets/a.js"), "a").unwrap();
         let assets = load(&Source::Folder(dir.path().to_path_buf())).unwrap();
         let names: Vec<&str> = assets.iter().map(|a| a.name.as_str()).collect();
-        assert_eq!(names, ["snippets/a.js", "worker.js"]);
+        assert_eq!(names, ["extra.js", "snippets/a.js"]);
         assert_eq!(missing(&assets), ["jiansuo.js", "jiansuo_engine_bg.wasm.deflate", "widget.js"]);
     }
 

@@ -24,7 +24,6 @@ test('the tarball holds the built files, the declarations and the README, nothin
     'dist/jiansuo.js',
     'dist/jiansuo_engine_bg.wasm.deflate',
     'dist/widget.js',
-    'dist/worker.js',
     'jiansuo.d.ts',
     'package.json',
     'widget.d.ts',

@@ -6,9 +6,14 @@
 //   const { total, results } = await index.search('长春', { limit: 10, offset: 0, sort: 'relevance' });
 //
 // The engine (WebAssembly) is loaded from next to this file; the index files from the bundle folder.
+// With { worker: true } this same file is the worker's script (worker.js answers there), so a worker costs no
+// download of its own: the browser has the file already.
 import { JiansuoError, bundleBase, latestOnly, prefetch } from './host.js';
+import { openInThread } from './worker.js';
 
 export { JiansuoError };
+/** The engine's wasm-bindgen class, for profiling tools (bench/perf/profile.mjs); not a stable interface. */
+export { Engine } from './worker.js';
 
 const inBrowser = typeof Worker === 'function' && typeof process !== 'object';
 
@@ -29,13 +34,7 @@ export async function openIndex(source, options = {}) {
       // The worker script could not run (CSP, old browser): fall back to the page's own thread.
     }
   }
-  let engine;
-  try {
-    engine = await import('./worker.js');
-  } catch (e) {
-    throw new JiansuoError('network', `cannot load worker.js: ${e?.message ?? e}`, { file: 'worker.js', cause: e });
-  }
-  return engine.openInThread(base, files);
+  return openInThread(base, files);
 }
 
 /** The same interface as the in-page index, answered by worker.js. */
@@ -49,8 +48,9 @@ class WorkerIndex {
   static async open(base, files) {
     let worker;
     try {
-      // Written out literally so that bundlers (Vite, webpack, esbuild) recognise and emit the worker.
-      worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'jiansuo' });
+      // Written out literally, the name too (worker.js's WORKER_NAME), so that bundlers (Vite, webpack, esbuild)
+      // recognise and emit the worker: Vite refuses options it cannot read without running the code.
+      worker = new Worker(new URL('./jiansuo.js', import.meta.url), { type: 'module', name: 'jiansuo-search' });
     } catch (e) {
       throw new JiansuoError('engine', `cannot start the search worker: ${e?.message ?? e}`, { detail: 'worker', cause: e });
     }
@@ -82,8 +82,8 @@ class WorkerIndex {
     worker.onerror = (event) => {
       event.preventDefault?.();
       this.#fail(
-        new JiansuoError('engine', `the search worker failed: ${event.message || 'worker.js did not load'}`, {
-          file: 'worker.js',
+        new JiansuoError('engine', `the search worker failed: ${event.message || 'jiansuo.js did not load in it'}`, {
+          file: 'jiansuo.js',
           detail: 'worker',
         }),
       );

@@ -1,14 +1,17 @@
-// The engine with its host. Run as jiansuo's search worker for openIndex(url, { worker: true }), or
-// imported by jiansuo.js to run in the page (no worker, Node). scripts/build-www.sh bundles it with
-// host.js and the wasm-bindgen glue into one file, so that the worker starts with one request.
+// The engine with its host, imported by jiansuo.js: openInThread runs it in the page (no worker, Node), and
+// where jiansuo.js itself runs as the search worker of openIndex(url, { worker: true }), onMessage answers the
+// page. scripts/build-www.sh bundles it into jiansuo.js with host.js and the wasm-bindgen glue.
 // Messages in:  { id, op: 'open', base, files: { manifest, engine } } | { id, op: 'search' | 'complete', query, options }
 //               | { op: 'abort', id }   (files: bytes as stored that the page has read already, or undefined)
 // Messages out: { id, ok: true, value } | { id, ok: false, error: { code, message, file, detail } }
 // An aborted search gets no answer: it stops at its next fetch round, and the page has already moved on.
-import * as glue from './jiansuo_engine.js';
+import init, { Engine } from './jiansuo_engine.js';
 import { JiansuoError, openLocal } from './host.js';
 
-export { Engine } from './jiansuo_engine.js';
+export { Engine };
+
+// What host.js uses of the glue, by name: the glue's other exports (initSync) stay out of the bundle.
+const glue = { default: init, Engine };
 
 /** Opens a bundle in this thread; `files` as prefetch() (host.js) gives them. */
 export const openInThread = (source, files) => openLocal(glue, source, files);
@@ -57,5 +60,11 @@ async function onMessage({ data }) {
   }
 }
 
-// Only as a worker: imported into a page, this module must not take over the page's messages.
-if (typeof WorkerGlobalScope === 'function' && globalThis instanceof WorkerGlobalScope) self.onmessage = onMessage;
+/** The name openIndex gives its worker: the one worker whose messages this module answers. */
+export const WORKER_NAME = 'jiansuo-search';
+
+// Imported anywhere else (a page, or a worker of the site's own that searches in its thread), this module must
+// not take over the messages.
+if (typeof WorkerGlobalScope === 'function' && globalThis instanceof WorkerGlobalScope && self.name === WORKER_NAME) {
+  self.onmessage = onMessage;
+}

@@ -34,7 +34,7 @@ export function realBundle(posts, out) {
   }
   execFileSync(BUILD_INDEX, [posts, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
   if (!existsSync(join(out, 'manifest.bin'))) throw new Error(`build-index wrote no manifest.bin in ${out}`);
-  for (const name of ['jiansuo.js', 'jiansuo_engine_bg.wasm.deflate', 'widget.js', 'worker.js']) {
+  for (const name of ['jiansuo.js', 'jiansuo_engine_bg.wasm.deflate', 'widget.js']) {
     if (!existsSync(join(out, name))) throw new Error(`build-index did not copy ${name} into the bundle`);
   }
   if (process.env.JIANSUO_TEST_ASSETS === 'src') {

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from './bundle.mjs';
 
-const DIST_FILES = ['jiansuo.js', 'worker.js', 'widget.js', 'jiansuo_engine_bg.wasm.deflate'];
+const DIST_FILES = ['jiansuo.js', 'widget.js', 'jiansuo_engine_bg.wasm.deflate'];
 
 /** Packs www/ and installs the tarball into a new scratch project; returns the project's folder. */
 export function installPackage() {
