@@ -393,14 +393,10 @@ impl Index {
     /// The page of `ranked` that `options` ask for, or the files it needs.
     fn page(&mut self, query: &Query, ranked: &Ranked, options: &SearchOptions) -> Result<Step, Error> {
         let total = ranked.ranking.len();
-        let page: Vec<(u32, f32, u32)> = ranked
-            .ranking
-            .iter()
-            .zip(ranked.duplicates.iter().copied().chain(std::iter::repeat(0)))
-            .map(|(&(doc, score), duplicates)| (doc, score, duplicates))
-            .skip(options.offset)
-            .take(options.limit)
-            .collect();
+        let mut page: Vec<(u32, f32, u32)> = Vec::new();
+        for (i, &(doc, score)) in ranked.ranking.iter().enumerate().skip(options.offset).take(options.limit) {
+            page.push((doc, score, ranked.duplicates.get(i).copied().unwrap_or(0)));
+        }
         if self.documents.len() > MAX_CACHED_DOCUMENTS {
             // A page is short: a scan, and one hash set type fewer in the wasm module.
             self.documents.retain(|&(doc, _)| page.iter().any(|&(on_page, ..)| on_page == doc));
@@ -419,22 +415,20 @@ impl Index {
         }
         let searched = ranked.rewrite.as_ref().map_or(query, |(rewritten, _)| rewritten);
         let keywords: Vec<&str> = searched.positive_keywords().map(|k| k.text.as_str()).collect();
-        let results = page
-            .iter()
-            .filter_map(|(doc, score, duplicates)| {
-                let stored = self.document(*doc)?;
-                Some(SearchResult {
-                    url: stored.url.clone(),
-                    title: stored.title.clone(),
-                    date: stored.date.clone(),
-                    categories: stored.categories.clone(),
-                    tags: stored.tags.clone(),
-                    score: *score,
-                    excerpt: excerpt(&stored.text, &keywords, EXCERPT_CHARS),
-                    duplicates: *duplicates,
-                })
-            })
-            .collect();
+        let mut results = Vec::with_capacity(page.len());
+        for &(doc, score, duplicates) in &page {
+            let Some(stored) = self.document(doc) else { continue };
+            results.push(SearchResult {
+                url: stored.url.clone(),
+                title: stored.title.clone(),
+                date: stored.date.clone(),
+                categories: stored.categories.clone(),
+                tags: stored.tags.clone(),
+                score,
+                excerpt: excerpt(&stored.text, &keywords, EXCERPT_CHARS),
+                duplicates,
+            });
+        }
         let rewrite = ranked.rewrite.as_ref().map(|(_, rewrite)| rewrite.clone());
         let (alternatives, facets) = (ranked.alternatives.clone(), ranked.facets.clone());
         Ok(Step::Done(SearchPage { total, results, rewrite, alternatives, facets }))
@@ -450,6 +444,8 @@ impl Index {
         // that was 4 KB of the wasm module.
         let head = input.get(..input.len() - last.len()).expect("a character boundary");
         let typed = last.trim_start_matches(['-', '"', '＂']);
+        // The signs before the keyword (exclusion, phrase) stay in the completed query.
+        let sign = last.get(..last.len() - typed.len()).expect("a character boundary");
         let prefix = crate::normalize::normalize(typed);
         let latin = prefix.bytes().all(|b| b.is_ascii_alphanumeric());
         if prefix.is_empty() || (latin && prefix.len() < MIN_LATIN_PREFIX) {
@@ -474,19 +470,20 @@ impl Index {
         let mut order: Vec<u64> =
             found.iter().enumerate().map(|(i, (_, df))| (u64::from(!*df) << 32) | i as u64).collect();
         crate::sort::sort_u64(&mut order);
-        let completions = order
-            .into_iter()
-            .take(limit)
-            .map(|key| {
-                let (text, count) = &found[(key & 0xFFFF_FFFF) as usize];
-                let sign = last.get(..last.len() - typed.len()).expect("a character boundary");
-                Completion { text: text.clone(), query: format!("{head}{sign}{text}"), count: *count }
-            })
-            .collect();
+        let mut completions = Vec::with_capacity(limit.min(order.len()));
+        for key in order.into_iter().take(limit) {
+            let (text, count) = &found[(key & 0xFFFF_FFFF) as usize];
+            completions.push(Completion { text: text.clone(), query: format!("{head}{sign}{text}"), count: *count });
+        }
         Ok(Step::Done(completions))
     }
 
-    fn need<T>(&mut self, files: impl IntoIterator<Item = String>) -> Step<T> {
+    fn need<T>(&mut self, files: Vec<String>) -> Step<T> {
+        Step::Need(self.request(files))
+    }
+
+    /// `files` without repeats, noted as asked for.
+    fn request(&mut self, files: Vec<String>) -> Vec<String> {
         let mut unique: Vec<String> = Vec::new();
         for file in files {
             if !unique.contains(&file) {
@@ -498,8 +495,7 @@ impl Index {
                 self.requested.push(file.clone());
             }
         }
-        let files = unique;
-        Step::Need(files)
+        unique
     }
 
     /// Ranks `query`; when it finds little, tries what the reader probably meant: the Chinese word its pinyin reads
@@ -655,8 +651,21 @@ impl Index {
         range.start..range.end.min(range.start + MAX_TYPO_CHUNKS)
     }
 
+    /// The names of the dictionary chunks among `chunks` that have not been added yet.
     fn missing_chunks(&self, chunks: impl IntoIterator<Item = usize>) -> Vec<String> {
-        chunks.into_iter().filter(|c| !self.chunks.contains_key(c)).map(|c| self.manifest.chunk_name(c)).collect()
+        // The test and the name are out of line: one copy for every caller's iterator type was 0.8 kB of the wasm
+        // module.
+        let mut missing = Vec::new();
+        for chunk in chunks {
+            self.add_if_missing(chunk, &mut missing);
+        }
+        missing
+    }
+
+    fn add_if_missing(&self, chunk: usize, missing: &mut Vec<String>) {
+        if !self.chunks.contains_key(&chunk) {
+            missing.push(self.manifest.chunk_name(chunk));
+        }
     }
 
     /// `query` with each long keyword split into vocabulary words; None when nothing splits.
@@ -664,9 +673,13 @@ impl Index {
         let splittable = |clause: &Clause| {
             !clause.negated && clause.alternatives.len() == 1 && clause.alternatives[0].text.chars().count() >= 3
         };
-        let words =
-            query.clauses.iter().filter(|c| splittable(c)).flat_map(|c| segment::candidates(&c.alternatives[0].text));
-        let needed = self.missing_chunks(words.filter_map(|word| self.manifest.chunk_for(&termdict::word_key(&word))));
+        let mut chunks = Vec::new();
+        for clause in query.clauses.iter().filter(|c| splittable(c)) {
+            for word in segment::candidates(&clause.alternatives[0].text) {
+                chunks.extend(self.manifest.chunk_for(&termdict::word_key(&word)));
+            }
+        }
+        let needed = self.missing_chunks(chunks);
         if !needed.is_empty() {
             return Ok(Err(needed));
         }
@@ -838,8 +851,13 @@ impl Index {
             .iter()
             .map(|clause| clause.alternatives.iter().map(|k| KeywordPlan::readings(&k.text)).collect())
             .collect();
-        let lookups = plans.iter().flatten().flatten().flat_map(|plan| &plan.lookups);
-        let mut needed = self.missing_chunks(lookups.flat_map(|lookup| lookup.chunks(&self.manifest)));
+        let mut chunks = Vec::new();
+        for plan in plans.iter().flatten().flatten() {
+            for lookup in &plan.lookups {
+                chunks.extend(lookup.chunks(&self.manifest));
+            }
+        }
+        let mut needed = self.missing_chunks(chunks);
         if !needed.is_empty() {
             return Ok(Err(needed));
         }
@@ -1034,7 +1052,10 @@ impl Index {
         // Candidates: documents that have every covering bigram.
         let mut candidates: Option<Vec<u32>> = None;
         for lists in &lookups {
-            let mut docs: Vec<u32> = lists.iter().flat_map(|(p, _)| p.iter().map(|p| p.doc)).collect();
+            let mut docs: Vec<u32> = Vec::new();
+            for (postings, _) in lists {
+                docs.extend(postings.iter().map(|p| p.doc));
+            }
             crate::sort::sort_u32(&mut docs);
             docs.dedup();
             candidates = Some(match candidates {
@@ -1082,7 +1103,10 @@ fn merge_postings(lists: &[&[Posting]]) -> Vec<(u32, FieldFreqs)> {
     if let [single] = lists {
         return single.iter().map(|p| (p.doc, p.freqs)).collect();
     }
-    let all: Vec<&Posting> = lists.iter().flat_map(|list| list.iter()).collect();
+    let mut all: Vec<&Posting> = Vec::new();
+    for list in lists {
+        all.extend(list.iter());
+    }
     // Packed (doc, index) keys for crate::sort.
     let mut keys: Vec<u64> = all.iter().enumerate().map(|(i, p)| (u64::from(p.doc) << 32) | i as u64).collect();
     crate::sort::sort_u64(&mut keys);
