@@ -16,8 +16,8 @@
 //! of their sizes, log2 C(n, k) bits for k members of n: what no coding of one list at a time can beat for lists
 //! that look random (Elias–Fano comes within 2 bits per member; lists that cluster can go lower).
 //! Bigram positions count as positions in the whole index, whose n is the number of bigram occurrences: with
-//! them the bigram doc lists and frequencies would be implied. This is the floor under an index that answers a
-//! keyword with its own lists, as this one does, whatever the encoding.
+//! them the bigram doc lists and frequencies would be implied. It is about what any index that answers a keyword
+//! with its own lists, as this one does, takes for them, whatever the encoding.
 
 mod common;
 
