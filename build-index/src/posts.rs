@@ -84,12 +84,21 @@ pub fn discover(
         walk(folder, markdown_extensions, &categories, &mut found);
     }
     found.posts.sort_by(|a, b| a.path.cmp(&b.path));
-    // The same file reached through two of the folders given is one post.
+    // A file reached through two of the folders given (`_posts` and `_posts/.`, or a folder and its subfolder) is
+    // one post. A symlinked file is a post of its own, at its own URL, as in Jekyll: only its folder is resolved.
     let mut seen = std::collections::HashSet::new();
-    found.posts.retain(|post| seen.insert(std::fs::canonicalize(&post.path).unwrap_or_else(|_| post.path.clone())));
+    found.posts.retain(|post| seen.insert(resolved_folder(&post.path)));
     found.skipped.sort_by(|a, b| a.at.cmp(&b.at));
     found.skipped.dedup();
     Ok(found)
+}
+
+/// The path with its folder resolved (links, `.`, `..`) but not its file name.
+fn resolved_folder(path: &Path) -> PathBuf {
+    match (path.parent().and_then(|folder| std::fs::canonicalize(folder).ok()), path.file_name()) {
+        (Some(folder), Some(name)) => folder.join(name),
+        _ => path.to_path_buf(),
+    }
 }
 
 fn walk(root: &Path, markdown_extensions: &[String], categories: &[String], found: &mut Discovered) {
@@ -254,6 +263,27 @@ mod tests {
         std::fs::write(dir.path().join("2021-01-01-a.md"), "x").unwrap();
         let found = discover(&[dir.path().to_path_buf(), dir.path().join(".")], &markdown(), None).unwrap();
         assert_eq!(found.posts.len(), 1);
+    }
+
+    #[test]
+    fn a_folder_and_its_subfolder_give_each_post_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("sub/2021-01-01-a.md"), "x").unwrap();
+        let found = discover(&[dir.path().to_path_buf(), dir.path().join("sub")], &markdown(), None).unwrap();
+        assert_eq!(found.posts.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_post_is_a_post_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("a")).unwrap();
+        std::fs::write(dir.path().join("a/2024-06-09-original.md"), "x").unwrap();
+        std::os::unix::fs::symlink("a/2024-06-09-original.md", dir.path().join("2024-06-01-alias.md")).unwrap();
+        let found = discover(&[dir.path().to_path_buf()], &markdown(), None).unwrap();
+        let names: Vec<&str> = found.posts.iter().map(|p| p.in_collection.as_str()).collect();
+        assert_eq!(names, ["2024-06-01-alias.md", "a/2024-06-09-original.md"]);
     }
 
     #[test]
