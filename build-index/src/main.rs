@@ -182,12 +182,21 @@ fn run(cli: &Cli) -> Result<u8, CliError> {
         warnings: &outcome.warnings,
         not_posts: outcome.not_posts,
         bundle: outcome.usage.as_deref(),
+        dry_run: cli.dry_run,
         seconds: started.elapsed().as_secs_f64(),
         list_all_warnings: cli.verbose || cli.strict,
         timings: cli.verbose.then_some(&outcome.timings),
     };
     // A closed stderr must not turn a finished build into a failure.
     let _ = report::write_summary(&mut stderr, &summary);
+    if outcome.indexed == 0 {
+        let why = match outcome.posts_found {
+            0 => "no posts in the folders given",
+            _ => "every post was skipped (listed above)",
+        };
+        eprintln!("build-index: error: nothing to index: {why}");
+        return Ok(CONTENT_PROBLEM);
+    }
     if outcome.strict_failed {
         eprintln!("build-index: --strict: skipped posts or warnings; nothing written");
         return Ok(CONTENT_PROBLEM);

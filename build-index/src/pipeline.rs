@@ -122,7 +122,10 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
     outcome.warnings = warnings;
     timings.lap("shared URLs, warnings");
     outcome.timings = timings;
-    let Some(out) = options.out.as_ref().filter(|_| !outcome.strict_failed) else { return Ok(outcome) };
+    // With nothing to index the caller reports why (the skips) and fails; the writer would only say that.
+    let Some(out) = options.out.as_ref().filter(|_| !outcome.strict_failed && outcome.indexed > 0) else {
+        return Ok(outcome);
+    };
 
     let spinner = spinner("building and writing the index", options.progress);
     // On the same pool, so that --threads bounds the writer too.

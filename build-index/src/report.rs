@@ -163,8 +163,9 @@ pub struct Summary<'a> {
     pub warnings: &'a [Warning],
     /// Files below the posts folders that are not posts (other extensions, hidden or backup names).
     pub not_posts: usize,
-    /// `None` for a dry run.
+    /// `None` when nothing was written: a dry run, `--strict` failed, or nothing to index.
     pub bundle: Option<&'a [Usage]>,
+    pub dry_run: bool,
     pub seconds: f64,
     pub list_all_warnings: bool,
     /// Printed with `--verbose`.
@@ -231,7 +232,8 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
     }
     writeln!(out)?;
     match summary.bundle {
-        None => writeln!(out, "dry run: nothing written")?,
+        None if summary.dry_run => writeln!(out, "dry run: nothing written")?,
+        None => writeln!(out, "nothing written")?,
         Some(usage) => {
             let files: usize = usage.iter().map(|u| u.files).sum();
             let bytes: u64 = usage.iter().map(|u| u.bytes).sum();
@@ -338,6 +340,7 @@ mod tests {
                 warnings: &warnings,
                 not_posts: 1,
                 bundle: Some(&usage),
+                dry_run: false,
                 seconds: 1.25,
                 list_all_warnings: false,
                 timings: None,

@@ -157,6 +157,19 @@ fn exit_codes() {
     let nothing = build_index(&["--no-assets", "--out", path(&out), path(&empty)]);
     assert_eq!(nothing.code, 1, "{}", nothing.stderr);
     assert!(!out.exists());
+    // Why, post by post, before the error.
+    let skip_line = format!("{}:1: no front matter", empty.join("2021-01-04-x.md").display());
+    assert!(nothing.stderr.contains(&skip_line), "{}", nothing.stderr);
+    assert!(nothing.stderr.contains("nothing to index: every post was skipped"), "{}", nothing.stderr);
+    let dry = build_index(&["--dry-run", path(&empty)]);
+    assert_eq!(dry.code, 1, "{}", dry.stderr);
+    assert!(dry.stderr.contains(&skip_line), "{}", dry.stderr);
+    // No posts at all.
+    let no_posts = dir.path().join("none/_posts");
+    std::fs::create_dir_all(&no_posts).unwrap();
+    let none = build_index(&["--dry-run", path(&no_posts)]);
+    assert_eq!(none.code, 1, "{}", none.stderr);
+    assert!(none.stderr.contains("nothing to index: no posts in the folders given"), "{}", none.stderr);
 }
 
 #[test]
