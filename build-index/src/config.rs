@@ -10,14 +10,21 @@ use crate::yaml::{self, Node, Value};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SiteConfig {
-    pub permalink: Option<String>,
+    pub permalink: Option<Setting>,
     pub baseurl: Option<String>,
-    pub timezone: Option<String>,
-    pub encoding: Option<String>,
+    pub timezone: Option<Setting>,
+    pub encoding: Option<Setting>,
     /// Markdown file extensions without the dot, lower case.
     pub markdown_ext: Option<Vec<String>>,
     /// Jekyll's `unpublished: true` publishes posts marked `published: false`.
     pub unpublished: bool,
+}
+
+/// A setting whose value can be refused later (an unknown time zone): its text and its line, for the message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    pub value: String,
+    pub line: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,17 +51,18 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
         line: error.line,
         message: error.message,
     })?;
-    let text_of = |node: Option<&Node>, key: &'static str| -> Result<Option<String>, ConfigError> {
+    let setting = |node: Option<&Node>, key: &'static str| -> Result<Option<Setting>, ConfigError> {
         match node.map(|n| (&n.value, n.line)) {
             None | Some((Value::Null, _)) => Ok(None),
-            Some((Value::Scalar { text, .. }, _)) => Ok(Some(text.clone())),
+            Some((Value::Scalar { text, .. }, line)) => Ok(Some(Setting { value: text.clone(), line })),
             Some((_, line)) => Err(ConfigError::NotText { path: path.to_path_buf(), line, key }),
         }
     };
+    let text_of = |node: Option<&Node>, key: &'static str| Ok(setting(node, key)?.map(|s| s.value));
     let posts_permalink = root.get("collections").and_then(|c| c.get("posts")).and_then(|p| p.get("permalink"));
-    let permalink = match text_of(posts_permalink, "collections.posts.permalink")? {
+    let permalink = match setting(posts_permalink, "collections.posts.permalink")? {
         Some(permalink) => Some(permalink),
-        None => text_of(root.get("permalink"), "permalink")?,
+        None => setting(root.get("permalink"), "permalink")?,
     };
     let markdown_ext = text_of(root.get("markdown_ext"), "markdown_ext")?.map(|list| {
         list.split(',').map(|ext| ext.trim().trim_start_matches('.').to_lowercase()).filter(|e| !e.is_empty()).collect()
@@ -62,8 +70,8 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
     Ok(SiteConfig {
         permalink,
         baseurl: text_of(root.get("baseurl"), "baseurl")?,
-        timezone: text_of(root.get("timezone"), "timezone")?,
-        encoding: text_of(root.get("encoding"), "encoding")?,
+        timezone: setting(root.get("timezone"), "timezone")?,
+        encoding: setting(root.get("encoding"), "encoding")?,
         markdown_ext,
         unpublished: root.get("unpublished").and_then(Node::as_bool).unwrap_or(false),
     })
@@ -95,10 +103,10 @@ mod tests {
             Path::new("_config.yml"),
         )
         .unwrap();
-        assert_eq!(config.permalink.as_deref(), Some("pretty"));
+        assert_eq!(config.permalink, Some(Setting { value: "pretty".into(), line: 2 }));
         assert_eq!(config.baseurl.as_deref(), Some("/news"));
-        assert_eq!(config.timezone.as_deref(), Some("Asia/Shanghai"));
-        assert_eq!(config.encoding.as_deref(), Some("GBK"));
+        assert_eq!(config.timezone, Some(Setting { value: "Asia/Shanghai".into(), line: 4 }));
+        assert_eq!(config.encoding, Some(Setting { value: "GBK".into(), line: 5 }));
         assert_eq!(config.markdown_ext, Some(vec!["md".to_string(), "markdown".to_string()]));
         assert!(config.unpublished);
     }
@@ -107,7 +115,7 @@ mod tests {
     fn posts_collection_permalink_wins() {
         let config =
             parse("permalink: date\ncollections:\n  posts:\n    permalink: /:title/\n", Path::new("c")).unwrap();
-        assert_eq!(config.permalink.as_deref(), Some("/:title/"));
+        assert_eq!(config.permalink, Some(Setting { value: "/:title/".into(), line: 4 }));
     }
 
     #[test]

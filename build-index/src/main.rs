@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use build_index::assets::{self, AssetError};
-use build_index::config::{self, ConfigError, SiteConfig};
+use build_index::config::{self, ConfigError, Setting, SiteConfig};
 use build_index::date::NaiveDates;
 use build_index::document::Site;
 use build_index::output::OutputError;
@@ -121,12 +121,12 @@ fn parse_days(text: &str) -> Result<f32, String> {
 enum CliError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("--permalink / permalink: {0}")]
-    Permalink(#[from] PermalinkError),
-    #[error("unknown time zone {0:?} (use an IANA name such as Asia/Shanghai or UTC)")]
-    Timezone(String),
-    #[error("unknown encoding {0:?} in the config")]
-    Encoding(String),
+    #[error("{origin}: {source}")]
+    Permalink { origin: String, source: PermalinkError },
+    #[error("{origin}: unknown time zone {name:?} (use an IANA name such as Asia/Shanghai or UTC)")]
+    Timezone { origin: String, name: String },
+    #[error("{origin}: unknown encoding {name:?} (use a name such as UTF-8 or GBK)")]
+    Encoding { origin: String, name: String },
     #[error(transparent)]
     Run(#[from] RunError),
 }
@@ -135,7 +135,10 @@ impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
             CliError::Config(ConfigError::Read { .. }) => IO_FAILURE,
-            CliError::Config(_) | CliError::Permalink(_) | CliError::Timezone(_) | CliError::Encoding(_) => USAGE,
+            CliError::Config(_)
+            | CliError::Permalink { .. }
+            | CliError::Timezone { .. }
+            | CliError::Encoding { .. } => USAGE,
             CliError::Run(error) => match error {
                 RunError::Discover(DiscoverError::Io { .. }) | RunError::Assets(AssetError::Io { .. }) => IO_FAILURE,
                 RunError::Discover(_) | RunError::Assets(_) | RunError::Threads { .. } | RunError::AssetClash(_) => {
@@ -204,18 +207,51 @@ fn run(cli: &Cli) -> Result<u8, CliError> {
     Ok(SUCCESS)
 }
 
+/// A setting's value and where it came from, for messages: the flag, the config's line, or the default.
+fn setting<'a>(
+    flag: Option<&'a str>,
+    flag_name: &str,
+    config: Option<&'a Setting>,
+    config_path: Option<&Path>,
+    key: &str,
+    default: &'a str,
+) -> (&'a str, String) {
+    match (flag, config, config_path) {
+        (Some(value), _, _) => (value, flag_name.to_string()),
+        (None, Some(setting), Some(path)) => (&setting.value, format!("{}:{}: {key}", path.display(), setting.line)),
+        (None, Some(setting), None) => (&setting.value, key.to_string()),
+        (None, None, _) => (default, format!("default {key}")),
+    }
+}
+
 fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> Result<Options, CliError> {
-    let style = cli.permalink.as_deref().or(site_config.permalink.as_deref()).unwrap_or("date");
-    let permalink = permalink::template_for_style(style);
-    permalink::validate(&permalink)?;
-    let timezone_name = cli.timezone.as_deref().or(site_config.timezone.as_deref()).unwrap_or(DEFAULT_TIMEZONE);
-    let timezone = timezone_name.parse().map_err(|_| CliError::Timezone(timezone_name.to_string()))?;
-    let encoding = match site_config.encoding.as_deref() {
+    let (style, origin) = setting(
+        cli.permalink.as_deref(),
+        "--permalink",
+        site_config.permalink.as_ref(),
+        config_path,
+        "permalink",
+        "date",
+    );
+    let permalink = permalink::site_template(style).map_err(|source| CliError::Permalink { origin, source })?;
+    let (timezone_name, origin) = setting(
+        cli.timezone.as_deref(),
+        "--timezone",
+        site_config.timezone.as_ref(),
+        config_path,
+        "timezone",
+        DEFAULT_TIMEZONE,
+    );
+    let timezone = timezone_name.parse().map_err(|_| CliError::Timezone { origin, name: timezone_name.to_string() })?;
+    let encoding = match &site_config.encoding {
         None => encoding_rs::UTF_8,
         Some(label) => {
             // Jekyll accepts Ruby's `bom|utf-8` form.
-            let label = label.trim().trim_start_matches("bom|");
-            encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| CliError::Encoding(label.to_string()))?
+            let name = label.value.trim().trim_start_matches("bom|");
+            encoding_rs::Encoding::for_label(name.as_bytes()).ok_or_else(|| CliError::Encoding {
+                origin: setting(None, "", Some(label), config_path, "encoding", "").1,
+                name: name.to_string(),
+            })?
         }
     };
     let site = Site {

@@ -39,10 +39,19 @@ pub const PLACEHOLDERS: &[&str] = &[
     "output_ext",
 ];
 
+/// Jekyll's permalink style names.
+pub const STYLES: &[&str] = &["date", "pretty", "ordinal", "weekdate", "none"];
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PermalinkError {
     #[error("the permalink template has no `:{0}` placeholder (known: :{known})", known = PLACEHOLDERS.join(", :"))]
     UnknownPlaceholder(String),
+    #[error(
+        "{0:?} is neither a permalink style ({styles}) nor a template with placeholders such as :title; every post \
+         would get that one URL",
+        styles = STYLES.join(", ")
+    )]
+    NoPlaceholder(String),
 }
 
 /// A post's permalink template: a Jekyll style name (`date`, `pretty`, `ordinal`, `weekdate`,
@@ -57,6 +66,22 @@ pub fn template_for_style(style: &str) -> String {
         template => template,
     }
     .to_string()
+}
+
+/// The site's permalink template for a style or template (the config's `permalink`, or `--permalink`), checked:
+/// a template without any placeholder gives every post one URL, which is a mistyped style, not a site.
+pub fn site_template(style: &str) -> Result<String, PermalinkError> {
+    let template = template_for_style(style);
+    validate(&template)?;
+    let mut placeholders = 0;
+    for_each_placeholder(&template, |_, name| {
+        placeholders += usize::from(!name.is_empty());
+        Ok(())
+    })?;
+    match placeholders {
+        0 => Err(PermalinkError::NoPlaceholder(style.to_string())),
+        _ => Ok(template),
+    }
 }
 
 /// Checks that every `:placeholder` in `template` is one Jekyll knows (Jekyll aborts otherwise).
@@ -350,6 +375,16 @@ mod tests {
         assert_eq!(validate("/:year/:titel/"), Err(PermalinkError::UnknownPlaceholder("titel".into())));
         assert!(validate("/:year_:month/:output_ext").is_ok());
         assert!(validate("http://x/a:1/").is_ok());
+    }
+
+    #[test]
+    fn a_site_template_needs_a_placeholder() {
+        assert_eq!(site_template("pretty").unwrap(), "/:categories/:year/:month/:day/:title/");
+        assert_eq!(site_template("/blog/:title").unwrap(), "/blog/:title");
+        for mistyped in ["prety", "Pretty", "", "/posts/"] {
+            assert_eq!(site_template(mistyped), Err(PermalinkError::NoPlaceholder(mistyped.to_string())));
+        }
+        assert!(site_template("/:titel/").is_err());
     }
 
     #[test]

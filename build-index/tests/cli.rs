@@ -131,6 +131,9 @@ fn exit_codes() {
     assert_eq!(code(&[path(&posts)]), 2, "--out is required");
     assert_eq!(code(&["--dry-run", "--timezone", "Mars/Olympus", path(&posts)]), 2);
     assert_eq!(code(&["--dry-run", "--permalink", "/:year/:titel/", path(&posts)]), 2);
+    let mistyped = build_index(&["--dry-run", "--permalink", "prety", path(&posts)]);
+    assert_eq!(mistyped.code, 2, "{}", mistyped.stderr);
+    assert!(mistyped.stderr.contains("\"prety\" is neither a permalink style"), "{}", mistyped.stderr);
     assert_eq!(code(&["--dry-run", "--threads", "0", path(&posts)]), 2);
     assert_eq!(code(&["--dry-run", "--recency-half-life", "-1", path(&posts)]), 2);
     assert_eq!(code(&["--dry-run", "/no/such/_posts"]), 2);
@@ -181,4 +184,20 @@ fn a_config_beside_the_posts_is_found() {
     let run = build_index(&["--dry-run", path(&site.join("_posts"))]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains(&format!("reading {}", site.join("_config.yml").display())), "{}", run.stderr);
+}
+
+#[test]
+fn a_refused_setting_names_where_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let posts = dir.path().join("_posts");
+    std::fs::create_dir(&posts).unwrap();
+    std::fs::write(posts.join("2024-01-01-a.md"), "---\ntitle: 测试\n---\n正文\n").unwrap();
+    let config = dir.path().join("_config.yml");
+    std::fs::write(&config, "title: x\ntimezone: Asia/Beijing\n").unwrap();
+    let run = build_index(&["--dry-run", path(&posts)]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let expected = format!("{}:2: timezone: unknown time zone \"Asia/Beijing\"", config.display());
+    assert!(run.stderr.contains(&expected), "{}", run.stderr);
+    let flag = build_index(&["--dry-run", "--timezone", "Mars", path(&posts)]);
+    assert!(flag.stderr.contains("--timezone: unknown time zone \"Mars\""), "{}", flag.stderr);
 }

@@ -23,11 +23,11 @@ fn markdown() -> Vec<String> {
 
 fn site_settings(naive_dates: NaiveDates) -> Site {
     let config = config::load(&site_root().join("_config.yml")).unwrap();
-    let permalink = permalink::template_for_style(config.permalink.as_deref().unwrap());
+    let permalink = permalink::template_for_style(&config.permalink.unwrap().value);
     Site {
         permalink,
         base_url: config.baseurl.unwrap(),
-        timezone: config.timezone.unwrap().parse().unwrap(),
+        timezone: config.timezone.unwrap().value.parse().unwrap(),
         naive_dates,
         ..Site::default()
     }
