@@ -37,6 +37,8 @@ pub enum ConfigError {
     Yaml { path: PathBuf, line: u32, message: String },
     #[error("{path}:{line}: `{key}` should be text")]
     NotText { path: PathBuf, line: u32, key: &'static str },
+    #[error("the posts folders belong to two sites, {first} and {second}; --config names the one to use")]
+    SeveralSites { first: PathBuf, second: PathBuf },
 }
 
 pub fn load(path: &Path) -> Result<SiteConfig, ConfigError> {
@@ -77,19 +79,25 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
     })
 }
 
-/// The `_config.yml` beside the posts folders (`site/_posts` → `site/_config.yml`), when they all
-/// share one site folder and it has one.
-pub fn find_beside(posts_dirs: &[PathBuf]) -> Option<PathBuf> {
-    let mut sites = posts_dirs.iter().map(|dir| {
+/// The site's `_config.yml` for these posts folders: the nearest one above each folder, as Jekyll's site folder
+/// holds `_posts` (`site/_posts`) or folders of them (`site/news/_posts`, whose posts get the category `news`).
+/// Folders under different sites' configs cannot be indexed with one.
+pub fn find_for(posts_dirs: &[PathBuf]) -> Result<Option<PathBuf>, ConfigError> {
+    let mut found: Option<PathBuf> = None;
+    for dir in posts_dirs {
         let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
-        absolute.parent().map(Path::to_path_buf)
-    });
-    let first = sites.next()??;
-    if sites.any(|site| site.as_ref() != Some(&first)) {
-        return None;
+        let Some(config) = absolute.ancestors().skip(1).map(|folder| folder.join("_config.yml")).find(|c| c.is_file())
+        else {
+            continue;
+        };
+        match &found {
+            Some(first) if *first != config => {
+                return Err(ConfigError::SeveralSites { first: first.clone(), second: config });
+            }
+            _ => found = Some(config),
+        }
     }
-    let config = first.join("_config.yml");
-    config.is_file().then_some(config)
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -116,6 +124,22 @@ mod tests {
         let config =
             parse("permalink: date\ncollections:\n  posts:\n    permalink: /:title/\n", Path::new("c")).unwrap();
         assert_eq!(config.permalink, Some(Setting { value: "/:title/".into(), line: 4 }));
+    }
+
+    #[test]
+    fn the_config_is_found_above_the_posts_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        for folder in ["_posts", "news/_posts", "tech/sub/_posts"] {
+            std::fs::create_dir_all(site.join(folder)).unwrap();
+        }
+        assert_eq!(find_for(&[site.join("_posts")]).unwrap(), None);
+        std::fs::write(site.join("_config.yml"), "").unwrap();
+        let folders = [site.join("news/_posts"), site.join("_posts"), site.join("tech/sub/_posts")];
+        assert_eq!(find_for(&folders).unwrap(), Some(site.join("_config.yml")));
+        std::fs::write(site.join("tech/_config.yml"), "").unwrap();
+        assert!(matches!(find_for(&folders), Err(ConfigError::SeveralSites { .. })));
+        assert_eq!(find_for(&folders[2..]).unwrap(), Some(site.join("tech/_config.yml")));
     }
 
     #[test]

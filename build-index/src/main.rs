@@ -166,13 +166,22 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<u8, CliError> {
     let started = Instant::now();
-    let config_path = cli.config.clone().or_else(|| config::find_beside(&cli.posts_dirs));
+    let config_path = match &cli.config {
+        Some(path) => Some(path.clone()),
+        None => config::find_for(&cli.posts_dirs)?,
+    };
     let site_config = match &config_path {
         Some(path) => {
             eprintln!("build-index: reading {}", path.display());
             config::load(path)?
         }
-        None => SiteConfig::default(),
+        None => {
+            eprintln!(
+                "build-index: no _config.yml above the posts folders (--config names one): permalink, time zone \
+                 and base URL are the options' or their defaults"
+            );
+            SiteConfig::default()
+        }
     };
     let options = options(cli, &site_config, config_path.as_deref())?;
     let outcome = pipeline::run(&options)?;

@@ -62,7 +62,9 @@ fn embedded_assets_are_written_or_clearly_missing() {
 #[test]
 fn output_is_byte_identical_whatever_the_threads_or_folder_order() {
     let dir = tempfile::tempdir().unwrap();
-    let posts = site_posts();
+    // Away from the fixture's _config.yml, like the reordered copy below.
+    let posts = dir.path().join("posts/_posts");
+    copy_tree(&site_posts(), &posts);
     let build = |name: &str, args: &[&str], env: &[(&str, &str)]| {
         let out = dir.path().join(name);
         let mut all = vec!["--no-assets", "--out", path(&out)];
@@ -184,6 +186,35 @@ fn a_config_beside_the_posts_is_found() {
     let run = build_index(&["--dry-run", path(&site.join("_posts"))]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains(&format!("reading {}", site.join("_config.yml").display())), "{}", run.stderr);
+}
+
+#[test]
+fn the_config_above_a_category_folder_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixtures().join("site"), &site);
+    let out = dir.path().join("search");
+    let run = build_index(&["--no-assets", "--out", path(&out), path(&site.join("world/_posts"))]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("reading {}", site.join("_config.yml").display())), "{}", run.stderr);
+    // The config's baseurl and permalink, and the folder's category.
+    let mut index = jiansuo::local::LocalIndex::open(&out).unwrap();
+    let page = index.search("晚间新闻", &jiansuo::search::SearchOptions::default()).unwrap();
+    // 20:00 without an offset is UTC to Jekyll: the 3rd in Shanghai.
+    assert_eq!(page.results[0].url, "/news/world/xinwenlianbo/2022/02/03/evening/");
+
+    std::fs::create_dir(site.join("_posts")).unwrap();
+    std::fs::write(site.join("world/_config.yml"), "").unwrap();
+    let two = build_index(&["--dry-run", path(&site.join("world/_posts")), path(&site.join("_posts"))]);
+    assert_eq!(two.code, 2, "{}", two.stderr);
+    assert!(two.stderr.contains("belong to two sites"), "{}", two.stderr);
+
+    let lonely = dir.path().join("lonely/_posts");
+    std::fs::create_dir_all(&lonely).unwrap();
+    std::fs::copy(site.join("world/_posts/2022-02-01-weekly.md"), lonely.join("2022-02-01-weekly.md")).unwrap();
+    let none = build_index(&["--dry-run", path(&lonely)]);
+    assert_eq!(none.code, 0, "{}", none.stderr);
+    assert!(none.stderr.contains("no _config.yml above the posts folders"), "{}", none.stderr);
 }
 
 #[test]
