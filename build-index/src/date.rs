@@ -53,9 +53,14 @@ pub fn parse_front_matter(text: &str, quoted: bool, zone: Tz, naive: NaiveDates)
     Ok(instant.with_timezone(&zone))
 }
 
-/// The date at the start of a Jekyll post's file name (`2021-12-08` → midnight in the site's zone).
+/// The date at the start of a Jekyll post's file name (`2021-12-08` → midnight in the site's zone). A two-digit
+/// year is read as Ruby's `Time.parse` reads it: 69–99 are 1969–1999, 00–68 are 2000–2068 (`24-03-09` → 2024).
 pub fn parse_file_name_date(year: &str, month: &str, day: &str, zone: Tz) -> Option<DateTime<Tz>> {
-    let date = NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)?;
+    let mut full_year: i32 = year.parse().ok()?;
+    if year.len() == 2 {
+        full_year += if full_year >= 69 { 1900 } else { 2000 };
+    }
+    let date = NaiveDate::from_ymd_opt(full_year, month.parse().ok()?, day.parse().ok()?)?;
     Some(local_to_utc(date.and_time(NaiveTime::MIN), zone).with_timezone(&zone))
 }
 
@@ -259,6 +264,10 @@ mod tests {
         let date = parse_file_name_date("2021", "12", "8", SHANGHAI).unwrap();
         assert_eq!(to_rfc3339(&date), "2021-12-08T00:00:00+08:00");
         assert!(parse_file_name_date("2021", "02", "30", SHANGHAI).is_none());
+        let two_digits = |year| to_rfc3339(&parse_file_name_date(year, "03", "09", SHANGHAI).unwrap());
+        assert_eq!(two_digits("24"), "2024-03-09T00:00:00+08:00");
+        assert_eq!(two_digits("68"), "2068-03-09T00:00:00+08:00");
+        assert_eq!(two_digits("69"), "1969-03-09T00:00:00+08:00");
     }
 
     #[test]
