@@ -1,7 +1,7 @@
 //! The few `_config.yml` settings that change how posts map to URLs, dates and text.
 //!
 //! Read: `permalink` (and `collections.posts.permalink`, which Jekyll 4 prefers), `baseurl`,
-//! `timezone`, `encoding`, `markdown_ext` and `unpublished`. Command-line options override them.
+//! `timezone`, `encoding`, `markdown_ext`, `unpublished` and `future`. Command-line options override them.
 //! Everything else in the file is ignored.
 
 use std::path::{Path, PathBuf};
@@ -18,6 +18,8 @@ pub struct SiteConfig {
     pub markdown_ext: Option<Vec<String>>,
     /// Jekyll's `unpublished: true` publishes posts marked `published: false`.
     pub unpublished: bool,
+    /// Jekyll's `future: true` publishes posts dated after the build.
+    pub future: bool,
 }
 
 /// A setting whose value can be refused later (an unknown time zone): its text and its line, for the message.
@@ -76,6 +78,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
         encoding: setting(root.get("encoding"), "encoding")?,
         markdown_ext,
         unpublished: root.get("unpublished").and_then(Node::as_bool).unwrap_or(false),
+        future: root.get("future").and_then(Node::as_bool).unwrap_or(false),
     })
 }
 
@@ -107,7 +110,7 @@ mod tests {
     #[test]
     fn reads_the_settings_that_matter() {
         let config = parse(
-            "title: 站点\npermalink: pretty\nbaseurl: /news\ntimezone: Asia/Shanghai\nencoding: GBK\nmarkdown_ext: \"md, .Markdown\"\nunpublished: true\n",
+            "title: 站点\npermalink: pretty\nbaseurl: /news\ntimezone: Asia/Shanghai\nencoding: GBK\nmarkdown_ext: \"md, .Markdown\"\nunpublished: true\nfuture: true\n",
             Path::new("_config.yml"),
         )
         .unwrap();
@@ -117,6 +120,7 @@ mod tests {
         assert_eq!(config.encoding, Some(Setting { value: "GBK".into(), line: 5 }));
         assert_eq!(config.markdown_ext, Some(vec!["md".to_string(), "markdown".to_string()]));
         assert!(config.unpublished);
+        assert!(config.future);
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub struct Site {
     pub encoding: &'static encoding_rs::Encoding,
     /// Jekyll's `unpublished: true`: index posts marked `published: false` too.
     pub unpublished: bool,
+    /// Posts dated after this instant (Unix seconds; the build's start) are not on the site: Jekyll's default
+    /// `future: false`. `None` (`future: true`) indexes them.
+    pub published_until: Option<i64>,
     pub max_post_bytes: u64,
 }
 
@@ -42,6 +45,7 @@ impl Default for Site {
             naive_dates: NaiveDates::Jekyll,
             encoding: encoding_rs::UTF_8,
             unpublished: false,
+            published_until: None,
             max_post_bytes: 64 * 1024 * 1024,
         }
     }
@@ -112,6 +116,13 @@ pub fn convert(file: &PostFile, site: &Site, segmenter: &Segmenter) -> Result<Po
     }
 
     let date = post_date(&front, &name, site, &mut warn).map_err(|(line, reason)| skip(line, reason))?;
+    if site.published_until.is_some_and(|now| date.timestamp() > now) {
+        let line = front.date.as_ref().map_or(1, |date| match date {
+            Ok(written) => written.line,
+            Err(line) => *line,
+        });
+        return Err(skip(line, SkipReason::Future(date::to_rfc3339(&date))));
+    }
     let categories = categories(file, &front);
     let tags = unique(front.tag.clone().unwrap_or_else(|| front.tags.clone()));
     let slug = front.slug.as_deref().unwrap_or(name.slug);

@@ -47,8 +47,8 @@ struct Cli {
     #[arg(long, value_name = "DIR", required_unless_present = "dry_run")]
     out: Option<PathBuf>,
 
-    /// Jekyll config to take `permalink`, `baseurl`, `timezone`, `encoding`, `markdown_ext` and
-    /// `unpublished` from [default: the `_config.yml` beside the posts folders, if there is one].
+    /// Jekyll config to take `permalink`, `baseurl`, `timezone`, `encoding`, `markdown_ext`, `unpublished`
+    /// and `future` from [default: the nearest `_config.yml` above the posts folders, if there is one].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 
@@ -90,6 +90,10 @@ struct Cli {
     /// Fail (exit 1, nothing written) if any post is skipped or has a warning.
     #[arg(long)]
     strict: bool,
+
+    /// Index posts dated after the build too, like Jekyll's `future: true` [default: the config's `future`].
+    #[arg(long)]
+    future: bool,
 
     /// Read, extract and segment every post and report, but write nothing.
     #[arg(long)]
@@ -273,6 +277,11 @@ fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> R
         },
         encoding,
         unpublished: site_config.unpublished,
+        published_until: match cli.future || site_config.future {
+            true => None,
+            // Jekyll's `site.time`: when the build started.
+            false => Some(chrono::Utc::now().timestamp()),
+        },
         max_post_bytes: cli.max_post_size.saturating_mul(1024 * 1024),
     };
     let assets = match (&cli.assets, cli.no_assets) {

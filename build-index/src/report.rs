@@ -61,6 +61,8 @@ pub enum SkipReason {
     NoDate(String),
     #[error("`published: false`: Jekyll does not publish it")]
     Unpublished,
+    #[error("dated {0}, after the build: Jekyll publishes it only with `future: true` (or --future)")]
+    Future(String),
     #[error("permalink: {0}")]
     Permalink(#[from] PermalinkError),
     #[error("same URL {url} as {kept}; Jekyll writes both to one file and serves the later one (by date, then path), so this post is not on the site")]
@@ -70,7 +72,7 @@ pub enum SkipReason {
 impl SkipReason {
     /// Skips the author asked for; they do not fail `--strict`.
     pub fn is_intentional(&self) -> bool {
-        matches!(self, SkipReason::Unpublished)
+        matches!(self, SkipReason::Unpublished | SkipReason::Future(_))
     }
 }
 

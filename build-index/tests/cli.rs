@@ -232,3 +232,24 @@ fn a_refused_setting_names_where_it_came_from() {
     let flag = build_index(&["--dry-run", "--timezone", "Mars", path(&posts)]);
     assert!(flag.stderr.contains("--timezone: unknown time zone \"Mars\""), "{}", flag.stderr);
 }
+
+#[test]
+fn posts_dated_after_the_build_wait_as_in_jekyll() {
+    let dir = tempfile::tempdir().unwrap();
+    let posts = dir.path().join("_posts");
+    std::fs::create_dir(&posts).unwrap();
+    std::fs::write(posts.join("2024-01-01-now.md"), "---\ntitle: 今天\n---\n正文\n").unwrap();
+    std::fs::write(posts.join("2099-01-01-later.md"), "---\ntitle: 以后\ndate: 2099-01-01 08:00:00 +0800\n---\n正文\n")
+        .unwrap();
+    let run = build_index(&["--dry-run", "--strict", path(&posts)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let skip =
+        format!("{}:3: dated 2099-01-01T08:00:00+08:00, after the build", posts.join("2099-01-01-later.md").display());
+    assert!(run.stderr.contains(&skip), "{}", run.stderr);
+    assert!(run.stderr.contains("2 posts found: 1 indexed, 1 skipped (1 unpublished)"), "{}", run.stderr);
+    let future = build_index(&["--dry-run", "--future", path(&posts)]);
+    assert!(future.stderr.contains("2 posts found: 2 indexed"), "{}", future.stderr);
+    std::fs::write(dir.path().join("_config.yml"), "future: true\n").unwrap();
+    let configured = build_index(&["--dry-run", path(&posts)]);
+    assert!(configured.stderr.contains("2 posts found: 2 indexed"), "{}", configured.stderr);
+}
