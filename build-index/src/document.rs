@@ -6,6 +6,8 @@
 //! stand-in exists (an invalid `date` falls back to the file name's, an empty title to the first
 //! heading or the first words of the text, an empty body is still searchable by title).
 
+use std::borrow::Cow;
+
 use chrono::DateTime;
 use chrono_tz::Tz;
 use jiansuo::build::Document;
@@ -13,6 +15,7 @@ use jiansuo::build::Document;
 use crate::date::{self, NaiveDates};
 use crate::extract::{self, Format};
 use crate::frontmatter::{self, FrontMatter};
+use crate::kramdown;
 use crate::liquid;
 use crate::permalink;
 use crate::posts::{self, PostFile};
@@ -145,6 +148,14 @@ pub fn convert(file: &PostFile, site: &Site, segmenter: &Segmenter) -> Result<Po
         .map_err(|error| skip(front_permalink.map_or(1, |p| p.line), error.into()))?;
 
     let body = if front.render_with_liquid == Some(false) { split.body.into() } else { liquid::strip(split.body) };
+    let without_kramdown_markup = match file.format {
+        Format::Markdown => match kramdown::strip(&body) {
+            Cow::Owned(text) => Some(text),
+            Cow::Borrowed(_) => None,
+        },
+        Format::Html => None,
+    };
+    let body = without_kramdown_markup.map_or(body, Cow::Owned);
     let extracted = extract::extract(&body, file.format);
     if extracted.text.is_empty() {
         warn(split.body_line, WarningReason::EmptyBody);

@@ -4,7 +4,7 @@
 //! module, so that tests can reach each part:
 //!
 //! - [`posts`] finds post files and reads them; [`document`] turns one into a search document,
-//!   using [`frontmatter`] (on [`yaml`]), [`date`], [`permalink`], [`liquid`], [`extract`] and
+//!   using [`frontmatter`] (on [`yaml`]), [`date`], [`permalink`], [`liquid`], [`kramdown`], [`extract`] and
 //!   [`segment`];
 //! - [`config`] reads `_config.yml`; [`assets`] supplies the web assets; [`output`] swaps the
 //!   bundle folder in; [`report`] accounts for every post; [`pipeline`] runs it all.
@@ -15,6 +15,7 @@ pub mod date;
 pub mod document;
 pub mod extract;
 pub mod frontmatter;
+pub mod kramdown;
 pub mod liquid;
 pub mod output;
 pub mod permalink;

@@ -1,0 +1,194 @@
+//! kramdown's own syntax, which Jekyll's default Markdown renderer reads and pulldown-cmark does not.
+//!
+//! Themes and posts use it for classes and tables of contents: attribute lists (`{: .notice}`, `{:toc}`, a span's
+//! `*text*{:.red}`), attribute list definitions (`{:name: .class}`), extensions (`{::comment}…{:/comment}`,
+//! `{::nomarkdown}…{:/}`, `{::options … /}`) and HTML blocks whose content is Markdown (`<div markdown="1">`).
+//! kramdown shows none of the markup, nor a comment's content; left in, they would be searchable words and show in
+//! excerpts. Code is left alone: fenced blocks and code spans keep `{:` as written (a Ruby hash, say).
+
+use std::borrow::Cow;
+
+/// `markdown` with kramdown's markup removed (and `markdown="1"` blocks opened for Markdown); unchanged when it
+/// has none.
+pub fn strip(markdown: &str) -> Cow<'_, str> {
+    if !markdown.contains("{:") && !markdown.contains("markdown=") {
+        return Cow::Borrowed(markdown);
+    }
+    let mut out = String::with_capacity(markdown.len());
+    let mut fence: Option<(char, usize)> = None;
+    let mut comment_closing: Option<&'static str> = None;
+    // Open `markdown="1"` elements: their name and how many of that name are open inside.
+    let mut markdown_blocks: Vec<(String, usize)> = Vec::new();
+    for line in markdown.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some((marker, length)) = fence {
+            out.push_str(line);
+            if fence_of(trimmed).is_some_and(|(m, l)| m == marker && l >= length)
+                && trimmed.trim_end().chars().all(|c| c == marker)
+            {
+                fence = None;
+            }
+            continue;
+        }
+        if comment_closing.is_none() {
+            if let Some(opened) = fence_of(trimmed) {
+                fence = Some(opened);
+                out.push_str(line);
+                continue;
+            }
+        }
+        let mut rest = line;
+        if let Some(closing) = comment_closing {
+            match find_either(rest, closing) {
+                Some((at, len)) => rest = &rest[at + len..],
+                None => continue,
+            }
+        }
+        let start = out.len();
+        comment_closing = strip_line(rest, &mut out);
+        open_markdown_blocks(start, &mut markdown_blocks, &mut out);
+    }
+    Cow::Owned(out)
+}
+
+/// A fence's character and length, if the line opens or closes one.
+fn fence_of(trimmed: &str) -> Option<(char, usize)> {
+    let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let length = trimmed.chars().take_while(|c| *c == marker).count();
+    (length >= 3).then_some((marker, length))
+}
+
+/// The first `{:/comment}` or `{:/}` in `text`: where, and how long.
+fn find_either(text: &str, closing: &str) -> Option<(usize, usize)> {
+    let long = text.find(closing).map(|at| (at, closing.len()));
+    let short = text.find("{:/}").map(|at| (at, 4));
+    match (long, short) {
+        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Copies one line without its attribute lists and extension markers; returns the closing marker when a comment
+/// starts here and does not end on the line.
+fn strip_line(line: &str, out: &mut String) -> Option<&'static str> {
+    let mut rest = line;
+    loop {
+        let code = rest.find('`');
+        let brace = rest.find("{:");
+        match (code, brace) {
+            (Some(tick), brace) if brace.is_none_or(|b| tick < b) => {
+                // A code span: copy it whole (an unclosed run of backticks is text).
+                let run = rest[tick..].chars().take_while(|c| *c == '`').count();
+                let after = tick + run;
+                let end = rest[after..].find(&"`".repeat(run)).map(|at| after + at + run).unwrap_or(after);
+                out.push_str(&rest[..end]);
+                rest = &rest[end..];
+            }
+            (_, Some(start)) => {
+                out.push_str(&rest[..start]);
+                let Some(length) = rest[start..].find('}') else {
+                    out.push_str(&rest[start..]);
+                    return None;
+                };
+                let markup = &rest[start..start + length + 1];
+                rest = &rest[start + length + 1..];
+                if let Some(extension) = markup.strip_prefix("{::") {
+                    let name: String = extension.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+                    if name == "comment" && !markup.ends_with("/}") {
+                        match find_either(rest, "{:/comment}") {
+                            Some((at, len)) => rest = &rest[at + len..],
+                            None => return Some("{:/comment}"),
+                        }
+                    }
+                } else if markup.starts_with("{:/") {
+                    // The end of an extension whose content is kept.
+                } else if !is_attribute_list(markup) {
+                    out.push_str(markup);
+                }
+            }
+            _ => {
+                out.push_str(rest);
+                return None;
+            }
+        }
+    }
+}
+
+/// `{: .class #id key="value"}`, `{:toc}`, `{:name: .class}`: kramdown's attribute lists and their definitions.
+/// Text that merely starts with `{:` (`{:)}`) is not one.
+fn is_attribute_list(markup: &str) -> bool {
+    let inner = markup.trim_start_matches("{:").trim_end_matches('}').trim();
+    inner.is_empty()
+        || inner.chars().next().is_some_and(|c| c == '.' || c == '#' || c.is_ascii_alphabetic())
+            && inner.chars().all(|c| c.is_ascii_graphic() || c == ' ')
+}
+
+/// After an opening tag with `markdown="1"` (or `block`), a blank line, and one before its end tag, so that
+/// pulldown-cmark reads the content as Markdown as kramdown does rather than as raw HTML.
+fn open_markdown_blocks(start: usize, open: &mut Vec<(String, usize)>, out: &mut String) {
+    let line = out[start..].to_string();
+    let trimmed = line.trim();
+    if let Some((name, depth)) = open.last_mut() {
+        if trimmed.starts_with(&format!("</{name}")) {
+            if *depth == 0 {
+                out.insert(start, '\n');
+                open.pop();
+                return;
+            }
+            *depth -= 1;
+            // The end of an HTML block inside: what follows is Markdown again.
+            out.push('\n');
+        } else if trimmed.starts_with(&format!("<{name}")) {
+            *depth += 1;
+        }
+    }
+    let Some(name) = trimmed.strip_prefix('<') else { return };
+    let name: String = name.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let marked = ["markdown=\"1\"", "markdown='1'", "markdown=1", "markdown=\"block\""];
+    if !name.is_empty() && trimmed.ends_with('>') && marked.iter().any(|m| trimmed.contains(m)) {
+        if !line.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push('\n');
+        open.push((name, 0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{extract, Format};
+
+    fn text(markdown: &str) -> String {
+        extract(&strip(markdown), Format::Markdown).text
+    }
+
+    #[test]
+    fn attribute_lists_and_definitions_disappear() {
+        assert_eq!(text("* 目录\n{:toc}\n\n重要通知\n{: .notice--info}\n"), "目录\n重要通知");
+        assert_eq!(text("这是*红色*{:.red}的字。\n"), "这是红色的字。");
+        assert_eq!(text("{:ref: .big #top}\n正文\n"), "正文");
+        assert_eq!(text("笑脸 {:)} 留下\n"), "笑脸 {:)} 留下");
+    }
+
+    #[test]
+    fn extensions_keep_their_content_but_comments() {
+        assert_eq!(text("前{::comment}秘密{:/comment}后\n"), "前后");
+        assert_eq!(text("前\n{::comment}\n秘密\n多行\n{:/}\n后\n"), "前\n后");
+        assert_eq!(text("{::options parse_block_html=\"true\" /}\n正文\n"), "正文");
+        assert_eq!(text("{::nomarkdown}<b>粗体</b>{:/nomarkdown}\n"), "粗体");
+    }
+
+    #[test]
+    fn markdown_inside_marked_html_blocks_is_rendered() {
+        assert_eq!(text("<div markdown=\"1\">\n**重点**内容\n</div>\n"), "重点内容");
+        assert_eq!(text("<div markdown=\"1\">\n<div>\n里层\n</div>\n*外层*\n</div>\n后文\n"), "里层\n外层\n后文");
+    }
+
+    #[test]
+    fn code_is_left_alone() {
+        assert_eq!(text("```ruby\nh = {:a => 1}\n```\n"), "h = {:a => 1}");
+        assert_eq!(text("用 `{:toc}` 生成目录\n"), "用 {:toc} 生成目录");
+        assert!(matches!(strip("没有标记\n"), Cow::Borrowed(_)));
+    }
+}
