@@ -262,11 +262,20 @@ fn decode(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<Stri
             }
         };
     }
-    let (text, _, had_errors) = encoding.decode(bytes);
-    if had_errors {
-        return Err((1, SkipReason::NotDecodable { encoding: encoding.name() }));
+    let not_decodable = SkipReason::NotDecodable { encoding: encoding.name() };
+    let mut decoder = encoding.new_decoder_with_bom_removal();
+    let Some(capacity) = decoder.max_utf8_buffer_length_without_replacement(bytes.len()) else {
+        return Err((1, not_decodable));
+    };
+    let mut text = String::with_capacity(capacity);
+    match decoder.decode_to_string_without_replacement(bytes, &mut text, true) {
+        (encoding_rs::DecoderResult::InputEmpty, _) => Ok(text),
+        // `read` is just past the malformed bytes; the line is where they begin.
+        (encoding_rs::DecoderResult::Malformed(malformed, _), read) => {
+            Err((line_at(read.saturating_sub(usize::from(malformed))), not_decodable))
+        }
+        (encoding_rs::DecoderResult::OutputFull, _) => Err((1, not_decodable)),
     }
-    Ok(text.into_owned())
 }
 
 /// The start of a line of text, short enough for a title: up to the first sentence end, or 60
@@ -341,5 +350,8 @@ mod tests {
         assert_eq!(line, 2);
         assert!(reason.to_string().contains("GBK"), "{reason}");
         assert_eq!(decode(&gbk, encoding_rs::GBK).unwrap(), "---\ntitle: 中文\n---\n正文");
+        let mut broken = gbk.to_vec();
+        broken.extend_from_slice(b"\n\xff\xff\n");
+        assert_eq!(decode(&broken, encoding_rs::GBK).unwrap_err().0, 5);
     }
 }

@@ -79,7 +79,20 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, YamlError> {
     let mut builder = TreeBuilder { line_offset: first_line.saturating_sub(1), ..TreeBuilder::default() };
     let mut parser = Parser::new_from_str(text);
     if let Err(error) = parser.load(&mut builder, false) {
-        return Err(YamlError { message: error.info().to_string(), line: builder.file_line(error.marker()) });
+        let mut line = builder.file_line(error.marker());
+        // The scanner reports a tab where the scalar it was reading began, often the line before the tab.
+        if error.info().contains("found a tab") {
+            let from = line.saturating_sub(builder.line_offset).max(1) as usize;
+            let indented_by_tab = text
+                .lines()
+                .enumerate()
+                .skip(from - 1)
+                .find(|(_, l)| l.chars().take_while(|c| c.is_whitespace()).any(|c| c == '\t'));
+            if let Some((index, _)) = indented_by_tab {
+                line = u32::try_from(index + 1).unwrap_or(u32::MAX).saturating_add(builder.line_offset);
+            }
+        }
+        return Err(YamlError { message: error.info().to_string(), line });
     }
     if let Some(error) = builder.error {
         return Err(error);
@@ -233,6 +246,13 @@ mod tests {
     fn errors_carry_the_file_line() {
         let error = parse("title: a\ntags: [unclosed\nx: y\n", 2).unwrap_err();
         assert!(error.line >= 3, "{error:?}");
+    }
+
+    #[test]
+    fn a_tab_is_reported_on_its_own_line() {
+        let error = parse("title: a\ncategories: a\ntags: b\n\tauthor: x\n", 2).unwrap_err();
+        assert!(error.message.contains("tab"), "{error:?}");
+        assert_eq!(error.line, 5);
     }
 
     #[test]
