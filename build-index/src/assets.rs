@@ -40,6 +40,8 @@ pub enum AssetError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{0}: no files in it")]
     Empty(PathBuf),
+    #[error("--assets {0}: no such folder")]
+    NotAFolder(PathBuf),
 }
 
 /// Whether this binary carries embedded assets.
@@ -58,6 +60,9 @@ pub fn load(source: &Source) -> Result<Vec<Asset>, AssetError> {
                 .collect())
         }
         Source::Folder(folder) => {
+            if !folder.is_dir() {
+                return Err(AssetError::NotAFolder(folder.clone()));
+            }
             let mut assets = Vec::new();
             read_folder(folder, folder, &mut assets)?;
             if assets.is_empty() {

@@ -139,6 +139,9 @@ fn exit_codes() {
     assert_eq!(code(&["--dry-run", "--threads", "0", path(&posts)]), 2);
     assert_eq!(code(&["--dry-run", "--recency-half-life", "-1", path(&posts)]), 2);
     assert_eq!(code(&["--dry-run", "/no/such/_posts"]), 2);
+    let no_assets = build_index(&["--assets", "/no/such/assets", "--out", path(&out), path(&posts)]);
+    assert_eq!(no_assets.code, 2, "{}", no_assets.stderr);
+    assert!(no_assets.stderr.contains("--assets /no/such/assets: no such folder"), "{}", no_assets.stderr);
 
     let precious = dir.path().join("precious");
     std::fs::create_dir(&precious).unwrap();
