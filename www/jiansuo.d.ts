@@ -64,7 +64,7 @@ export interface SearchPage {
   /** How many posts match in all (not only on this page). */
   total: number;
   results: SearchResult[];
-  /** With options.facets (or a category/tag filter). */
+  /** Present when `options.facets` is true. */
   facets?: Facets;
   /** Present when the results are for another query than typed: its words split ('segmented'), the word its pinyin reads as ('pinyin'), a close spelling ('typo'). */
   rewrite?: { query: string; kind: RewriteKind };
@@ -121,6 +121,9 @@ export type JiansuoErrorCode =
   | 'damaged'
   /** The engine refused the query (e.g. too long). */
   | 'bad-query'
+  /** A wrong option or argument (a `limit` that is not a whole number, a `from` not `YYYY-MM-DD`, no bundle
+   *  location): a mistake in the calling code. */
+  | 'bad-options'
   /** Any other engine failure. */
   | 'engine'
   /** No WebAssembly or DecompressionStream here. */

@@ -21,6 +21,8 @@ export interface JiansuoStrings {
   newest: string;
   date: string;
   error: string;
+  /** After `error`, for a failure without a message of its own. */
+  failed: string;
   missing: string;
   network: string;
   damaged: string;

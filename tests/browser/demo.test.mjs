@@ -240,6 +240,43 @@ describe('search on the demo page', () => {
     await page.close();
   });
 
+  test('the last 加载更多, pressed from the keyboard, leaves focus in the box on the first result it brought', async () => {
+    const page = await open();
+    const { total } = await typeQuery(page, '长春');
+    assert.ok(total > 10 && total <= 20, `${total} results: one more page expected`);
+    const ui = widget(page);
+    await ui.more.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.__answers.some((a) => a.append));
+    assert.equal(await ui.more.isVisible(), false);
+    const focus = await page.evaluate(() => {
+      const root = document.querySelector('#search').shadowRoot;
+      const input = root.querySelector('input[role=combobox]');
+      const active = root.getElementById(input.getAttribute('aria-activedescendant'));
+      return { focused: root.activeElement === input, index: active?.dataset.index };
+    });
+    assert.deepEqual(focus, { focused: true, index: '10' });
+    await page.close();
+  });
+
+  test('errors: a failure without a message of its own says so once; the box holds no more than the engine takes', async () => {
+    const page = await open();
+    await typeQuery(page, '长春');
+    const ui = widget(page);
+    await page.evaluate(() => {
+      document.querySelector('#search').searchOptions = { from: '2025/01/01' };
+    });
+    await page.waitForFunction(() => window.__errors?.length || document.querySelector('#search').shadowRoot.querySelector('[part=status]').getAttribute('role') === 'alert');
+    const status = await ui.status.textContent();
+    assert.match(status, /^搜索暂时无法使用：搜索出错，请稍后重试。bad-options$/, status);
+    await page.evaluate(() => {
+      document.querySelector('#search').searchOptions = {};
+    });
+    await ui.input.fill('长'.repeat(1200));
+    assert.equal((await ui.input.inputValue()).length, 1000, 'the box holds what the engine accepts');
+    await page.close();
+  });
+
   test('category chips: counts from the engine, filtering, kept in the URL', async () => {
     const page = await open();
     const { total } = await typeQuery(page, '长春');
@@ -344,6 +381,28 @@ describe('search on the demo page', () => {
       await page.waitForTimeout(600);
       const queries = await page.evaluate(() => window.__answers.map((a) => a.query));
       assert.deepEqual(queries, ['黄金价格'], 'the stale answer was shown');
+      await page.close();
+    } finally {
+      await slow.close();
+    }
+  });
+
+  test('a box cleared while its search is on the way stays empty', async () => {
+    const slow = await demoSite(SAMPLE_POSTS, { delay: 250 });
+    try {
+      const page = await env.browser.page();
+      await page.goto(slow.url);
+      const ui = widget(page);
+      await ui.input.click();
+      await ui.input.pressSequentially('长春', { delay: 10 });
+      await page.waitForTimeout(400); // typed, and its search waiting on the slow server
+      await page.keyboard.press('Escape');
+      assert.equal(await ui.input.inputValue(), '');
+      await page.waitForTimeout(2000); // longer than the search takes
+      assert.equal(await ui.options.count(), 0);
+      assert.equal((await ui.status.textContent()).trim(), '');
+      assert.deepEqual(await page.evaluate(() => window.__answers.map((a) => a.query)), []);
+      assert.equal(new URL(page.url()).searchParams.get('q'), null);
       await page.close();
     } finally {
       await slow.close();

@@ -134,6 +134,15 @@ describe('searching the sample bundle', () => {
   test('a query beyond the engine limits: code bad-query', async () => {
     await assert.rejects(index.search('长'.repeat(5000)), { name: 'JiansuoError', code: 'bad-query' });
   });
+
+  test('a wrong option or argument: code bad-options', async () => {
+    for (const options of [{ sort: 'x' }, { limit: -1 }, { limit: '3' }, { from: '2024/01/01' }, { categories: 5 }]) {
+      await assert.rejects(index.search('长春', options), { name: 'JiansuoError', code: 'bad-options' }, JSON.stringify(options));
+    }
+    for (const source of [undefined, null, '']) {
+      await assert.rejects(api.openIndex(source), { name: 'JiansuoError', code: 'bad-options' });
+    }
+  });
 });
 
 describe('where the bundle is', () => {

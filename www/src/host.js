@@ -14,7 +14,8 @@ const onDisk =
  * Every failure that reaches the caller is a JiansuoError.
  * code: 'missing' (a file is not there: HTTP 404/410, ENOENT), 'network' (it could not be read),
  *       'damaged' (it cannot be inflated, or the engine rejects it: checksum, version),
- *       'bad-query', 'engine' (any other engine failure), 'unsupported' (no WebAssembly or
+ *       'bad-query', 'bad-options' (a wrong option or argument: the calling code's mistake), 'engine' (any other
+ *       engine failure), 'unsupported' (no WebAssembly or
  *       DecompressionStream), 'aborted' (AbortSignal, or superseded by a newer search), 'closed'.
  * file: the bundle file concerned, relative to the bundle ('manifest.bin', 't/….bin'), when there is one.
  * detail: the engine's own error code ('corrupt-file', 'version-mismatch', …) or the HTTP status.
@@ -55,8 +56,8 @@ export function engineError(thrown, file) {
   const code =
     detail === 'corrupt-file' || detail === 'version-mismatch'
       ? 'damaged'
-      : detail === 'bad-query'
-        ? 'bad-query'
+      : detail === 'bad-query' || detail === 'bad-options'
+        ? detail
         : 'engine';
   return new JiansuoError(code, message, { file: (typeof thrown?.file === 'string' && thrown.file) || file, detail, cause: thrown });
 }
@@ -67,7 +68,9 @@ export function engineError(thrown, file) {
  * (Node; relative to the working directory). A trailing 'manifest.bin' is tolerated.
  */
 export async function bundleBase(source) {
-  if (source == null || source === '') throw new TypeError('openIndex: the bundle location is required');
+  if (source == null || source === '') {
+    throw new JiansuoError('bad-options', 'openIndex: the bundle location is required');
+  }
   let url;
   if (source instanceof URL) {
     url = new URL(source.href);

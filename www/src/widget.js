@@ -38,6 +38,7 @@ const STRINGS = {
     newest: '最新',
     date: '{y}年{m}月{d}日',
     error: '搜索暂时无法使用',
+    failed: '搜索出错，请稍后重试。',
     missing: '没有找到搜索索引，请确认站点已生成索引。',
     network: '网络错误，搜索索引加载失败，请稍后重试。',
     damaged: '搜索索引已损坏，请重新生成索引。',
@@ -78,6 +79,7 @@ const STRINGS = {
     newest: 'Newest',
     date: '{y}-{mm}-{dd}',
     error: 'Search is unavailable',
+    failed: 'Something went wrong; please try again.',
     missing: 'The search index was not found.',
     network: 'A network error stopped the search index from loading. Please try again.',
     damaged: 'The search index is damaged; please rebuild it.',
@@ -243,7 +245,7 @@ mark { background: var(--_mark-bg); color: var(--_mark-fg); border-radius: 3px; 
   border-radius: var(--_radius); background: var(--_bg); color: var(--_accent); cursor: pointer; font-size: 15px;
 }
 .more:hover { background: var(--_hover); }
-.more:disabled { color: var(--_muted); cursor: progress; }
+.more[aria-disabled=true] { color: var(--_muted); cursor: progress; }
 
 .trigger {
   display: inline-flex; align-items: center; gap: 8px; height: 38px; padding: 0 8px 0 12px; min-width: 150px;
@@ -419,6 +421,7 @@ export class JiansuoSearchElement extends HTMLElement {
   #complete = null; // superseding completion function
   #timer = 0;
   #loadingTimer = 0;
+  #runs = 0; // the latest run: an answer for an earlier one (a query since cleared or replaced) is dropped
   #composing = false;
   #query = ''; // the query shown in the list
   #results = [];
@@ -585,6 +588,7 @@ export class JiansuoSearchElement extends HTMLElement {
       autocapitalize: 'off',
       spellcheck: 'false',
       enterkeyhint: 'search',
+      maxlength: '1000', // the engine's limit (query::MAX_QUERY_CHARS)
     });
     const clear = h('button', { part: 'clear', class: 'clear', type: 'button' }, '✕');
     const form = h('form', { part: 'form', class: 'form', role: 'search' }, icon(), input, clear);
@@ -810,9 +814,11 @@ export class JiansuoSearchElement extends HTMLElement {
   async #run(query, { history = false, commit = false, offset = 0 } = {}) {
     const ui = this.#ui;
     const append = offset > 0;
+    const run = ++this.#runs;
     if (history) this.#writeUrl(query, commit);
     this.#syncFilters();
     if (!query && !this.#filtered) {
+      clearTimeout(this.#loadingTimer);
       this.#query = '';
       this.#show([], 0, false);
       this.#showFilters(false);
@@ -826,7 +832,8 @@ export class JiansuoSearchElement extends HTMLElement {
     if (!this.#results.length || this.#query !== query) {
       this.#loadingTimer = setTimeout(() => this.#status(this.strings.loading), LOADING_DELAY_MS);
     }
-    if (append) ui.more.disabled = true;
+    // aria-disabled, not disabled: a disabled button loses the keyboard focus.
+    if (append) ui.more.setAttribute('aria-disabled', 'true');
     const options = { ...this.#searchOptions, ...this.#filterOptions(), limit: this.pageSize, offset, sort: this.sort };
     if (this.#panel && this.#counted && !append) {
       options.facets = true;
@@ -838,6 +845,7 @@ export class JiansuoSearchElement extends HTMLElement {
       const suggestions = append ? null : this.#suggestions(index, query);
       const page = await this.#search(query, options);
       const chips = await suggestions; // shown with the results, so that nothing moves twice
+      if (run !== this.#runs) return;
       clearTimeout(this.#loadingTimer);
       const results = Array.isArray(page?.results) ? page.results : [];
       const total = Number(page?.total) || 0;
@@ -862,7 +870,8 @@ export class JiansuoSearchElement extends HTMLElement {
       );
       this.#emit('jiansuo-results', { query, options, page, append });
     } catch (error) {
-      if (error?.code === 'aborted') return; // superseded by a newer query: its answer will come
+      // Superseded by a newer query (its answer will come), or the box was cleared meanwhile.
+      if (error?.code === 'aborted' || run !== this.#runs) return;
       clearTimeout(this.#loadingTimer);
       this.#query = query;
       this.#show([], 0, false);
@@ -871,7 +880,7 @@ export class JiansuoSearchElement extends HTMLElement {
       this.#error(error);
       this.#emit('jiansuo-error', { query, error });
     } finally {
-      if (append) ui.more.disabled = false;
+      if (append) ui.more.removeAttribute('aria-disabled');
     }
   }
 
@@ -1031,6 +1040,7 @@ export class JiansuoSearchElement extends HTMLElement {
   }
 
   #loadMore() {
+    if (this.#ui.more.getAttribute('aria-disabled') === 'true') return; // the next page is on its way
     if (this.#results.length < this.#total) {
       this.#run(this.#query, { offset: this.#results.length });
     }
@@ -1049,22 +1059,19 @@ export class JiansuoSearchElement extends HTMLElement {
   #error(error) {
     const s = this.strings;
     const code = error?.code;
-    const message =
-      code === 'missing'
-        ? s.missing
-        : code === 'network'
-          ? s.network
-          : code === 'damaged'
-            ? s.damaged
-            : code === 'unsupported'
-              ? s.unsupported
-              : code === 'bad-query'
-                ? s.badQuery
-                : s.error;
     const { status } = this.#ui;
     status.classList.add('error');
     status.setAttribute('role', 'alert');
-    const detail = [code, error?.file, error?.detail].filter((x) => x != null && x !== '').join(' · ');
+    if (code === 'bad-query') {
+      // The reader's input, not an outage: no "unavailable" and no debugging detail.
+      status.replaceChildren(s.badQuery);
+      return;
+    }
+    const known = { missing: s.missing, network: s.network, damaged: s.damaged, unsupported: s.unsupported };
+    const message = known[code] ?? s.failed;
+    const detail = [code, error?.file, error?.detail === code ? null : error?.detail]
+      .filter((x) => x != null && x !== '')
+      .join(' · ');
     status.replaceChildren(`${s.error}：${message}`, h('small', { part: 'error-detail' }, detail));
   }
 
@@ -1084,7 +1091,13 @@ export class JiansuoSearchElement extends HTMLElement {
     list.append(...items);
     this.#syncOpen();
     sort.hidden = total === 0;
+    const moreHadFocus = append && this.#root.activeElement === more;
     more.hidden = results.length >= total;
+    if (moreHadFocus && more.hidden) {
+      // The button the reader pressed is gone with the last page: back to the box, on the first result it brought.
+      this.#ui.input.focus();
+      this.#setActive([...this.#options()].findIndex((option) => option.dataset.index === String(start)));
+    }
   }
 
   #item(result, index, s) {
