@@ -29,6 +29,7 @@ use crate::termdict::{self, ChunkWriter, Placement};
 use crate::textcode::TextCodes;
 
 mod terms;
+mod words;
 
 use terms::{AnalysedDocument, TermLists, TermShard};
 
@@ -238,32 +239,28 @@ impl IndexBuilder {
         let output = Output { put, error: Mutex::new(None) };
         let mut timings = Timings::start();
 
-        let (index, ((duplicates, dedup_wall), (((text_codes, store_folder), store_wall), small_files))) = rayon::join(
+        let (index, (((text_codes, store_folder), store_wall), small_files)) = rayon::join(
             || index_terms(&documents, std::mem::take(&mut self.vocabulary), &output),
             || {
                 rayon::join(
-                    || timed(|| duplicate_stories(&documents)),
                     || {
-                        rayon::join(
-                            || {
-                                timed(|| {
-                                    let text_codes = text_codes(&documents);
-                                    let (store_folder, store_files) = write_documents(&documents, &text_codes);
-                                    store_files.into_par_iter().for_each(|(doc, bytes)| {
-                                        output.put(
-                                            crate::manifest::document_name(store_folder, doc),
-                                            deflate(&bytes, Effort::Text),
-                                        )
-                                    });
-                                    (text_codes, store_folder)
-                                })
-                            },
-                            || facet_and_folding_files(&documents),
-                        )
+                        timed(|| {
+                            let text_codes = text_codes(&documents);
+                            let (store_folder, store_files) = write_documents(&documents, &text_codes);
+                            store_files.into_par_iter().for_each(|(doc, bytes)| {
+                                output.put(
+                                    crate::manifest::document_name(store_folder, doc),
+                                    deflate(&bytes, Effort::Text),
+                                )
+                            });
+                            (text_codes, store_folder)
+                        })
                     },
+                    || facet_and_folding_files(&documents),
                 )
             },
         );
+        let (duplicates, dedup_wall) = (index.duplicates, index.dedup_wall);
         timings.extend(index.timings);
         // Their CPU time is in the term phases' (one process, same time).
         timings.phases.push(PhaseTime { name: "∥ duplicate stories", wall: dedup_wall, cpu: None });
@@ -374,6 +371,9 @@ impl FolderSink {
 /// The term side of a build: dictionary files (postings files already written) and per-document numbers.
 struct TermIndex {
     chunks: TermFiles,
+    /// (document, story) for every document that tells the story of a newer one, and how long finding them took.
+    duplicates: Vec<(u32, u32)>,
+    dedup_wall: Duration,
     meta: DocMeta,
     length_sums: [f64; FIELDS],
     timings: Timings,
@@ -381,24 +381,84 @@ struct TermIndex {
 
 fn index_terms(documents: &[Document], counted: Vocabulary, output: &Output) -> TermIndex {
     let mut timings = Timings::start();
-    let ((shards, meta, length_sums), words) = rayon::join(
-        || merge_terms(documents),
-        || Vocabulary::of_documents(documents, |d: &Document| d.words.iter().map(String::as_str)).merge(counted),
-    );
+    let vocabulary =
+        Vocabulary::of_documents(documents, |d: &Document| d.words.iter().map(String::as_str)).merge(counted);
+    // In a fixed order, so that the bundle does not depend on the hash map's.
+    let mut words: Vec<VocabularyWord> = vocabulary
+        .doc_freqs
+        .into_iter()
+        .map(|(word, segmented_in)| VocabularyWord { word, segmented_in, contained_in: 0 })
+        .collect();
+    words.par_sort_unstable_by(|a, b| a.word.cmp(&b.word));
+    let finder = words::WordFinder::new(&words.iter().map(|w| w.word.as_str()).collect::<Vec<_>>());
+    timings.lap("∥ vocabulary");
+    // The duplicate stories, which the words' counts need, take a fraction of the merge's time beside it.
+    let ((shards, meta, length_sums, words_of_documents), (duplicates, dedup_wall)) =
+        rayon::join(|| merge_terms(documents, finder.as_ref()), || timed(|| duplicate_stories(documents)));
+    let counts = stories_containing(words_of_documents, &duplicates, words.len());
+    for (word, count) in words.iter_mut().zip(counts) {
+        word.contained_in = count;
+    }
     timings.lap("∥ analyse and merge terms");
     let chunks = write_term_chunks(shards, words, documents.len() as u32, output);
     timings.lap("∥ term chunks");
-    TermIndex { chunks, meta, length_sums, timings }
+    TermIndex { chunks, duplicates, dedup_wall, meta, length_sums, timings }
 }
 
-/// Every document's terms merged into per-term lists, with the documents' norms and days.
-fn merge_terms(documents: &[Document]) -> (Vec<TermShard>, DocMeta, [f64; FIELDS]) {
+/// A word of the vocabulary: in how many documents jieba cut it out (the weight of its pinyin readings: as a
+/// substring, 化为 inside 转化为 would outweigh 华为 for `huawei`), and how many contain it (the count completions
+/// show, and their order).
+struct VocabularyWord {
+    word: String,
+    segmented_in: u32,
+    contained_in: u32,
+}
+
+/// How many results a search for each of `word_count` words shows by default: the documents that contain it
+/// (`words_of_documents`, ids each document contains), with the posts of one story counted once, as the search
+/// folds them (`duplicates`: (document, story)).
+fn stories_containing(words_of_documents: Vec<Vec<u32>>, duplicates: &[(u32, u32)], word_count: usize) -> Vec<u32> {
+    let mut counts = vec![0u32; word_count];
+    let mut folded_into: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    for &(document, story) in duplicates {
+        folded_into.entry(story).or_default().push(document);
+    }
+    let is_duplicate: HashSet<u32> = duplicates.iter().map(|&(document, _)| document).collect();
+    for (document, words) in words_of_documents.iter().enumerate() {
+        let document = document as u32;
+        if is_duplicate.contains(&document) {
+            continue; // counted with its story
+        }
+        match folded_into.get(&document) {
+            None => words.iter().for_each(|&word| counts[word as usize] += 1),
+            Some(others) => {
+                let mut story_words = words.clone();
+                for &other in others {
+                    story_words.extend_from_slice(&words_of_documents[other as usize]);
+                }
+                story_words.sort_unstable();
+                story_words.dedup();
+                story_words.iter().for_each(|&word| counts[word as usize] += 1);
+            }
+        }
+    }
+    counts
+}
+
+/// Every document's terms merged into per-term lists, with the documents' norms and days, and the vocabulary words
+/// (ids of `words`) each document contains.
+fn merge_terms(
+    documents: &[Document],
+    words: Option<&words::WordFinder>,
+) -> (Vec<TermShard>, DocMeta, [f64; FIELDS], Vec<Vec<u32>>) {
     let mut shards: Vec<TermShard> = (0..terms::SHARDS).map(|_| TermShard::default()).collect();
     let mut meta = DocMeta::default();
     let mut length_sums = [0f64; FIELDS];
+    let mut words_of_documents: Vec<Vec<u32>> = Vec::with_capacity(documents.len());
+    let analyse = |document: &Document| terms::analyse(document, words);
     let batches: Vec<&[Document]> = documents.chunks(BATCH).collect();
     // While one batch is merged, the next is analysed.
-    let mut analysed: Vec<AnalysedDocument> = batches[0].par_iter().map(terms::analyse).collect();
+    let mut analysed: Vec<AnalysedDocument> = batches[0].par_iter().map(analyse).collect();
     for (batch_index, batch) in batches.iter().enumerate() {
         let first = (batch_index * BATCH) as u32;
         let merge = |shards: &mut Vec<TermShard>| {
@@ -408,7 +468,7 @@ fn merge_terms(documents: &[Document]) -> (Vec<TermShard>, DocMeta, [f64; FIELDS
                 }
             })
         };
-        let next = batches.get(batch_index + 1).map(|next| || next.par_iter().map(terms::analyse).collect());
+        let next = batches.get(batch_index + 1).map(|next| || next.par_iter().map(analyse).collect());
         let next: Vec<AnalysedDocument> = match next {
             Some(analyse_next) => rayon::join(|| merge(&mut shards), analyse_next).1,
             None => {
@@ -425,9 +485,10 @@ fn merge_terms(documents: &[Document]) -> (Vec<TermShard>, DocMeta, [f64; FIELDS
             let day = parse_day(&document.date).unwrap_or(document.timestamp.div_euclid(86_400) as i32);
             meta.days.push(day);
         }
+        words_of_documents.extend(analysed.iter_mut().map(|a| std::mem::take(&mut a.words)));
         analysed = next;
     }
-    (shards, meta, length_sums)
+    (shards, meta, length_sums, words_of_documents)
 }
 
 /// The facet and folding-table files, deflated beside the term index (their names wait for the manifest).
@@ -574,20 +635,20 @@ enum KeyEntry {
 
 /// Cuts the sorted keys into dictionary chunks. Postings files are deflated and written on other threads as they
 /// come; the chunks come back deflated, to be named once their folder is known.
-fn write_term_chunks(shards: Vec<TermShard>, vocabulary: Vocabulary, doc_count: u32, output: &Output) -> TermFiles {
-    let words = vocabulary.doc_freqs;
+fn write_term_chunks(shards: Vec<TermShard>, words: Vec<VocabularyWord>, doc_count: u32, output: &Output) -> TermFiles {
     let (tables, mut lists): (Vec<terms::KeyTable>, Vec<Vec<terms::TermLists>>) =
         shards.into_iter().map(|shard| (shard.keys, shard.lists)).unzip();
     let readings: Vec<(Vec<u8>, u32)> = words
         .par_iter()
-        .filter(|(_, &df)| df >= crate::pinyin::MIN_DOC_FREQ)
-        .flat_map_iter(|(word, &df)| {
-            crate::pinyin::keys(word).into_iter().map(move |(key, secondary_readings)| {
-                (key, crate::pinyin::Weighted { doc_freq: df, secondary_readings }.pack())
+        .filter(|w| w.segmented_in >= crate::pinyin::MIN_DOC_FREQ)
+        .flat_map_iter(|w| {
+            crate::pinyin::keys(&w.word).into_iter().map(move |(key, secondary_readings)| {
+                (key, crate::pinyin::Weighted { doc_freq: w.segmented_in, secondary_readings }.pack())
             })
         })
         .collect();
-    let word_keys: Vec<(Vec<u8>, u32)> = words.into_iter().map(|(word, df)| (termdict::word_key(&word), df)).collect();
+    let word_keys: Vec<(Vec<u8>, u32)> =
+        words.into_iter().map(|w| (termdict::word_key(&w.word), w.contained_in)).collect();
     let mut keys: Vec<(&[u8], KeyEntry)> = tables
         .iter()
         .enumerate()

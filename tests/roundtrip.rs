@@ -214,17 +214,23 @@ fn phrases_without_spaces_fall_back_to_vocabulary_words() {
 }
 
 #[test]
-fn completions_come_from_the_vocabulary_by_frequency() {
+fn completions_count_the_posts_a_search_finds() {
     let mut docs = corpus();
+    // jieba's words of each post, as build-index hands them over: 人工智能 claimed by all six, though only one has it.
     for d in &mut docs {
         d.words = vec!["人工智能".into()];
     }
-    docs[0].words.push("人工".into());
+    docs[5].words.extend(["智能".into(), "智能手机".into()]);
     let (_dir, mut index) = build(docs);
-    let completions = index.complete("长春 人工", 8).unwrap();
+    let completions = index.complete("长春 智", 8).unwrap();
     let texts: Vec<(&str, &str, u32)> =
         completions.iter().map(|c| (c.text.as_str(), c.query.as_str(), c.count)).collect();
-    assert_eq!(texts, [("人工智能", "长春 人工智能", 6), ("人工", "长春 人工", 1)]);
+    // 智能 is in 人工智能 too: two posts, most first.
+    assert_eq!(texts, [("智能", "长春 智能", 2), ("智能手机", "长春 智能手机", 1)]);
+    for completion in completions.iter().chain(&index.complete("人工", 8).unwrap()) {
+        let total = index.search(&completion.text, &SearchOptions::default()).unwrap().total;
+        assert_eq!(completion.count as usize, total, "{}", completion.text);
+    }
     let latin: Vec<String> = index.complete("iph", 8).unwrap().into_iter().map(|c| c.query).collect();
     assert_eq!(latin, ["iphone", "iphone15"], "equal counts: dictionary order");
     assert!(index.complete("i", 8).unwrap().is_empty());
@@ -291,9 +297,12 @@ fn one_story_from_several_feeds_is_shown_once() {
     for (k, d) in docs[feeds..].iter_mut().enumerate() {
         d.timestamp = 110 * 86_400 - k as i64 * 600;
     }
+    docs[feeds].words = vec!["工业增加值".into()];
     let (_dir, mut index) = build(docs);
     let page = index.search("工业增加值", &SearchOptions::default()).unwrap();
     assert_eq!(page.total, 1);
+    let completion = &index.complete("工业增加", 8).unwrap()[0];
+    assert_eq!((completion.text.as_str(), completion.count), ("工业增加值", 1), "a story counts once, as it is shown");
     assert_eq!(page.results[0].duplicates, 2, "另有 2 个来源");
     let all = index.search("工业增加值", &SearchOptions { show_duplicates: true, ..Default::default() }).unwrap();
     assert_eq!(all.total, 3);

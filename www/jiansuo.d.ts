@@ -68,7 +68,8 @@ export interface SearchPage {
   facets?: Facets;
   /** Present when the results are for another query than typed: its words split ('segmented'), the word its pinyin reads as ('pinyin'), a close spelling ('typo'). */
   rewrite?: { query: string; kind: RewriteKind };
-  /** Other queries the reader may have meant, offered beside the results. */
+  /** Other queries the reader may have meant, offered beside the results; `count`: in how many posts the indexer's
+   *  segmenter found the word, a measure of how common it is (a search for it may find more, inside longer words). */
   alternatives?: Array<{ query: string; kind: RewriteKind; count: number }>;
   [field: string]: unknown;
 }
@@ -79,7 +80,7 @@ export interface Completion {
   text: string;
   /** The whole query with its last keyword completed. */
   query: string;
-  /** Posts that contain it. */
+  /** Posts that contain it: the total a search for it finds (before duplicate stories are folded). */
   count: number;
 }
 

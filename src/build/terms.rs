@@ -19,6 +19,7 @@ use crate::postings::{self, FieldFreqs, BODY, FIELDS, META, TITLE};
 use crate::termdict;
 use crate::token::{tokenize, TokenKind};
 
+use super::words::WordFinder;
 use super::Document;
 
 /// Enough shards for two to sixteen cores to share the merge evenly.
@@ -140,6 +141,8 @@ pub(super) struct AnalysedDocument {
     /// `terms[shard_starts[s]..shard_starts[s + 1]]` belong to shard `s`.
     shard_starts: [u32; SHARDS + 1],
     pub(super) lengths: [u32; FIELDS],
+    /// The vocabulary words the document contains (ids of [`WordFinder`]), each once.
+    pub(super) words: Vec<u32>,
 }
 
 struct DocTerm {
@@ -163,13 +166,14 @@ struct Occurrence {
     position: u32,
 }
 
-pub(super) fn analyse(document: &Document) -> AnalysedDocument {
+pub(super) fn analyse(document: &Document, words: Option<&WordFinder>) -> AnalysedDocument {
     // Distinct terms grow slower than the text; the table grows if needed.
     let mut table = KeyTable::with_capacity((document.text.len() / 2).min(1 << 16) + 64);
     let mut freqs: Vec<FieldFreqs> = Vec::new();
     let mut occurrences: Vec<Occurrence> = Vec::new();
     let mut key = Vec::with_capacity(32);
     let mut lengths = [0u32; FIELDS];
+    let mut found_words: Vec<u32> = Vec::new();
     let mut record = |key: &[u8], field: usize, position: Option<u32>| {
         let (term, new) = table.intern(key, key_hash(key));
         if new {
@@ -188,6 +192,9 @@ pub(super) fn analyse(document: &Document) -> AnalysedDocument {
         let mut base = 0u32;
         for value in values {
             let folded = normalize(value);
+            if let Some(finder) = words {
+                finder.find(&folded, &mut found_words);
+            }
             let tokens = tokenize(&folded);
             for (i, token) in tokens.iter().enumerate() {
                 key.clear();
@@ -266,7 +273,9 @@ pub(super) fn analyse(document: &Document) -> AnalysedDocument {
             }
         })
         .collect();
-    AnalysedDocument { keys: table.bytes, positions, terms, shard_starts, lengths }
+    found_words.sort_unstable();
+    found_words.dedup();
+    AnalysedDocument { keys: table.bytes, positions, terms, shard_starts, lengths, words: found_words }
 }
 
 /// Every term's lists in one shard, encoded as documents arrive in id order.
