@@ -139,6 +139,9 @@ describe('searching the sample bundle', () => {
     for (const options of [{ sort: 'x' }, { limit: -1 }, { limit: '3' }, { from: '2024/01/01' }, { categories: 5 }]) {
       await assert.rejects(index.search('长春', options), { name: 'JiansuoError', code: 'bad-options' }, JSON.stringify(options));
     }
+    for (const limit of [-1, 2.5, '3']) {
+      await assert.rejects(index.complete('长', { limit }), { name: 'JiansuoError', code: 'bad-options' }, String(limit));
+    }
     for (const source of [undefined, null, '']) {
       await assert.rejects(api.openIndex(source), { name: 'JiansuoError', code: 'bad-options' });
     }

@@ -244,6 +244,9 @@ export class LocalIndex {
   async complete(input, options = {}) {
     const { signal, limit = 8 } = options ?? {};
     const text = String(input ?? '');
+    if (!Number.isInteger(limit) || limit < 0) {
+      throw new JiansuoError('bad-options', `complete: limit must be a whole number, 0 or more, not ${JSON.stringify(limit)}`);
+    }
     return this.#ask((engine) => {
       if (typeof engine.complete !== 'function') throw new JiansuoError('unsupported', 'this engine has no completions');
       return engine.complete(text, limit);

@@ -303,6 +303,7 @@ const SEARCH_ICON =
 const DEBOUNCE_MS = 90;
 const FACET_CHIPS = 12;
 const SUGGESTIONS = 8;
+const MAX_PAGE_SIZE = 100;
 /** URL parameters of the chosen facet values (repeated for several), beside the query's. */
 const FILTER_PARAMS = { categories: 'category', tags: 'tag' };
 /** The date range's presets: how many days back from today they start (anyDate: no range). */
@@ -483,7 +484,7 @@ export class JiansuoSearchElement extends HTMLElement {
 
   get pageSize() {
     const n = parseInt(this.getAttribute('page-size') ?? '', 10);
-    return n > 0 && n <= 100 ? n : 10;
+    return n > 0 ? Math.min(n, MAX_PAGE_SIZE) : 10;
   }
 
   /** What the filter panel offers: from the `facets` attribute ('categories', 'tags', 'dates'). */
@@ -507,9 +508,10 @@ export class JiansuoSearchElement extends HTMLElement {
   /** Runs a search now (and shows it), e.g. from a host page's own controls. */
   search(query = this.query) {
     this.#build();
-    this.#ui.input.value = query;
+    const text = String(query ?? '');
+    this.#ui.input.value = text;
     this.#syncClear();
-    return this.#run(query.trim(), { history: true });
+    return this.#run(text.trim(), { history: true });
   }
 
   /** Modal mode: opens the search dialog. */
@@ -739,6 +741,8 @@ export class JiansuoSearchElement extends HTMLElement {
     const s = this.strings;
     ui.input.placeholder = this.getAttribute('placeholder') ?? s.placeholder;
     ui.input.setAttribute('aria-label', s.label);
+    // The search landmark has a name, like the other regions of the widget.
+    ui.input.closest('form').setAttribute('aria-label', s.label);
     ui.clear.setAttribute('aria-label', s.clear);
     ui.clear.title = s.clear;
     ui.list.setAttribute('aria-label', s.results);
