@@ -118,7 +118,7 @@ mod tests {
     fn empty_or_missing_folders_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(load(&Source::Folder(dir.path().to_path_buf())), Err(AssetError::Empty(_))));
-        assert!(matches!(load(&Source::Folder(dir.path().join("nope"))), Err(AssetError::Io { .. })));
+        assert!(matches!(load(&Source::Folder(dir.path().join("nope"))), Err(AssetError::NotAFolder(_))));
         assert_eq!(load(&Source::None).unwrap(), Vec::new());
     }
 

@@ -244,6 +244,10 @@ fn decode(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<Stri
         let newlines = bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count();
         u32::try_from(newlines + 1).unwrap_or(u32::MAX)
     };
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        let hint = " (it is UTF-16: convert it with `iconv -f UTF-16 -t UTF-8`)";
+        return Err((1, SkipReason::NotUtf8 { hint }));
+    }
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         return Err((line_at(nul), SkipReason::Binary));
     }
@@ -353,5 +357,10 @@ mod tests {
         let mut broken = gbk.to_vec();
         broken.extend_from_slice(b"\n\xff\xff\n");
         assert_eq!(decode(&broken, encoding_rs::GBK).unwrap_err().0, 5);
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("---\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let (line, reason) = decode(&utf16, encoding_rs::UTF_8).unwrap_err();
+        assert_eq!(line, 1);
+        assert!(reason.to_string().contains("UTF-16"), "{reason}");
     }
 }

@@ -26,6 +26,8 @@ pub enum SplitError {
     NotOnFirstLine(u32),
     #[error("front matter opened on line 1 is never closed with `---`")]
     Unclosed,
+    #[error("lines end in a carriage return alone (old Mac OS), so Jekyll finds no front matter; convert the line endings to LF")]
+    CarriageReturnsOnly,
 }
 
 impl SplitError {
@@ -33,7 +35,7 @@ impl SplitError {
     pub fn line(&self) -> u32 {
         match self {
             SplitError::NotOnFirstLine(line) => *line,
-            SplitError::Missing | SplitError::Unclosed => 1,
+            SplitError::Missing | SplitError::Unclosed | SplitError::CarriageReturnsOnly => 1,
         }
     }
 }
@@ -100,6 +102,9 @@ fn body_start_after_delimiter(text: &str, after_delimiter: usize) -> usize {
 }
 
 fn diagnose_missing(text: &str) -> SplitError {
+    if text.starts_with("---\r") && !text.contains('\n') {
+        return SplitError::CarriageReturnsOnly;
+    }
     let mut line_no = 0u32;
     for line in text.lines() {
         line_no = line_no.saturating_add(1);
@@ -279,6 +284,7 @@ mod tests {
         assert_eq!(split("---\ntitle: x\n"), Err(SplitError::Unclosed));
         assert_eq!(split("---"), Err(SplitError::Missing));
         assert_eq!(split("----\n---\n"), Err(SplitError::Missing));
+        assert_eq!(split("---\rtitle: x\r---\rbody\r"), Err(SplitError::CarriageReturnsOnly));
     }
 
     #[test]

@@ -152,8 +152,9 @@ pub fn usage_by_kind<'a>(
             None => usage.push(Usage { kind, files: 1, bytes }),
         }
     }
-    let order =
-        |kind: &str| ["t/", "p/", "m/", "d/", "manifest.bin", "assets"].iter().position(|k| *k == kind).unwrap_or(6);
+    let order = |kind: &str| {
+        ["t/", "p/", "m/", "d/", "f/", "s/", "manifest.bin", "assets"].iter().position(|k| *k == kind).unwrap_or(8)
+    };
     usage.sort_by(|a, b| order(&a.kind).cmp(&order(&b.kind)).then_with(|| a.kind.cmp(&b.kind)));
     usage
 }
