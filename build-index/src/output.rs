@@ -30,17 +30,26 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |source| OutputError::Io { path: path.to_path_buf(), source }
 }
 
+/// The folder `target` names (through a symbolic link), if it may be replaced: checked before any post is read,
+/// so that a mistaken `--out` fails at once.
+pub fn check_target(target: &Path) -> Result<(), OutputError> {
+    let target = resolved(target)?;
+    target.file_name().ok_or_else(|| OutputError::NoFolderName(target.to_path_buf()))?;
+    check_replaceable(&target).map(|_| ())
+}
+
+/// `target`, or the folder it points to when it is a symbolic link.
+fn resolved(target: &Path) -> Result<PathBuf, OutputError> {
+    match std::fs::symlink_metadata(target) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(target).map_err(io_error(target)),
+        _ => Ok(target.to_path_buf()),
+    }
+}
+
 /// Fills a fresh folder with `write` and puts it in place of `target`. A `target` that is a symbolic link stays
 /// one: the folder it points to is replaced.
 pub fn replace_folder(target: &Path, write: impl FnOnce(&Path) -> io::Result<()>) -> Result<(), OutputError> {
-    let linked;
-    let target = match std::fs::symlink_metadata(target) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            linked = std::fs::canonicalize(target).map_err(io_error(target))?;
-            linked.as_path()
-        }
-        _ => target,
-    };
+    let target = &resolved(target)?;
     let name = target.file_name().ok_or_else(|| OutputError::NoFolderName(target.to_path_buf()))?;
     let parent = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -48,6 +57,7 @@ pub fn replace_folder(target: &Path, write: impl FnOnce(&Path) -> io::Result<()>
     };
     let existing = check_replaceable(target)?;
     std::fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+    remove_abandoned_staging(&parent, &name.to_string_lossy());
 
     let staging = parent.join(format!(".{}.new-{}", name.to_string_lossy(), std::process::id()));
     if staging.exists() {
@@ -107,6 +117,27 @@ fn exchange(staging: &Path, target: &Path) -> io::Result<PathBuf> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_staging: &Path, _target: &Path) -> io::Result<PathBuf> {
     Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange here"))
+}
+
+/// Removes the staging and set-aside folders (`.search.new-<pid>`, `.search.old-<pid>`) of runs that were killed
+/// before they could: those whose process is gone. Where that cannot be told (no `/proc`), they are left.
+fn remove_abandoned_staging(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix('.')).and_then(|n| n.strip_prefix(name)) else {
+            continue;
+        };
+        let Some(pid) = rest.strip_prefix(".new-").or_else(|| rest.strip_prefix(".old-")) else { continue };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
+        if is_dir && pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            remove_folder(&entry.path());
+        }
+    }
 }
 
 /// Threads removing an old bundle's files at once.
@@ -224,6 +255,20 @@ mod tests {
         let mut names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         names.sort();
         assert_eq!(names, ["link", "real"]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn folders_of_killed_runs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // No process has pid 4,000,000,000 (Linux's limit is 2^22); pid 1 is running.
+        for stale in [".search.new-4000000000", ".search.old-4000000000", ".search.new-1", ".other.new-4000000000"] {
+            std::fs::create_dir(dir.path().join(stale)).unwrap();
+        }
+        replace_folder(&dir.path().join("search"), write_bundle("x")).unwrap();
+        let mut names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        assert_eq!(names, [".other.new-4000000000", ".search.new-1", "search"]);
     }
 
     #[cfg(unix)]

@@ -70,6 +70,9 @@ pub enum RunError {
 
 pub fn run(options: &Options) -> Result<Outcome, RunError> {
     let mut timings = Timings::start();
+    if let Some(out) = &options.out {
+        output::check_target(out)?;
+    }
     let web_assets = match options.out {
         Some(_) => assets::load(&options.assets)?,
         None => Vec::new(),
