@@ -462,8 +462,11 @@ impl Index {
         let mut found: Vec<(String, u32)> = Vec::new();
         for chunk in range.filter_map(|c| self.chunks.get(&c)) {
             for (key, info) in chunk.prefixed(&key_prefix)? {
-                if let Ok(text) = std::str::from_utf8(&key[1..]) {
-                    found.push((text.to_string(), info.doc_freq));
+                // The keyword as typed finishes nothing (and, found in every post its longer words are, would come
+                // first).
+                match std::str::from_utf8(&key[1..]) {
+                    Ok(text) if text != prefix => found.push((text.to_string(), info.doc_freq)),
+                    _ => {}
                 }
             }
         }

@@ -235,6 +235,9 @@ fn completions_count_the_posts_a_search_finds() {
     assert_eq!(latin, ["iphone", "iphone15"], "equal counts: dictionary order");
     assert!(index.complete("i", 8).unwrap().is_empty());
     assert!(index.complete("人工 ", 8).unwrap().is_empty());
+    // The keyword as typed is no completion of itself.
+    let texts: Vec<String> = index.complete("智能", 8).unwrap().into_iter().map(|c| c.text).collect();
+    assert_eq!(texts, ["智能手机"]);
 }
 
 #[test]
