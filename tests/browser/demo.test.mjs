@@ -259,6 +259,26 @@ describe('search on the demo page', () => {
     await page.close();
   });
 
+  test('lang and strings changed at run time: the status line follows, and an English error reads as English', async () => {
+    const page = await open();
+    const { total } = await typeQuery(page, '长春');
+    const ui = widget(page);
+    await page.evaluate(() => document.querySelector('#search').setAttribute('lang', 'en'));
+    await waitForAnswer(page, '长春', { count: 2 });
+    assert.equal(await ui.status.textContent(), `${total} results`);
+    await page.evaluate(() => {
+      document.querySelector('#search').strings = { total: 'found {n}' };
+    });
+    await waitForAnswer(page, '长春', { count: 3 });
+    assert.equal(await ui.status.textContent(), `found ${total}`);
+    await page.evaluate(() => {
+      document.querySelector('#search').searchOptions = { from: '2025/01/01' };
+    });
+    await page.waitForFunction(() => document.querySelector('#search').shadowRoot.querySelector('[part=status]').getAttribute('role') === 'alert');
+    assert.match(await ui.status.textContent(), /^Search is unavailable: Something went wrong; please try again\.bad-options$/);
+    await page.close();
+  });
+
   test('errors: a failure without a message of its own says so once; the box holds no more than the engine takes', async () => {
     const page = await open();
     await typeQuery(page, '长春');

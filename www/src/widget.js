@@ -457,12 +457,12 @@ export class JiansuoSearchElement extends HTMLElement {
     } catch {
       /* ignore malformed JSON */
     }
-    const lang = (this.getAttribute('lang') || 'zh').toLowerCase().startsWith('en') ? 'en' : 'zh';
-    return { ...STRINGS[lang], ...fromAttribute, ...this.#strings };
+    return { ...STRINGS[this.#language], ...fromAttribute, ...this.#strings };
   }
   set strings(value) {
     this.#strings = value ? { ...value } : null;
     this.#relabel();
+    this.#rerun(); // the status line and the results' dates in the new words
   }
 
   /** Extra options passed to every engine search (the panel's own filters, when chosen, win). */
@@ -564,7 +564,13 @@ export class JiansuoSearchElement extends HTMLElement {
     }
     if (name === 'sort') this.#sort = null;
     this.#relabel();
-    if (name === 'sort' || name === 'page-size' || name === 'facets') this.#rerun();
+    const reshown = ['sort', 'page-size', 'facets', 'lang', 'strings'];
+    if (reshown.includes(name)) this.#rerun();
+  }
+
+  /** The built-in UI text's language: 'en' for any English `lang`, else 'zh'. */
+  get #language() {
+    return (this.getAttribute('lang') || 'zh').toLowerCase().startsWith('en') ? 'en' : 'zh';
   }
 
   get #param() {
@@ -1076,7 +1082,8 @@ export class JiansuoSearchElement extends HTMLElement {
     const detail = [code, error?.file, error?.detail === code ? null : error?.detail]
       .filter((x) => x != null && x !== '')
       .join(' · ');
-    status.replaceChildren(`${s.error}：${message}`, h('small', { part: 'error-detail' }, detail));
+    const colon = this.#language === 'en' ? ': ' : '：';
+    status.replaceChildren(`${s.error}${colon}${message}`, h('small', { part: 'error-detail' }, detail));
   }
 
   #show(results, total, append) {
