@@ -275,6 +275,8 @@ pub(super) fn analyse(document: &Document, words: Option<&WordFinder>) -> Analys
         .collect();
     found_words.sort_unstable();
     found_words.dedup();
+    // Kept until every document is analysed: without the room its repeats took.
+    found_words.shrink_to_fit();
     AnalysedDocument { keys: table.bytes, positions, terms, shard_starts, lengths, words: found_words }
 }
 
