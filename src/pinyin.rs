@@ -9,7 +9,7 @@
 //! weight is therefore the word's document frequency divided by 4 for each character read in other than the first
 //! reading the table lists: 提醒 read ti-xing keeps its weight, read chi-cheng a sixteenth. (For a few characters
 //! the table's first reading is not the commoner one, 长 zhang before chang, so `changchun` still needs 长春 to
-//! be the most frequent word reading that way, which it is wherever it is common.) The entry's value packs both: `weight << 4 | secondary readings`, see [`Weighted`].
+//! be the most frequent word reading that way, which it is wherever it is common.) The entry's value packs the word's document frequency and the readings: `doc_freq << 4 | secondary readings`; the weight is worked out when read, see [`Weighted`].
 
 use crate::termdict;
 

@@ -9,7 +9,7 @@
 //! b<token><token>  bigram of two adjacent tokens (with positions)
 //! c<char>          a single non-Latin character
 //! r<run>           a Latin/digit run
-//! w<word>          a word of jieba's segmentation (vocabulary only: how many documents contain it, no postings)
+//! w<word>          a word of jieba's segmentation (vocabulary only: the results a search for it shows, no postings)
 //! y<pinyin>\0<word> a reading of a vocabulary word (value: see `pinyin::Weighted`; no postings)
 //! z<initials>\0<word> the initials of a reading (likewise)
 //! chunk   := file-count varint, file-count × checksum u64, fst-length varint, fst, data

@@ -80,7 +80,8 @@ export interface Completion {
   text: string;
   /** The whole query with its last keyword completed. */
   query: string;
-  /** Posts that contain it: the total a search for it finds (before duplicate stories are folded). */
+  /** The results a search for it shows. A Chinese word: the posts that contain it, a story told by several feeds
+   *  counted once, as the search folds them. A Latin word: the posts that contain it, duplicates not folded. */
   count: number;
 }
 
@@ -138,7 +139,7 @@ export class JiansuoError extends Error {
   constructor(code: JiansuoErrorCode, message: string, options?: { file?: string; detail?: string | number; cause?: unknown });
   readonly name: 'JiansuoError';
   readonly code: JiansuoErrorCode;
-  /** The bundle file concerned, relative to the bundle: 'manifest.bin', 't/….bin', 'jiansuo_engine_bg.wasm'. */
+  /** The bundle file concerned, relative to the bundle: 'manifest.bin', 't/….bin', 'jiansuo_engine_bg.wasm.deflate'. */
   readonly file?: string;
   /** The engine's own error code ('corrupt-file', 'version-mismatch', …), the HTTP status or the I/O code. */
   readonly detail?: string | number;

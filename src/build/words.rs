@@ -1,4 +1,5 @@
-//! How many documents contain each vocabulary word: the count a completion shows beside the word.
+//! How many results a search for each vocabulary word shows (the posts that contain it, a story once): the count a
+//! completion shows beside the word.
 //!
 //! jieba's counts say in how many documents it cut the word out, which is fewer than a search for it finds: 长春
 //! inside 长春市 is cut as 长春市, so a completion offering 长春 with 11 posts led to 14 results. The words are found

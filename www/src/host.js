@@ -1,6 +1,6 @@
 // The host side of jiansuo's engine protocol (docs/DESIGN.md): find the bundle, read the files the
 // engine names, inflate them, hand them over, ask again. No search logic lives here.
-// Shared by jiansuo.js (in-page) and worker.js (inside a Web Worker); runs in browsers and Node >= 20.
+// Shared by jiansuo.js (in-page) and worker.js (inside a Web Worker); runs in browsers and Node >= 20.12 (DecompressionStream('deflate-raw')).
 
 // Variables, so that bundlers leave these Node-only imports alone.
 const NODE_FS = 'node:fs/promises';

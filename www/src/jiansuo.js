@@ -2,7 +2,7 @@
 //
 //   import { openIndex } from './search/jiansuo.js';
 //   const index = await openIndex('./search/');            // browser: URL of the bundle folder
-//   const index = await openIndex('_site/search');         // Node >= 20: a directory or a file: URL
+//   const index = await openIndex('_site/search');         // Node >= 20.12: a directory or a file: URL
 //   const { total, results } = await index.search('长春', { limit: 10, offset: 0, sort: 'relevance' });
 //
 // The engine (WebAssembly) is loaded from next to this file; the index files from the bundle folder.
