@@ -10,8 +10,9 @@ use crate::token::starts_run;
 pub const EXCERPT_CHARS: usize = 100;
 /// Characters of context kept before the first hit of the window.
 const LEAD_IN: usize = 16;
-/// More hits than this add nothing to the choice of the window.
-const MAX_HITS: usize = 256;
+/// More hits of one keyword than this add nothing to the choice of the window. Per keyword: a cap on all of them let
+/// a keyword hundreds of times in a post crowd out the others' hits, which then went unmarked or unshown.
+const MAX_HITS_PER_KEYWORD: usize = 1 << 16;
 
 /// An excerpt of `text` around the folded `keywords`, as HTML.
 pub fn excerpt(text: &str, keywords: &[&str], window: usize) -> String {
@@ -92,6 +93,7 @@ fn find_hits(text: &str, chars: &[(usize, char)], keywords: &[&str]) -> Vec<Hit>
             continue;
         }
         let needs_run_start = keyword.as_bytes()[0].is_ascii_alphanumeric();
+        let first_of_keyword = hits.len();
         for at in occurrences(folded_bytes, keyword.as_bytes()) {
             if needs_run_start && !starts_run(folded_bytes, at) {
                 continue;
@@ -102,7 +104,7 @@ fn find_hits(text: &str, chars: &[(usize, char)], keywords: &[&str]) -> Vec<Hit>
                 continue;
             };
             hits.push(Hit { start: original_index(start as usize), end: original_index(end as usize), keyword: k });
-            if hits.len() >= MAX_HITS {
+            if hits.len() - first_of_keyword >= MAX_HITS_PER_KEYWORD {
                 break;
             }
         }
@@ -201,6 +203,19 @@ mod tests {
             html.chars().filter(|&c| c != '…').count() - "<mark></mark>".len() * html.matches("<mark>").count(),
             40
         );
+    }
+
+    #[test]
+    fn a_very_common_keyword_leaves_room_for_the_others() {
+        let text = format!("长春长春长{}", "雨春".repeat(256));
+        for keywords in [["雨", "长"], ["长", "雨"]] {
+            let html = excerpt(&text, &keywords, 100);
+            assert!(html.starts_with("<mark>长</mark>春<mark>长</mark>春<mark>长</mark><mark>雨</mark>"), "{html}");
+        }
+        let text = format!("{}长乙长丙长丁{}", "雨春".repeat(300), "甲".repeat(200));
+        let html = excerpt(&text, &["雨", "长"], 100);
+        // The window with both keywords (it was the opening, with 雨 alone).
+        assert!(html.contains("<mark>雨</mark>春<mark>长</mark>"), "{html}");
     }
 
     #[test]

@@ -106,10 +106,12 @@ fn is_enclosed_alphanumeric(c: char) -> bool {
     matches!(c as u32, 0x2460..=0x24FF | 0x3251..=0x325F | 0x32B1..=0x32BF | 0x1F100..=0x1F1FF)
 }
 
-/// Combining marks that NFKC may compose with the character before them.
+/// Characters that NFKC may compose with the one before them: combining marks, the kana voiced sound marks (and their
+/// half-width forms, ｶﾞ → ガ), and the vowel and final jamo of a decomposed Hangul syllable (ᄒ ᅡ ᆫ → 한).
 fn is_combining_mark(c: char) -> bool {
     matches!(c as u32,
-        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F | 0x3099..=0x309A)
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F | 0x3099..=0x309A
+        | 0xFF9E..=0xFF9F | 0x1161..=0x11FF)
 }
 
 /// Format characters that render as nothing.
@@ -240,6 +242,10 @@ mod tests {
         assert_eq!(normalize("Cafe\u{0301}"), "café");
         assert_eq!(normalize("㈱"), "(株)");
         assert_eq!(normalize("①"), "1");
+        // Across characters too: a decomposed Hangul syllable, a half-width kana with its voiced mark.
+        assert_eq!(normalize("\u{1112}\u{1161}\u{11AB}국어"), "한국어");
+        assert_eq!(normalize("ｶﾞｿﾘﾝ価格"), normalize("ガソリン価格"));
+        assert_eq!(normalize("ｶﾞ"), "ガ");
     }
 
     #[test]
