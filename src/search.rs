@@ -708,16 +708,17 @@ impl Index {
     fn rank(&self, query: &Query, filters: &Filters) -> Fetch<Ranked> {
         let needs_meta =
             filters.sort == SortOrder::Relevance || filters.has_date_range() || filters.collapse_duplicates;
-        let (docs, keyword_matches) = if query.has_positive() {
-            match self.match_query(query)? {
+        // No keyword but filters: browse everything the filters let through, less any exclusions (`-汽车`).
+        let browse = !query.has_positive() && filters.is_active();
+        let (docs, keyword_matches) = if query.has_positive() || (browse && !query.clauses.is_empty()) {
+            match self.match_query(query, browse)? {
                 Ok(found) => found,
                 Err(mut needed) => {
                     needed.extend(self.early_meta(needs_meta, filters));
                     return Ok(Err(needed));
                 }
             }
-        } else if filters.is_active() {
-            // No keyword but filters: browse everything the filters let through.
+        } else if browse {
             ((0..self.manifest.doc_count).collect(), Vec::new())
         } else {
             return Ok(Ok(Ranked::default()));
@@ -846,8 +847,9 @@ impl Index {
         (kept, duplicates)
     }
 
-    /// Documents matching the keywords of `query` (in id order), with each positive keyword's matches.
-    fn match_query(&self, query: &Query) -> Fetch<(Vec<u32>, Vec<KeywordMatches>)> {
+    /// Documents matching the keywords of `query` (in id order), with each positive keyword's matches; with no
+    /// positive keyword, every document (`everything`) or none, less the excluded ones.
+    fn match_query(&self, query: &Query, everything: bool) -> Fetch<(Vec<u32>, Vec<KeywordMatches>)> {
         // Round 1: the dictionary chunks of every lookup.
         let plans: Vec<Vec<Vec<KeywordPlan>>> = query
             .clauses
@@ -927,7 +929,12 @@ impl Index {
                 });
             }
         }
-        Ok(Ok((difference(&positive.unwrap_or_default(), &negative), keyword_matches)))
+        let candidates = match positive {
+            Some(docs) => docs,
+            None if everything => (0..self.manifest.doc_count).collect(),
+            None => Vec::new(),
+        };
+        Ok(Ok((difference(&candidates, &negative), keyword_matches)))
     }
 
     /// Applies the category and tag filters and counts facet values.

@@ -186,7 +186,10 @@ fn filters_and_facet_counts() {
     let tagged = SearchOptions { tags: vec!["天气".into()], ..Default::default() };
     assert_eq!(search(&mut index, "", tagged).1, ["/e"], "filters alone browse all posts");
     let finance = SearchOptions { categories: vec!["财经".into()], ..Default::default() };
-    assert_eq!(search(&mut index, "", finance).1, ["/b", "/d"]);
+    assert_eq!(search(&mut index, "", finance.clone()).1, ["/b", "/d"]);
+    // A filter with exclusions only: the filter's posts less the excluded ones.
+    assert_eq!(search(&mut index, "-黄金", finance).1, ["/d"]);
+    assert_eq!(search(&mut index, "-黄金", SearchOptions::default()).0, 0, "exclusions alone find nothing");
 
     // Days 101..=103 of 1970 are 1970-04-12 ..= 1970-04-14.
     let range = SearchOptions { from: Some("1970-04-12".into()), to: Some("1970-04-14".into()), ..Default::default() };
