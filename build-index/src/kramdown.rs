@@ -16,7 +16,8 @@ pub fn strip(markdown: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(markdown.len());
     let mut fence: Option<(char, usize)> = None;
-    let mut comment_closing: Option<&'static str> = None;
+    // Inside a `{::comment}` that did not end on its line.
+    let mut in_comment = false;
     // Open `markdown="1"` elements: their name and how many of that name are open inside.
     let mut markdown_blocks: Vec<(String, usize)> = Vec::new();
     for line in markdown.split_inclusive('\n') {
@@ -30,7 +31,7 @@ pub fn strip(markdown: &str) -> Cow<'_, str> {
             }
             continue;
         }
-        if comment_closing.is_none() {
+        if !in_comment {
             if let Some(opened) = fence_of(trimmed) {
                 fence = Some(opened);
                 out.push_str(line);
@@ -38,14 +39,14 @@ pub fn strip(markdown: &str) -> Cow<'_, str> {
             }
         }
         let mut rest = line;
-        if let Some(closing) = comment_closing {
-            match find_either(rest, closing) {
+        if in_comment {
+            match comment_end(rest) {
                 Some((at, len)) => rest = &rest[at + len..],
                 None => continue,
             }
         }
         let start = out.len();
-        comment_closing = strip_line(rest, &mut out);
+        in_comment = strip_line(rest, &mut out);
         open_markdown_blocks(start, &mut markdown_blocks, &mut out);
     }
     Cow::Owned(out)
@@ -59,8 +60,9 @@ fn fence_of(trimmed: &str) -> Option<(char, usize)> {
 }
 
 /// The first `{:/comment}` or `{:/}` in `text`: where, and how long.
-fn find_either(text: &str, closing: &str) -> Option<(usize, usize)> {
-    let long = text.find(closing).map(|at| (at, closing.len()));
+fn comment_end(text: &str) -> Option<(usize, usize)> {
+    const CLOSING: &str = "{:/comment}";
+    let long = text.find(CLOSING).map(|at| (at, CLOSING.len()));
     let short = text.find("{:/}").map(|at| (at, 4));
     match (long, short) {
         (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
@@ -68,9 +70,9 @@ fn find_either(text: &str, closing: &str) -> Option<(usize, usize)> {
     }
 }
 
-/// Copies one line without its attribute lists and extension markers; returns the closing marker when a comment
-/// starts here and does not end on the line.
-fn strip_line(line: &str, out: &mut String) -> Option<&'static str> {
+/// Copies one line without its attribute lists and extension markers; returns whether a comment starts here and
+/// does not end on the line.
+fn strip_line(line: &str, out: &mut String) -> bool {
     let mut rest = line;
     loop {
         let code = rest.find('`');
@@ -88,16 +90,16 @@ fn strip_line(line: &str, out: &mut String) -> Option<&'static str> {
                 out.push_str(&rest[..start]);
                 let Some(length) = rest[start..].find('}') else {
                     out.push_str(&rest[start..]);
-                    return None;
+                    return false;
                 };
                 let markup = &rest[start..start + length + 1];
                 rest = &rest[start + length + 1..];
                 if let Some(extension) = markup.strip_prefix("{::") {
                     let name: String = extension.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
                     if name == "comment" && !markup.ends_with("/}") {
-                        match find_either(rest, "{:/comment}") {
+                        match comment_end(rest) {
                             Some((at, len)) => rest = &rest[at + len..],
-                            None => return Some("{:/comment}"),
+                            None => return true,
                         }
                     }
                 } else if markup.starts_with("{:/") {
@@ -108,7 +110,7 @@ fn strip_line(line: &str, out: &mut String) -> Option<&'static str> {
             }
             _ => {
                 out.push_str(rest);
-                return None;
+                return false;
             }
         }
     }
