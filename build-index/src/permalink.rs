@@ -72,13 +72,7 @@ pub fn template_for_style(style: &str) -> String {
 /// a template without any placeholder gives every post one URL, which is a mistyped style, not a site.
 pub fn site_template(style: &str) -> Result<String, PermalinkError> {
     let template = template_for_style(style);
-    validate(&template)?;
-    let mut placeholders = 0;
-    for_each_placeholder(&template, |_, name| {
-        placeholders += usize::from(!name.is_empty());
-        Ok(())
-    })?;
-    match placeholders {
+    match placeholders(&template)? {
         0 => Err(PermalinkError::NoPlaceholder(style.to_string())),
         _ => Ok(template),
     }
@@ -86,7 +80,20 @@ pub fn site_template(style: &str) -> Result<String, PermalinkError> {
 
 /// Checks that every `:placeholder` in `template` is one Jekyll knows (Jekyll aborts otherwise).
 pub fn validate(template: &str) -> Result<(), PermalinkError> {
-    for_each_placeholder(template, |_, name| if name.is_empty() { Ok(()) } else { resolve_key(name).map(|_| ()) })
+    placeholders(template).map(|_| ())
+}
+
+/// How many placeholders `template` has, each checked to be one Jekyll knows.
+fn placeholders(template: &str) -> Result<usize, PermalinkError> {
+    let mut count = 0;
+    for_each_placeholder(template, |_, name| {
+        if !name.is_empty() {
+            resolve_key(name)?;
+            count += 1;
+        }
+        Ok(())
+    })?;
+    Ok(count)
 }
 
 /// What the placeholders of one post are made from.
