@@ -229,11 +229,18 @@ fn setting<'a>(
     key: &str,
     default: &'a str,
 ) -> (&'a str, String) {
-    match (flag, config, config_path) {
-        (Some(value), _, _) => (value, flag_name.to_string()),
-        (None, Some(setting), Some(path)) => (&setting.value, format!("{}:{}: {key}", path.display(), setting.line)),
-        (None, Some(setting), None) => (&setting.value, key.to_string()),
-        (None, None, _) => (default, format!("default {key}")),
+    match (flag, config) {
+        (Some(value), _) => (value, flag_name.to_string()),
+        (None, Some(setting)) => (&setting.value, config_origin(setting, config_path, key)),
+        (None, None) => (default, format!("default {key}")),
+    }
+}
+
+/// Where a config setting was written: `path:line: key`.
+fn config_origin(setting: &Setting, config_path: Option<&Path>, key: &str) -> String {
+    match config_path {
+        Some(path) => format!("{}:{}: {key}", path.display(), setting.line),
+        None => key.to_string(),
     }
 }
 
@@ -262,7 +269,7 @@ fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> R
             // Jekyll accepts Ruby's `bom|utf-8` form.
             let name = label.value.trim().trim_start_matches("bom|");
             encoding_rs::Encoding::for_label(name.as_bytes()).ok_or_else(|| CliError::Encoding {
-                origin: setting(None, "", Some(label), config_path, "encoding", "").1,
+                origin: config_origin(label, config_path, "encoding"),
                 name: name.to_string(),
             })?
         }
