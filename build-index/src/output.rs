@@ -33,29 +33,33 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 /// The folder `target` names (through a symbolic link), if it may be replaced: checked before any post is read,
 /// so that a mistaken `--out` fails at once.
 pub fn check_target(target: &Path) -> Result<(), OutputError> {
-    let target = resolved(target)?;
-    target.file_name().ok_or_else(|| OutputError::NoFolderName(target.to_path_buf()))?;
-    check_replaceable(&target).map(|_| ())
+    checked_target(target).map(|_| ())
 }
 
-/// `target`, or the folder it points to when it is a symbolic link.
-fn resolved(target: &Path) -> Result<PathBuf, OutputError> {
-    match std::fs::symlink_metadata(target) {
-        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(target).map_err(io_error(target)),
-        _ => Ok(target.to_path_buf()),
+/// The folder to replace (`target`, or the folder it points to when it is a symbolic link), and whether it exists;
+/// an error when it may not be replaced.
+fn checked_target(target: &Path) -> Result<(PathBuf, bool), OutputError> {
+    let folder = match std::fs::symlink_metadata(target) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(target).map_err(io_error(target))?,
+        _ => target.to_path_buf(),
+    };
+    if folder.file_name().is_none() {
+        return Err(OutputError::NoFolderName(folder));
     }
+    let existing = check_replaceable(&folder)?;
+    Ok((folder, existing))
 }
 
 /// Fills a fresh folder with `write` and puts it in place of `target`. A `target` that is a symbolic link stays
 /// one: the folder it points to is replaced.
 pub fn replace_folder(target: &Path, write: impl FnOnce(&Path) -> io::Result<()>) -> Result<(), OutputError> {
-    let target = &resolved(target)?;
+    let (folder, existing) = checked_target(target)?;
+    let target = folder.as_path();
     let name = target.file_name().ok_or_else(|| OutputError::NoFolderName(target.to_path_buf()))?;
     let parent = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let existing = check_replaceable(target)?;
     std::fs::create_dir_all(&parent).map_err(io_error(&parent))?;
     remove_abandoned_staging(&parent, &name.to_string_lossy());
 
@@ -193,6 +197,13 @@ fn swap_by_renaming(staging: &Path, target: &Path, parent: &Path, name: &std::ff
 mod tests {
     use super::*;
 
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<std::ffi::OsString> {
+        let mut names: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        names
+    }
+
     fn write_bundle(content: &'static str) -> impl FnOnce(&Path) -> io::Result<()> {
         move |dir| {
             std::fs::write(dir.join(MANIFEST), content)?;
@@ -209,9 +220,7 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("t/x.bin")).unwrap(), "one");
         replace_folder(&out, write_bundle("two")).unwrap();
         assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "two");
-        let leftovers: Vec<_> =
-            std::fs::read_dir(dir.path().join("site")).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(leftovers, ["search"]);
+        assert_eq!(names(&dir.path().join("site")), ["search"]);
     }
 
     #[test]
@@ -252,9 +261,7 @@ mod tests {
         replace_folder(&link, write_bundle("new")).unwrap();
         assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
         assert_eq!(std::fs::read_to_string(real.join("t/x.bin")).unwrap(), "new");
-        let mut names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        names.sort();
-        assert_eq!(names, ["link", "real"]);
+        assert_eq!(names(dir.path()), ["link", "real"]);
     }
 
     #[cfg(target_os = "linux")]
@@ -266,9 +273,7 @@ mod tests {
             std::fs::create_dir(dir.path().join(stale)).unwrap();
         }
         replace_folder(&dir.path().join("search"), write_bundle("x")).unwrap();
-        let mut names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        names.sort();
-        assert_eq!(names, [".other.new-4000000000", ".search.new-1", "search"]);
+        assert_eq!(names(dir.path()), [".other.new-4000000000", ".search.new-1", "search"]);
     }
 
     #[cfg(unix)]
