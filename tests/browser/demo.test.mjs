@@ -36,6 +36,18 @@ async function openPanel(page, selector = '#search') {
 /** The days (YYYY-MM-DD, the post's own) of the results shown. */
 const shownDays = (page) => page.$$eval('#search >> [role=option] time', (els) => els.map((t) => t.getAttribute('datetime').slice(0, 10)));
 
+/** Runs `body(page, site)` on a page of the demo served with `delay` ms before each answer; closes the site (and the page when `body` succeeds). */
+async function onSlowSite(delay, body) {
+  const slow = await demoSite(SAMPLE_POSTS, { delay });
+  try {
+    const page = await env.browser.page();
+    await body(page, slow);
+    await page.close();
+  } finally {
+    await slow.close();
+  }
+}
+
 async function typeQuery(page, query, ui = widget(page)) {
   await ui.input.click();
   await ui.input.pressSequentially(query, { delay: 20 });
@@ -386,9 +398,7 @@ describe('search on the demo page', () => {
   });
 
   test('a newer query supersedes a slower older one', async () => {
-    const slow = await demoSite(SAMPLE_POSTS, { delay: 250 });
-    try {
-      const page = await env.browser.page();
+    await onSlowSite(250, async (page, slow) => {
       await page.goto(slow.url);
       const ui = widget(page);
       await ui.input.click();
@@ -401,16 +411,11 @@ describe('search on the demo page', () => {
       await page.waitForTimeout(600);
       const queries = await page.evaluate(() => window.__answers.map((a) => a.query));
       assert.deepEqual(queries, ['黄金价格'], 'the stale answer was shown');
-      await page.close();
-    } finally {
-      await slow.close();
-    }
+    });
   });
 
   test('a box cleared while its search is on the way stays empty', async () => {
-    const slow = await demoSite(SAMPLE_POSTS, { delay: 250 });
-    try {
-      const page = await env.browser.page();
+    await onSlowSite(250, async (page, slow) => {
       await page.goto(slow.url);
       const ui = widget(page);
       await ui.input.click();
@@ -423,16 +428,11 @@ describe('search on the demo page', () => {
       assert.equal((await ui.status.textContent()).trim(), '');
       assert.deepEqual(await page.evaluate(() => window.__answers.map((a) => a.query)), []);
       assert.equal(new URL(page.url()).searchParams.get('q'), null);
-      await page.close();
-    } finally {
-      await slow.close();
-    }
+    });
   });
 
   test('no layout shift: the search box stays put while the index loads and results arrive', async () => {
-    const slow = await demoSite(SAMPLE_POSTS, { delay: 300 });
-    try {
-      const page = await env.browser.page();
+    await onSlowSite(300, async (page, slow) => {
       await page.setViewportSize({ width: 1280, height: 900 });
       const boxes = [];
       const box = async () => boxes.push(JSON.stringify(await page.locator('#search').evaluate((el) => {
@@ -458,10 +458,7 @@ describe('search on the demo page', () => {
       assert.equal(await inputBox(), before);
       await box();
       assert.equal(new Set(boxes).size, 1, boxes.join(' '));
-      await page.close();
-    } finally {
-      await slow.close();
-    }
+    });
   });
 });
 
