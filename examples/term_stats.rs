@@ -340,8 +340,9 @@ fn describe(key: &[u8], info: &TermInfo) -> String {
             let weighted = Weighted::unpack(info.doc_freq);
             let word = pinyin::word_of(key).unwrap_or("?");
             format!(
-                "{text}\t{word}\tdf {}\tsecondary readings {}\tweight {:.2}",
-                weighted.doc_freq,
+                "{text}\t{word}\tresults {}\tinside longer words {}\tsecondary readings {}\tweight {:.2}",
+                weighted.results,
+                weighted.inside_longer,
                 weighted.secondary_readings,
                 weighted.weight()
             )

@@ -640,10 +640,10 @@ fn write_term_chunks(shards: Vec<TermShard>, words: Vec<VocabularyWord>, doc_cou
         shards.into_iter().map(|shard| (shard.keys, shard.lists)).unzip();
     let readings: Vec<(Vec<u8>, u32)> = words
         .par_iter()
-        .filter(|w| w.segmented_in >= crate::pinyin::MIN_DOC_FREQ)
+        .filter(|w| w.segmented_in >= crate::pinyin::MIN_DOC_FREQ && w.contained_in > 0)
         .flat_map_iter(|w| {
             crate::pinyin::keys(&w.word).into_iter().map(move |(key, secondary_readings)| {
-                (key, crate::pinyin::Weighted { doc_freq: w.segmented_in, secondary_readings }.pack())
+                (key, crate::pinyin::Weighted::new(w.contained_in, w.segmented_in, secondary_readings).pack())
             })
         })
         .collect();

@@ -6,10 +6,14 @@
 //! of them only when a query looks like pinyin and picks the most likely word.
 //!
 //! Character tables list rare readings too (提 may read chi or di, 醒 cheng), so `cc` could mean 提醒. A reading's
-//! weight is therefore the word's document frequency divided by 4 for each character read in other than the first
-//! reading the table lists: 提醒 read ti-xing keeps its weight, read chi-cheng a sixteenth. (For a few characters
-//! the table's first reading is not the commoner one, 长 zhang before chang, so `changchun` still needs 长春 to
-//! be the most frequent word reading that way, which it is wherever it is common.) The entry's value packs the word's document frequency and the readings: `doc_freq << 4 | secondary readings`; the weight is worked out when read, see [`Weighted`].
+//! weight is therefore the word's frequency divided by 4 for each character read in other than the first reading
+//! the table lists: 提醒 read ti-xing keeps its weight, read chi-cheng a sixteenth. (For a few characters the
+//! table's first reading is not the commoner one, 长 zhang before chang, so `changchun` still needs 长春 to be the
+//! most frequent word reading that way, which it is wherever it is common.)
+//!
+//! The frequency that weighs is how often the segmenter cut the word out, not how many posts contain it: 化为 is
+//! inside every 转化为, and `huawei` means 华为. The count a reader is shown is the other one, the results a search
+//! for the word finds. The entry's value carries both, see [`Weighted`].
 
 use crate::termdict;
 
@@ -39,25 +43,41 @@ pub fn initials_prefix(letters: &str) -> Vec<u8> {
     key
 }
 
-/// A pinyin entry's value: how often the word occurs and how many of its characters use a secondary reading.
+/// A pinyin entry's value: the results a search for the word finds, how much rarer the word is as a word of its own,
+/// and how many of its characters use a secondary reading. Packed as
+/// `results << 8 | inside_longer << 4 | secondary_readings`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Weighted {
-    pub doc_freq: u32,
+    /// The posts that contain the word, a story counted once: what a search for it shows.
+    pub results: u32,
+    /// log2(results / posts the segmenter cut the word from), in half steps, 0 to 15: how often the word is only part
+    /// of a longer one (化为 in 转化为).
+    pub inside_longer: u32,
     pub secondary_readings: u32,
 }
 
 impl Weighted {
+    /// The value of a word found in `results` posts and cut out by the segmenter in `segmented_in` (build time).
+    #[cfg(feature = "build")]
+    pub fn new(results: u32, segmented_in: u32, secondary_readings: u32) -> Weighted {
+        let ratio = f64::from(results.max(1)) / f64::from(segmented_in.max(1));
+        let inside_longer = (2.0 * ratio.log2()).round().clamp(0.0, 15.0) as u32;
+        Weighted { results, inside_longer, secondary_readings }
+    }
+
     pub fn pack(self) -> u32 {
-        self.doc_freq.min(u32::MAX >> 4) << 4 | self.secondary_readings.min(15)
+        self.results.min(u32::MAX >> 8) << 8 | self.inside_longer.min(15) << 4 | self.secondary_readings.min(15)
     }
 
     pub fn unpack(value: u32) -> Weighted {
-        Weighted { doc_freq: value >> 4, secondary_readings: value & 15 }
+        Weighted { results: value >> 8, inside_longer: value >> 4 & 15, secondary_readings: value & 15 }
     }
 
-    /// The likelihood that the reader meant this word: other readings weigh a quarter each.
+    /// The likelihood that the reader meant this word: about the segmenter's count, other readings a quarter each.
     pub fn weight(self) -> f64 {
-        f64::from(self.doc_freq) / 4f64.powi(self.secondary_readings as i32)
+        f64::from(self.results)
+            * std::f64::consts::FRAC_1_SQRT_2.powi(self.inside_longer as i32)
+            * 0.25f64.powi(self.secondary_readings as i32)
     }
 }
 
@@ -150,12 +170,23 @@ mod tests {
             keys(word)
                 .into_iter()
                 .find(|(k, _)| String::from_utf8_lossy(k).replace('\0', "/") == format!("{key}/{word}"))
-                .map(|(_, secondary)| Weighted { doc_freq: df, secondary_readings: secondary }.weight())
+                .map(|(_, secondary)| Weighted::new(df, df, secondary).weight())
         };
         let changchun = weight("长春", "zcc", 11).unwrap();
         assert!(weight("提醒", "zcc", 14).unwrap_or(0.0) < changchun, "提醒 read chi-cheng is far less likely");
         assert_eq!(weight("提醒", "ztx", 14), Some(14.0));
-        assert_eq!(Weighted::unpack(Weighted { doc_freq: 5, secondary_readings: 2 }.pack()).doc_freq, 5);
+        let packed = Weighted::new(5, 5, 2);
+        assert_eq!(Weighted::unpack(packed.pack()), packed);
+    }
+
+    #[test]
+    fn a_word_mostly_inside_longer_ones_weighs_what_the_segmenter_counted() {
+        // 化为 in 800 posts, nearly all inside 转化为: cut out as a word in 50.
+        let inside = Weighted::new(800, 50, 0);
+        assert_eq!(Weighted::unpack(inside.pack()).results, 800, "the count shown is the search's");
+        assert!((inside.weight() / 50.0 - 1.0).abs() < 0.2, "{}", inside.weight());
+        assert!(inside.weight() < Weighted::new(300, 290, 0).weight());
+        assert_eq!(Weighted::new(3, 7, 0).inside_longer, 0, "a story counted once can make results the smaller");
     }
 
     #[test]

@@ -581,7 +581,7 @@ impl Index {
                 }
             }
             if let Some((word, weighted)) = best {
-                return Ok(Ok(Some((word, weighted.doc_freq))));
+                return Ok(Ok(Some((word, weighted.results))));
             }
         }
         Ok(Ok(None))

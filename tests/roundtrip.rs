@@ -268,6 +268,26 @@ fn pinyin_finds_the_chinese_word() {
 }
 
 #[test]
+fn a_pinyin_alternative_counts_the_results_its_search_shows() {
+    let mut docs = corpus();
+    // The segmenter cut 长春 out of three posts (so says the test); one of them contains it.
+    for d in docs.iter_mut().take(3) {
+        d.words.push("长春".into());
+    }
+    // cc finds three posts of its own, so 长春 is offered beside them rather than searched instead.
+    for d in docs.iter_mut().skip(3) {
+        d.text.push_str("CC 视频。");
+    }
+    let (_dir, mut index) = build(docs);
+    let page = index.search("cc", &SearchOptions::default()).unwrap();
+    assert_eq!((page.total, page.rewrite), (3, None));
+    let offered: Vec<(&str, u32)> = page.alternatives.iter().map(|a| (a.query.as_str(), a.count)).collect();
+    let total = index.search("长春", &SearchOptions::default()).unwrap().total;
+    assert_eq!(offered, [("长春", total as u32)]);
+    assert_eq!(total, 1);
+}
+
+#[test]
 fn typos_in_latin_words_are_forgiven() {
     let (_dir, mut index) = build(corpus());
     for (typed, meant) in [("iphnoe", "iphone"), ("ipohne", "iphone"), ("souce", "source")] {

@@ -68,8 +68,8 @@ export interface SearchPage {
   facets?: Facets;
   /** Present when the results are for another query than typed: its words split ('segmented'), the word its pinyin reads as ('pinyin'), a close spelling ('typo'). */
   rewrite?: { query: string; kind: RewriteKind };
-  /** Other queries the reader may have meant, offered beside the results; `count`: in how many posts the indexer's
-   *  segmenter found the word, a measure of how common it is (a search for it may find more, inside longer words). */
+  /** Other queries the reader may have meant, offered beside the results; `count`: the results a search for it shows,
+   *  as a completion's `count`. */
   alternatives?: Array<{ query: string; kind: RewriteKind; count: number }>;
   [field: string]: unknown;
 }
