@@ -710,18 +710,15 @@ impl Index {
             filters.sort == SortOrder::Relevance || filters.has_date_range() || filters.collapse_duplicates;
         // No keyword but filters: browse everything the filters let through, less any exclusions (`-汽车`).
         let browse = !query.has_positive() && filters.is_active();
-        let (docs, keyword_matches) = if query.has_positive() || (browse && !query.clauses.is_empty()) {
-            match self.match_query(query, browse)? {
-                Ok(found) => found,
-                Err(mut needed) => {
-                    needed.extend(self.early_meta(needs_meta, filters));
-                    return Ok(Err(needed));
-                }
-            }
-        } else if browse {
-            ((0..self.manifest.doc_count).collect(), Vec::new())
-        } else {
+        if !query.has_positive() && !browse {
             return Ok(Ok(Ranked::default()));
+        }
+        let (docs, keyword_matches) = match self.match_query(query, browse)? {
+            Ok(found) => found,
+            Err(mut needed) => {
+                needed.extend(self.early_meta(needs_meta, filters));
+                return Ok(Err(needed));
+            }
         };
 
         // Round 3: ranking data (for relevance or a date range) and facet data of the candidates (on a small index
