@@ -214,16 +214,30 @@ async function eachLimited(items, limit, task) {
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** After this many fetch rounds for one query the engine is assumed to be looping. */
+/** After this many fetch rounds for one query the engine is assumed to be looping (src/local.rs allows as many). */
 const MAX_ROUNDS = 32;
 
+/** What both indexes (in the page, in a worker) offer on top of their search() and complete(). */
+export class Searchable {
+  /** A search function for search-as-you-type: each call supersedes (aborts) the previous one. */
+  searcher() {
+    return latestOnly((query, options) => this.search(query, options));
+  }
+
+  /** The same for completions. */
+  completer() {
+    return latestOnly((input, options) => this.complete(input, options));
+  }
+}
+
 /** The search index in this thread: the engine plus the fetch loop. */
-export class LocalIndex {
+export class LocalIndex extends Searchable {
   #engine;
   #base;
   #inflight = new Map(); // name -> Promise<void> while being fetched and added
 
   constructor(engine, base) {
+    super();
     this.#engine = engine;
     this.#base = base;
   }
@@ -235,9 +249,8 @@ export class LocalIndex {
 
   async search(query, options = {}) {
     const { signal, ...rest } = options ?? {};
-    const engineOptions = { limit: 10, offset: 0, sort: 'relevance', ...rest };
     const text = String(query ?? '');
-    return this.#ask((engine) => engine.search(text, engineOptions), 'page', signal);
+    return this.#ask((engine) => engine.search(text, rest), 'page', signal);
   }
 
   /** Ways to finish the last keyword of `input`: [{ text, query, count }], most frequent first. */
@@ -304,16 +317,6 @@ export class LocalIndex {
       this.#inflight.set(name, pending);
     }
     return pending;
-  }
-
-  /** A search function for search-as-you-type: each call supersedes (aborts) the previous one. */
-  searcher() {
-    return latestOnly((query, options) => this.search(query, options));
-  }
-
-  /** The same for completions. */
-  completer() {
-    return latestOnly((input, options) => this.complete(input, options));
   }
 
   close() {

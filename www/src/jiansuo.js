@@ -8,7 +8,7 @@
 // The engine (WebAssembly) is loaded from next to this file; the index files from the bundle folder.
 // With { worker: true } this same file is the worker's script (worker.js answers there), so a worker costs no
 // download of its own: the browser has the file already.
-import { JiansuoError, bundleBase, latestOnly, prefetch } from './host.js';
+import { JiansuoError, Searchable, aborted, bundleBase, prefetch } from './host.js';
 import { openInThread } from './worker.js';
 
 export { JiansuoError };
@@ -38,7 +38,7 @@ export async function openIndex(source, options = {}) {
 }
 
 /** The same interface as the in-page index, answered by worker.js. */
-class WorkerIndex {
+class WorkerIndex extends Searchable {
   #worker;
   #base;
   #calls = new Map(); // id -> { resolve, reject }
@@ -69,6 +69,7 @@ class WorkerIndex {
   }
 
   constructor(worker, base) {
+    super();
     this.#worker = worker;
     this.#base = base;
     worker.onmessage = ({ data }) => {
@@ -105,7 +106,7 @@ class WorkerIndex {
     if (!this.#worker) return Promise.reject(new JiansuoError('closed', 'the index is closed'));
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(abortReason(signal));
+      if (signal?.aborted) return reject(aborted(signal.reason));
       this.#calls.set(id, { resolve, reject });
       this.#worker.postMessage({ ...message, id });
       signal?.addEventListener(
@@ -113,7 +114,7 @@ class WorkerIndex {
         () => {
           if (!this.#calls.delete(id)) return;
           this.#worker?.postMessage({ op: 'abort', id });
-          reject(abortReason(signal));
+          reject(aborted(signal.reason));
         },
         { once: true },
       );
@@ -130,20 +131,9 @@ class WorkerIndex {
     return this.#call({ op: 'complete', query: String(input ?? ''), options: rest }, signal);
   }
 
-  searcher() {
-    return latestOnly((query, options) => this.search(query, options));
-  }
-
-  completer() {
-    return latestOnly((input, options) => this.complete(input, options));
-  }
-
   close() {
     this.#worker?.terminate();
     this.#worker = null;
     this.#fail(new JiansuoError('closed', 'the index is closed'));
   }
 }
-
-const abortReason = (signal) =>
-  signal.reason instanceof JiansuoError ? signal.reason : new JiansuoError('aborted', 'search aborted');

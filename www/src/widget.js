@@ -1005,9 +1005,8 @@ export class JiansuoSearchElement extends HTMLElement {
     if (!this.hasAttribute('completions') || !query || typeof index.completer !== 'function') return [];
     this.#complete ??= index.completer();
     try {
-      const typed = query.toLowerCase();
-      const list = await this.#complete(query, { limit: SUGGESTIONS + 1 });
-      return (Array.isArray(list) ? list : []).filter((c) => c?.query && c.query.toLowerCase() !== typed);
+      const list = await this.#complete(query, { limit: SUGGESTIONS });
+      return (Array.isArray(list) ? list : []).filter((c) => c?.query);
     } catch {
       return []; // a nicety: never an error of its own
     }
