@@ -181,7 +181,9 @@ fn list_floor(bundle: &Path, manifest: &Manifest) {
             }
             let mut data = |reference: &DataRef| -> Vec<u8> {
                 match reference {
-                    DataRef::Inline { start, len } => parsed.inline(*start, *len).to_vec(),
+                    DataRef::Inline { start, len } => {
+                        parsed.inline(*start, *len).unwrap_or_else(|e| common::fail(&e.to_string())).to_vec()
+                    }
                     DataRef::External { file, start, len } => {
                         let payload = postings_files
                             .entry(file.clone())

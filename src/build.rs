@@ -19,12 +19,13 @@ use libdeflater::{CompressionLvl, Compressor};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::day::parse_day;
 use crate::facet::{FacetChunk, FacetValues};
 use crate::format::{self, put_varint, FileKind};
 use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::normalize::normalize;
 use crate::postings::{BODY, FIELDS, TITLE};
-use crate::store::{pack_norm, parse_day, DocMeta, StoredDocument};
+use crate::store::{pack_norm, DocMeta, StoredDocument};
 use crate::termdict::{self, ChunkWriter, Placement};
 use crate::textcode::TextCodes;
 
@@ -136,31 +137,11 @@ fn process_cpu_time() -> Option<Duration> {
     Some(Duration::from_millis((user + system) * 10))
 }
 
-impl Bundle {
-    /// Writes every file below `dir` (which must exist), creating subfolders. Files are written in parallel:
-    /// a bundle has one small file per post, and file system latency, not bandwidth, bounds the time.
-    pub fn write_to(&self, dir: &Path) -> std::io::Result<()> {
-        let mut folders: Vec<&str> =
-            self.files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(folder, _)| folder)).collect();
-        folders.sort_unstable();
-        folders.dedup();
-        for folder in folders {
-            std::fs::create_dir_all(dir.join(folder))?;
-        }
-        self.files.par_iter().try_for_each(|file| std::fs::write(dir.join(&file.path), &file.bytes))
-    }
-
-    /// Total bytes of the files whose path starts with `prefix` (`"t/"`, `"d/"`, … or `""` for all).
-    pub fn bytes_under(&self, prefix: &str) -> u64 {
-        self.files.iter().filter(|f| f.path.starts_with(prefix)).map(|f| f.bytes.len() as u64).sum()
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error("no documents to index")]
     Empty,
-    #[error("too many documents: {0} (the format holds up to 2^31)")]
+    #[error("too many documents: {0} (an index holds up to {max})", max = crate::manifest::MAX_DOCUMENTS)]
     TooMany(usize),
     #[error("writing {path}: {source}")]
     Write { path: String, source: std::io::Error },
@@ -221,7 +202,7 @@ impl IndexBuilder {
         if self.documents.is_empty() {
             return Err(BuildError::Empty);
         }
-        if self.documents.len() > i32::MAX as usize {
+        if self.documents.len() > crate::manifest::MAX_DOCUMENTS as usize {
             return Err(BuildError::TooMany(self.documents.len()));
         }
         Ok(())

@@ -169,15 +169,6 @@ fn push_escaped(html: &mut String, c: char) {
     }
 }
 
-/// HTML-escapes `text` (for hosts that show plain text next to excerpts).
-pub fn escape_html(text: &str) -> String {
-    let mut html = String::with_capacity(text.len());
-    for c in text.chars() {
-        push_escaped(&mut html, c);
-    }
-    html
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,15 +5,23 @@
 //! every dictionary chunk is walked here once, with checked arithmetic, before it is read. The walk mirrors how
 //! `fst` 0.4 decodes nodes (`raw/node.rs`): every node reachable from the root must lie within the bytes, use pack
 //! sizes `fst` accepts, point only to nodes at lower addresses (so the graph is acyclic and every walk ends), and
-//! no key's output (the sum of the outputs along its path) may overflow 64 bits.
+//! no key's output (the sum of the outputs along its path) may overflow 64 bits. The keys are counted too and must
+//! be as many as the footer says: a few nodes with two edges each to the next hold 2^n keys, and a caller that
+//! lists keys bounds their number by its own data (see [`crate::termdict`]).
 
 pub(crate) const EMPTY_ADDRESS: usize = 0;
 /// Nodes with more transitions than this carry a 256-byte index (format version 2 and later).
 const TRANS_INDEX_THRESHOLD: usize = 32;
 
-/// Checks that `bytes` (an FST as `fst::MapBuilder` writes it) can be read without a panic, and returns its format
-/// version and root address.
-pub fn check(bytes: &[u8]) -> Result<(u64, usize), &'static str> {
+/// What [`check`] found: the format version, the root's address and the number of keys.
+pub struct Checked {
+    pub version: u64,
+    pub root: usize,
+    pub keys: u64,
+}
+
+/// Checks that `bytes` (an FST as `fst::MapBuilder` writes it) can be read without a panic.
+pub fn check(bytes: &[u8]) -> Result<Checked, &'static str> {
     if bytes.len() < 36 {
         return Err("FST shorter than its header");
     }
@@ -23,10 +31,15 @@ pub fn check(bytes: &[u8]) -> Result<(u64, usize), &'static str> {
     }
     let end = if version >= 3 { bytes.len() - 4 } else { bytes.len() };
     let root = read_u64(bytes, end - 8).ok_or("FST footer")?;
+    let keys = read_u64(bytes, end - 16).ok_or("FST footer")?;
     let root = usize::try_from(root).map_err(|_| "FST root out of range")?;
     let footer = if version >= 3 { 21 } else { 17 };
     if root == EMPTY_ADDRESS {
-        return if bytes.len() == footer + 15 { Ok((version, root)) } else { Err("empty FST of the wrong size") };
+        return if bytes.len() == footer + 15 && keys == 0 {
+            Ok(Checked { version, root, keys })
+        } else {
+            Err("empty FST of the wrong size")
+        };
     }
     if u32::try_from(root).is_err() {
         return Err("FST larger than 4 GiB");
@@ -49,26 +62,32 @@ pub fn check(bytes: &[u8]) -> Result<(u64, usize), &'static str> {
         nodes.push(node);
     }
 
-    // The largest output sum from each node to a final state, lowest addresses (the leaves) first: (address, index)
-    // keys for crate::sort, whose halves fit 32 bits as the root address does.
+    // For each node, lowest addresses (the leaves) first: the largest output sum to a final state, and the keys below
+    // it (saturating). Sort keys (address, index) for crate::sort, whose halves fit 32 bits as the root address does.
     let mut order: Vec<u64> = nodes.iter().enumerate().map(|(i, node)| ((node.addr as u64) << 32) | i as u64).collect();
     crate::sort::sort_u64(&mut order);
-    let mut largest: Vec<(usize, u64)> = Vec::with_capacity(nodes.len());
-    let lookup = |largest: &[(usize, u64)], addr: usize| -> u64 {
+    // (address, largest output sum, keys)
+    let mut below: Vec<(usize, u64, u64)> = Vec::with_capacity(nodes.len());
+    let lookup = |below: &[(usize, u64, u64)], addr: usize| -> (u64, u64) {
         if addr == EMPTY_ADDRESS {
-            return 0;
+            return (0, 1); // the implicit final state: one key ends there
         }
-        largest.binary_search_by_key(&addr, |&(a, _)| a).map(|i| largest[i].1).unwrap_or(0)
+        below.binary_search_by_key(&addr, |&(a, _, _)| a).map(|i| (below[i].1, below[i].2)).unwrap_or((0, 0))
     };
     for node in order.iter().map(|&key| &nodes[key as u32 as usize]) {
-        let mut most = node.final_output;
+        let (mut most, mut count) = (node.final_output, u64::from(node.is_final));
         for &(_, target, output) in &node.transitions {
-            let sum = output.checked_add(lookup(&largest, target)).ok_or("FST outputs overflow")?;
+            let (largest, keys) = lookup(&below, target);
+            let sum = output.checked_add(largest).ok_or("FST outputs overflow")?;
             most = most.max(sum);
+            count = count.saturating_add(keys);
         }
-        largest.push((node.addr, most));
+        below.push((node.addr, most, count));
     }
-    Ok((version, root))
+    if lookup(&below, root).1 != keys {
+        return Err("FST key count not what the footer says");
+    }
+    Ok(Checked { version, root, keys })
 }
 
 /// fst's table of the 63 inputs that a one-transition node stores in its state byte (`raw/common_inputs.rs`).
@@ -207,6 +226,26 @@ mod tests {
         let wide: Vec<Vec<u8>> = (0u8..=255).map(|b| vec![b'c', b]).collect();
         let keys: Vec<(&[u8], u64)> = wide.iter().map(|k| (k.as_slice(), u64::from(k[1]) << 40)).collect();
         assert!(check(&build(&keys)).is_ok());
+    }
+
+    #[test]
+    fn counts_the_keys() {
+        let keys: Vec<Vec<u8>> = (0..300u32).map(|i| format!("k{i:03}").into_bytes()).collect();
+        let pairs: Vec<(&[u8], u64)> = keys.iter().map(|k| (k.as_slice(), 7)).collect();
+        assert_eq!(check(&build(&pairs)).map(|c| c.keys), Ok(300));
+        // Every string of 16 letters a or b: 65,536 keys in 16 nodes of two edges.
+        let all: Vec<Vec<u8>> = (0..1u32 << 16)
+            .map(|n| (0..16).rev().map(|bit| if n >> bit & 1 == 1 { b'b' } else { b'a' }).collect())
+            .collect();
+        let pairs: Vec<(&[u8], u64)> = all.iter().map(|k| (k.as_slice(), 0)).collect();
+        let bomb = build(&pairs);
+        assert!(bomb.len() < 200, "{} bytes", bomb.len());
+        assert_eq!(check(&bomb).map(|c| c.keys), Ok(1 << 16), "counted, so that a reader can refuse so many");
+        // The same nodes under a footer that claims one key.
+        let mut lying = bomb.clone();
+        let at = lying.len() - 4 - 16;
+        lying[at..at + 8].copy_from_slice(&1u64.to_le_bytes());
+        assert_eq!(check(&lying).err(), Some("FST key count not what the footer says"));
     }
 
     #[test]

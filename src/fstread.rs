@@ -11,12 +11,18 @@ pub struct Fst {
     bytes: Vec<u8>,
     version: u64,
     root: usize,
+    keys: u64,
 }
 
 impl Fst {
     pub fn new(bytes: Vec<u8>) -> Result<Fst, &'static str> {
-        let (version, root) = check(&bytes)?;
-        Ok(Fst { bytes, version, root })
+        let checked = check(&bytes)?;
+        Ok(Fst { bytes, version: checked.version, root: checked.root, keys: checked.keys })
+    }
+
+    /// How many keys the FST holds (checked against its nodes).
+    pub fn len(&self) -> u64 {
+        self.keys
     }
 
     fn node(&self, addr: usize) -> Result<Node, &'static str> {

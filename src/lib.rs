@@ -3,6 +3,7 @@
 //! The engine is pure computation: it never does I/O. A host (the JS API in the browser or Node, or
 //! [`local::LocalIndex`] natively) hands it the bundle's files as the engine asks for them.
 
+pub mod day;
 #[cfg(feature = "build")]
 pub mod dedup;
 pub mod error;

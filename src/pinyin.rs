@@ -31,14 +31,14 @@ const SEPARATOR: u8 = 0;
 
 /// The prefix of the keys of words that read `letters` (full pinyin without tones).
 pub fn reading_prefix(letters: &str) -> Vec<u8> {
-    let mut key = termdict::unigram_key_text(termdict::PINYIN, letters);
+    let mut key = termdict::kind_key(termdict::PINYIN, letters);
     key.push(SEPARATOR);
     key
 }
 
 /// The prefix of the keys of words whose syllables start with `letters`.
 pub fn initials_prefix(letters: &str) -> Vec<u8> {
-    let mut key = termdict::unigram_key_text(termdict::INITIALS, letters);
+    let mut key = termdict::kind_key(termdict::INITIALS, letters);
     key.push(SEPARATOR);
     key
 }

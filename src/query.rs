@@ -54,7 +54,8 @@ impl std::fmt::Display for Query {
                 if j > 0 {
                     f.write_str(" OR ")?;
                 }
-                if keyword.text.contains(' ') {
+                // Quoted when it would otherwise read back as something else: several words, an exclusion.
+                if keyword.text.contains(' ') || keyword.text.starts_with(['-', '"', '＂']) {
                     write!(f, "\"{}\"", keyword.text)?;
                 } else {
                     f.write_str(&keyword.text)?;
@@ -190,6 +191,9 @@ mod tests {
         let q = parse("長春 -汽车 \"Open Source\" a OR b").unwrap();
         assert_eq!(q.to_string(), "长春 -汽车 \"open source\" a OR b");
         assert_eq!(parse(&q.to_string()).unwrap(), q);
+        let negative_number = parse("\"-0.5%\" -跌").unwrap();
+        assert_eq!(negative_number.to_string(), "\"-0.5%\" -跌");
+        assert_eq!(parse(&negative_number.to_string()).unwrap(), negative_number);
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 use fnv::FnvHashMap as HashMap;
 
+use crate::day::parse_day;
 use crate::excerpt::{excerpt, EXCERPT_CHARS};
 use crate::facet::{self, FacetChunk, FacetValues, Facets};
 use crate::format::{self, FileKind, Reader};
@@ -21,7 +22,7 @@ use crate::manifest::Manifest;
 use crate::postings::{decode_doclist, FieldFreqs, PositionLists, Posting, FIELDS};
 use crate::query::{self, Clause, Keyword, Query};
 use crate::rank::{Collection, DocStats, EXACT_TITLE_BONUS};
-use crate::store::{parse_day, unpack_norm, DocMeta, StoredDocument};
+use crate::store::{unpack_norm, DocMeta, StoredDocument};
 use crate::termdict::{self, DataRef, TermChunk, TermInfo};
 use crate::token::{tokenize, Token, TokenKind};
 use crate::Error;
@@ -296,12 +297,9 @@ impl Index {
         })
     }
 
+    /// The manifest the index was opened with (for fuzzing and tools).
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
-    }
-
-    pub fn doc_count(&self) -> u32 {
-        self.manifest.doc_count
     }
 
     /// Hands over a file the last [`Step::Need`] asked for (inflated bytes).
@@ -313,7 +311,7 @@ impl Index {
         let (kind, folder, item) = (parts.next(), parts.next(), parts.next());
         match (kind, folder, item) {
             (Some("t"), Some(_), Some(item)) => {
-                let (payload, _) = format::open_file(name, bytes, termdict::FILE_KIND)?;
+                let (payload, _) = format::open_file(name, bytes, FileKind::TermChunk)?;
                 let chunk = item_number(name, item)?;
                 self.chunks.insert(name, chunk, TermChunk::parse(name, payload)?)?;
             }
@@ -451,8 +449,7 @@ impl Index {
         if prefix.is_empty() || (latin && prefix.len() < MIN_LATIN_PREFIX) {
             return Ok(Step::Done(Vec::new()));
         }
-        let key_prefix =
-            if latin { termdict::unigram_key_text(termdict::RUN, &prefix) } else { termdict::word_key(&prefix) };
+        let key_prefix = if latin { termdict::kind_key(termdict::RUN, &prefix) } else { termdict::word_key(&prefix) };
         let range = self.manifest.chunks_for_prefix(&key_prefix);
         let range = range.start..range.end.min(range.start + MAX_COMPLETION_CHUNKS);
         let missing = self.missing_chunks(range.clone());
@@ -601,9 +598,9 @@ impl Index {
         for word in query.clauses.iter().filter_map(correctable) {
             // Runs starting with the same letter; the same two letters when one letter spans too many chunks.
             let first = word.get(..1).expect("a character boundary");
-            let one = self.manifest.chunks_for_prefix(&termdict::unigram_key_text(termdict::RUN, first));
+            let one = self.manifest.chunks_for_prefix(&termdict::kind_key(termdict::RUN, first));
             let prefix = if one.len() > MAX_TYPO_CHUNKS { word.get(..2).expect("a character boundary") } else { first };
-            let key = termdict::unigram_key_text(termdict::RUN, prefix);
+            let key = termdict::kind_key(termdict::RUN, prefix);
             ranges.push((word, key.clone(), self.bounded_range(&key)));
         }
         if ranges.is_empty() {
@@ -1017,7 +1014,7 @@ impl Index {
 
     fn bytes_of<'a>(&'a self, chunk: &'a TermChunk, data: &'a DataRef) -> Result<(&'a str, &'a [u8]), Error> {
         match data {
-            DataRef::Inline { start, len } => Ok((chunk.name(), chunk.inline(*start, *len))),
+            DataRef::Inline { start, len } => Ok((chunk.name(), chunk.inline(*start, *len)?)),
             DataRef::External { file, start, len } => {
                 let bytes = self.postings.get(file).map(Vec::as_slice).unwrap_or_default();
                 let slice = start.checked_add(*len).and_then(|end| bytes.get(*start..end));
@@ -1123,7 +1120,7 @@ fn merge_postings(lists: &[&[Posting]]) -> Vec<(u32, FieldFreqs)> {
         match merged.last_mut() {
             Some((doc, freqs)) if *doc == posting.doc => {
                 for (sum, freq) in freqs.iter_mut().zip(posting.freqs) {
-                    *sum += freq;
+                    *sum = sum.saturating_add(freq);
                 }
             }
             _ => merged.push((posting.doc, posting.freqs)),
@@ -1232,7 +1229,7 @@ struct Lookup {
 impl KeywordPlan {
     /// The ways a keyword can occur: one plan, or two when it ends with a point after a number (`3.` while
     /// `3.72` is being typed): in the text, that point is either a character of its own (`第3.`) or inside a
-    /// decimal run (`3.72`), which the second plan finds as a run prefix. None for a keyword without tokens.
+    /// decimal run (`3.72`), which the second plan finds as a run prefix. Empty for a keyword without tokens.
     fn readings(keyword: &str) -> Vec<KeywordPlan> {
         let tokens = tokenize(keyword);
         let mut plans: Vec<KeywordPlan> = KeywordPlan::new(&tokens).into_iter().collect();

@@ -208,29 +208,6 @@ impl DocMeta {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-pub fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era as u32 * 365 + year_of_era as u32 / 4 - year_of_era as u32 / 100 + day_of_year;
-    era * 146_097 + day_of_era as i32 - 719_468
-}
-
-/// The day of a `YYYY-MM-DD…` date (the calendar day where the post was published), if it is one.
-pub fn parse_day(date: &str) -> Option<i32> {
-    let (year, rest) = date.get(..4).zip(date.get(4..))?;
-    let year: i32 = year.parse().ok()?;
-    let month: u32 = rest.strip_prefix('-')?.get(..2)?.parse().ok()?;
-    let day: u32 = rest.get(4..6).filter(|_| rest.get(3..4) == Some("-"))?.parse().ok()?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    Some(days_from_civil(year, month, day))
-}
-
 #[cfg(all(test, feature = "build"))]
 mod tests {
     use super::*;
@@ -252,15 +229,6 @@ mod tests {
         for cut in 0..bytes.len() {
             assert!(StoredDocument::decode("d", &bytes[..cut], &codes).is_err());
         }
-    }
-
-    #[test]
-    fn calendar_days() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(parse_day("2022-01-26T09:29:35+08:00"), Some(days_from_civil(2022, 1, 26)));
-        assert_eq!(parse_day("2022-13-01"), None);
-        assert_eq!(parse_day("day 5"), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //!          | file-index + 1 varint, start varint, length varint
 //! ```
 
-use crate::format::{self, FileKind, Reader};
+use crate::format::{self, Reader};
 use crate::token::{Token, TokenKind};
 use crate::Error;
 
@@ -59,22 +59,16 @@ pub fn push_bigram_key(out: &mut Vec<u8>, first: &Token<'_>, second: &Token<'_>)
     out.extend_from_slice(second.text.as_bytes());
 }
 
-/// A key of `kind` for a text (prefix ranges of runs use it).
-pub fn unigram_key_text(kind: u8, text: &str) -> Vec<u8> {
-    key(kind, &[text])
+/// The key of `text` as a key of `kind` (a run, a vocabulary word, a pinyin reading…), or the prefix of such keys.
+pub fn kind_key(kind: u8, text: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(1 + text.len());
+    key.push(kind);
+    key.extend_from_slice(text.as_bytes());
+    key
 }
 
 pub fn word_key(word: &str) -> Vec<u8> {
-    key(WORD, &[word])
-}
-
-fn key(kind: u8, parts: &[&str]) -> Vec<u8> {
-    let mut key = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());
-    key.push(kind);
-    for part in parts {
-        key.extend_from_slice(part.as_bytes());
-    }
-    key
+    kind_key(WORD, word)
 }
 
 /// Where a doc list or position list is stored.
@@ -88,6 +82,8 @@ pub enum DataRef {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TermInfo {
+    /// The posts that contain the term; for a vocabulary word (`w`) the results a search for it shows, for a pinyin
+    /// key (`y`, `z`) a packed [`crate::pinyin::Weighted`].
     pub doc_freq: u32,
     pub doclist: DataRef,
     pub positions: Option<DataRef>,
@@ -122,6 +118,10 @@ impl TermChunk {
         let fst_bytes = reader.bytes()?.to_vec();
         let map = crate::fstread::Fst::new(fst_bytes).map_err(|what| Error::corrupt(name, what))?;
         let data = reader.rest().to_vec();
+        // Every key has an entry of two bytes at least; more keys are nodes written to be listed forever.
+        if map.len() > data.len() as u64 / 2 {
+            return Err(Error::corrupt(name, "more keys than entries"));
+        }
         Ok(TermChunk { name: name.to_string(), files, map, data })
     }
 
@@ -161,16 +161,17 @@ impl TermChunk {
             reader.take(len)?;
             return Ok(DataRef::Inline { start, len });
         }
-        let file =
-            self.files.get((tag - 1) as usize).ok_or_else(|| reader.error("postings file index out of range"))?.clone();
+        let file = usize::try_from(tag - 1).ok().and_then(|index| self.files.get(index));
+        let file = file.ok_or_else(|| reader.error("postings file index out of range"))?.clone();
         let start = reader.bounded(u32::MAX as usize, "postings offset")?;
         let len = reader.bounded(u32::MAX as usize, "postings length")?;
         Ok(DataRef::External { file, start, len })
     }
 
     /// The bytes of an inline reference.
-    pub fn inline(&self, start: usize, len: usize) -> &[u8] {
-        self.data.get(start..start + len).unwrap_or(&[])
+    pub fn inline(&self, start: usize, len: usize) -> Result<&[u8], Error> {
+        let slice = start.checked_add(len).and_then(|end| self.data.get(start..end));
+        slice.ok_or_else(|| Error::corrupt(&self.name, "inline list out of range"))
     }
 
     pub fn name(&self) -> &str {
@@ -264,9 +265,6 @@ impl ChunkWriter {
         payload
     }
 }
-
-/// Kind tag of a parsed chunk file (for [`format::open_file`]).
-pub const FILE_KIND: FileKind = FileKind::TermChunk;
 
 #[cfg(test)]
 mod tests {

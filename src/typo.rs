@@ -3,7 +3,9 @@
 //! Only when a Latin keyword finds nothing or little: the runs of the dictionary that start with the same letter
 //! are compared by optimal string alignment distance (Levenshtein plus the swap of two neighbours, the most common
 //! slip when typing), at most 1 for words of 4–7 letters and 2 for longer ones, and the most frequent close run
-//! is searched instead. The first letter is rarely the one mistyped, and keeping it bounds what has to be read.
+//! is searched instead. The first letter is rarely the one mistyped, and keeping it bounds what has to be read; when
+//! the runs starting with one letter fill too many dictionary chunks, the first two letters are kept (so a slip in
+//! the second letter of a word starting with a common letter is not forgiven).
 
 /// Edits tolerated for a word of `len` letters (none below 4).
 pub fn max_distance(len: usize) -> usize {

@@ -125,7 +125,7 @@ impl Engine {
         self.index.add_file(name, bytes).map_err(js_error)
     }
 
-    /// Returns `{ need: [file names] }` or `{ page: { total, results } }`.
+    /// Returns `{ need: [file names] }` or `{ page }`, a `SearchPage` (`www/jiansuo.d.ts`).
     pub fn search(&mut self, query: &str, options: JsValue) -> Result<JsValue, JsValue> {
         let options = options_from_js(&options).map_err(js_error)?;
         to_js(&match self.index.search(query, &options).map_err(js_error)? {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use jiansuo::build::{BuildOptions, Document, IndexBuilder};
+use jiansuo::build::{BuildOptions, Document, FolderSink, IndexBuilder};
 use jiansuo::local::{LocalError, LocalIndex};
 use jiansuo::query::{MAX_KEYWORDS, MAX_QUERY_CHARS};
 use jiansuo::{Error, SearchOptions, SortOrder};
@@ -48,7 +48,7 @@ fn bundle() -> Bundle {
     let dir = std::env::temp_dir().join(format!("jiansuo-hostile-queries-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    builder.finish().expect("bundle").write_to(&dir).expect("write bundle");
+    builder.write_into(&FolderSink::new(&dir)).expect("write the bundle");
     Bundle(dir)
 }
 

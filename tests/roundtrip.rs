@@ -1,6 +1,6 @@
 //! Posts → bundle → search, natively: the engine's behaviour end to end.
 
-use jiansuo::build::{BuildOptions, Document, IndexBuilder};
+use jiansuo::build::{BuildOptions, Document, FolderSink, IndexBuilder};
 use jiansuo::local::LocalIndex;
 use jiansuo::{SearchOptions, SortOrder};
 
@@ -54,9 +54,8 @@ fn build(docs: Vec<Document>) -> (tempdir::TempDir, LocalIndex) {
     for d in docs {
         builder.add(d);
     }
-    let bundle = builder.finish().expect("bundle");
     let dir = tempdir::TempDir::new();
-    bundle.write_to(dir.path()).expect("write");
+    builder.write_into(&FolderSink::new(dir.path())).expect("write the bundle");
     let index = LocalIndex::open(dir.path()).expect("open");
     (dir, index)
 }

@@ -136,7 +136,7 @@ describe('searching the sample bundle', () => {
   });
 
   test('a wrong option or argument: code bad-options', async () => {
-    for (const options of [{ sort: 'x' }, { limit: -1 }, { limit: '3' }, { from: '2024/01/01' }, { categories: 5 }]) {
+    for (const options of [{ sort: 'x' }, { limit: -1 }, { limit: '3' }, { from: '2024/01/01' }, { to: '2023-02-30' }, { categories: 5 }]) {
       await assert.rejects(index.search('长春', options), { name: 'JiansuoError', code: 'bad-options' }, JSON.stringify(options));
     }
     for (const limit of [-1, 2.5, '3']) {
