@@ -1,6 +1,6 @@
 //! The term dictionary: every key the index knows, split by key range into chunks fetched on demand.
 //!
-//! A chunk is an FST (written by BurntSushi's `fst`, read by [`crate::fstread`]) mapping each key to the offset of its entry in the chunk's data. Small
+//! A chunk is an FST (written by BurntSushi's `fst`, read by `fstread`) mapping each key to the offset of its entry in the chunk's data. Small
 //! doc lists live in the entry itself, larger ones and all position lists in separate postings files that the
 //! chunk names by content hash, so a query downloads only what it reads.
 //!
