@@ -695,9 +695,10 @@ impl ChunkSet {
         self.last_key.extend_from_slice(key);
     }
 
-    fn add_word(&mut self, key: &[u8], doc_freq: u32) {
+    /// A key without lists: a vocabulary word (value: its results) or a pinyin reading (a packed `Weighted`).
+    fn add_word(&mut self, key: &[u8], value: u32) {
         self.start_entry(key);
-        self.writer.add(key, doc_freq, Placement::Inline(&[]), None);
+        self.writer.add(key, value, Placement::Inline(&[]), None);
     }
 
     fn add_term(&mut self, key: &[u8], term: TermLists) {
