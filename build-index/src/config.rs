@@ -1,7 +1,8 @@
 //! The few `_config.yml` settings that change how posts map to URLs, dates and text.
 //!
 //! Read: `permalink` (and `collections.posts.permalink`, which Jekyll 4 prefers), `baseurl`,
-//! `timezone`, `encoding`, `markdown_ext`, `unpublished` and `future`. Command-line options override them.
+//! `timezone`, `encoding`, `markdown_ext`, `unpublished` and `future` (the last two true for any value but `false`
+//! and null, as in Ruby). Command-line options override them.
 //! Everything else in the file is ignored.
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,15 @@ pub struct SiteConfig {
     pub unpublished: bool,
     /// Jekyll's `future: true` publishes posts dated after the build.
     pub future: bool,
+    /// Settings read but worth a word (a `future` that is not a YAML boolean…).
+    pub warnings: Vec<ConfigWarning>,
+}
+
+/// Something in the config that is used as Jekyll uses it but probably not as its writer meant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigWarning {
+    pub line: u32,
+    pub message: String,
 }
 
 /// A setting whose value can be refused later (an unknown time zone): its text and its line, for the message.
@@ -71,15 +81,43 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
     let markdown_ext = text_of(root.get("markdown_ext"), "markdown_ext")?.map(|list| {
         list.split(',').map(|ext| ext.trim().trim_start_matches('.').to_lowercase()).filter(|e| !e.is_empty()).collect()
     });
+    let mut warnings = Vec::new();
+    let unpublished = ruby_truthy(root.get("unpublished"), "unpublished", &mut warnings);
+    let future = ruby_truthy(root.get("future"), "future", &mut warnings);
     Ok(SiteConfig {
         permalink,
         baseurl: text_of(root.get("baseurl"), "baseurl")?,
         timezone: setting(root.get("timezone"), "timezone")?,
         encoding: setting(root.get("encoding"), "encoding")?,
         markdown_ext,
-        unpublished: root.get("unpublished").and_then(Node::as_bool).unwrap_or(false),
-        future: root.get("future").and_then(Node::as_bool).unwrap_or(false),
+        unpublished,
+        future,
+        warnings,
     })
+}
+
+/// A switch as Jekyll reads it: Ruby takes every value but `false` and `nil` as true, so `future: "false"` or
+/// `future: 0` turns it on. Such a value is followed, as the site Jekyll builds follows it, with a warning.
+fn ruby_truthy(node: Option<&Node>, key: &str, warnings: &mut Vec<ConfigWarning>) -> bool {
+    let Some(node) = node.filter(|node| !node.is_null()) else { return false };
+    if let Some(value) = node.as_bool() {
+        return value;
+    }
+    let shown = match &node.value {
+        Value::Scalar { text, quoted: true } => format!("the quoted text {text:?}"),
+        Value::Scalar { text, quoted: false } => format!("`{text}`"),
+        Value::List(_) => "a list".to_string(),
+        Value::Map(_) => "a mapping".to_string(),
+        Value::Null => unreachable!("null was filtered out"),
+    };
+    warnings.push(ConfigWarning {
+        line: node.line,
+        message: format!(
+            "`{key}` is {shown}, not true or false; Jekyll takes any value but false and null as true, so `{key}` \
+             is on (write `{key}: true` or `{key}: false`)"
+        ),
+    });
+    true
 }
 
 /// The site's `_config.yml` for these posts folders: the nearest one above each folder, as Jekyll's site folder
@@ -151,5 +189,25 @@ mod tests {
         assert_eq!(parse("", Path::new("c")).unwrap(), SiteConfig::default());
         assert!(matches!(parse("a: [\n", Path::new("c")), Err(ConfigError::Yaml { .. })));
         assert!(matches!(parse("baseurl: [a]\n", Path::new("c")), Err(ConfigError::NotText { line: 1, .. })));
+    }
+
+    #[test]
+    fn switches_follow_ruby_truthiness_with_a_warning() {
+        for (text, on) in [("no", false), ("off", false), ("~", false), ("yes", true), ("True", true)] {
+            let config = parse(&format!("future: {text}\nunpublished: {text}\n"), Path::new("c")).unwrap();
+            assert_eq!((config.future, config.unpublished), (on, on), "{text}");
+            assert!(config.warnings.is_empty(), "{text}: {:?}", config.warnings);
+        }
+        for text in ["\"false\"", "'no'", "0", "1", "[false]", "{a: b}"] {
+            let config = parse(&format!("title: x\nfuture: {text}\n"), Path::new("c")).unwrap();
+            assert!(config.future, "{text}");
+            assert!(!config.unpublished);
+            assert_eq!(config.warnings.len(), 1, "{text}");
+            assert_eq!(config.warnings[0].line, 2);
+            assert!(config.warnings[0].message.starts_with("`future` is "), "{:?}", config.warnings[0]);
+        }
+        let quoted = parse("unpublished: \"false\"\n", Path::new("c")).unwrap();
+        assert!(quoted.unpublished);
+        assert!(quoted.warnings[0].message.contains("the quoted text \"false\""), "{:?}", quoted.warnings);
     }
 }

@@ -14,7 +14,7 @@ use build_index::output::OutputError;
 use build_index::permalink::{self, PermalinkError};
 use build_index::pipeline::{self, Options, RunError};
 use build_index::posts::{DiscoverError, DEFAULT_MARKDOWN_EXTENSIONS};
-use build_index::report::{self, Summary};
+use build_index::report::{self, Location, Summary, Warning, WarningReason};
 use clap::{Parser, ValueEnum};
 use jiansuo::build::{BuildError, BuildOptions};
 
@@ -308,6 +308,14 @@ fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> R
         assets,
         recency_half_life_days: cli.recency_half_life,
         threads: cli.threads.map(usize::from),
+        config_warnings: site_config
+            .warnings
+            .iter()
+            .map(|warning| Warning {
+                at: Location::new(config_path.map_or_else(String::new, |p| p.display().to_string()), warning.line),
+                reason: WarningReason::Config(warning.message.clone()),
+            })
+            .collect(),
         strict: cli.strict,
         progress: std::io::stderr().is_terminal(),
     })

@@ -32,6 +32,8 @@ pub struct Options {
     pub recency_half_life_days: f32,
     /// `None`: rayon's default (`RAYON_NUM_THREADS`, else one per core).
     pub threads: Option<usize>,
+    /// Warnings about the settings (`_config.yml`), reported with the posts' and failing `--strict` like them.
+    pub config_warnings: Vec<Warning>,
     /// Warnings and skips fail the run, and nothing is written.
     pub strict: bool,
     pub progress: bool,
@@ -99,7 +101,8 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
     skipped.extend(shared_url_skips);
     skipped.sort_by(|a, b| a.at.cmp(&b.at));
 
-    let mut warnings: Vec<Warning> = posts.iter().flat_map(|post| post.warnings.iter().cloned()).collect();
+    let mut warnings: Vec<Warning> = options.config_warnings.clone();
+    warnings.extend(posts.iter().flat_map(|post| post.warnings.iter().cloned()));
     if options.out.is_some() && options.assets != assets::Source::None {
         let origin = match &options.assets {
             assets::Source::Folder(folder) => folder.display().to_string(),

@@ -98,6 +98,9 @@ pub enum WarningReason {
     SharedUrl { url: String, others: String },
     #[error("the web assets have no {0}")]
     MissingAsset(String),
+    /// A `_config.yml` setting; the message says what and why.
+    #[error("{0}")]
+    Config(String),
 }
 
 impl WarningReason {
@@ -110,7 +113,13 @@ impl WarningReason {
             WarningReason::IgnoredValue(_) => "front matter value",
             WarningReason::SharedUrl { .. } => "shared URL",
             WarningReason::MissingAsset(_) => "web assets",
+            WarningReason::Config(_) => "config",
         }
+    }
+
+    /// Whether the warning is about a post (the others are about the config or the web assets).
+    pub fn is_about_a_post(&self) -> bool {
+        !matches!(self, WarningReason::MissingAsset(_) | WarningReason::Config(_))
     }
 }
 
@@ -267,7 +276,8 @@ pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> 
 }
 
 fn posts_with_warnings(warnings: &[Warning]) -> usize {
-    let mut paths: Vec<&str> = warnings.iter().map(|w| w.at.path.as_str()).collect();
+    let mut paths: Vec<&str> =
+        warnings.iter().filter(|w| w.reason.is_about_a_post()).map(|w| w.at.path.as_str()).collect();
     paths.sort_unstable();
     paths.dedup();
     paths.len()

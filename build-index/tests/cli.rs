@@ -256,3 +256,23 @@ fn posts_dated_after_the_build_wait_as_in_jekyll() {
     let configured = build_index(&["--dry-run", path(&posts)]);
     assert!(configured.stderr.contains("2 posts found: 2 indexed"), "{}", configured.stderr);
 }
+
+#[test]
+fn a_switch_that_is_not_a_boolean_is_on_as_in_ruby_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let posts = dir.path().join("_posts");
+    std::fs::create_dir(&posts).unwrap();
+    std::fs::write(posts.join("2024-01-01-now.md"), "---\ntitle: 今天\n---\n正文\n").unwrap();
+    std::fs::write(posts.join("2099-01-01-later.md"), "---\ntitle: 以后\n---\n正文\n").unwrap();
+    let config = dir.path().join("_config.yml");
+    std::fs::write(&config, "title: x\nfuture: \"false\"\n").unwrap();
+    let run = build_index(&["--dry-run", path(&posts)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Jekyll publishes the later post, so it is indexed; the config's line says why.
+    assert!(run.stderr.contains("2 posts found: 2 indexed, 0 skipped, 0 with warnings"), "{}", run.stderr);
+    let warning = format!("{}:2: `future` is the quoted text \"false\", not true or false", config.display());
+    assert!(run.stderr.contains(&warning), "{}", run.stderr);
+    let strict = build_index(&["--dry-run", "--strict", path(&posts)]);
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+    assert!(strict.stderr.contains(&warning), "{}", strict.stderr);
+}
