@@ -1,12 +1,13 @@
 //! The few `_config.yml` settings that change how posts map to URLs, dates and text.
 //!
-//! Read: `permalink` (and `collections.posts.permalink`, which Jekyll 4 prefers), `baseurl`,
-//! `timezone`, `encoding`, `markdown_ext`, `unpublished` and `future` (the last two true for any value but `false`
-//! and null, as in Ruby). Command-line options override them.
+//! Read: `permalink` (and `collections.posts.permalink`, which Jekyll 4 prefers), `baseurl`, `timezone`,
+//! `encoding`, `markdown_ext`, `unpublished` and `future` (the last two true for any value but `false` and null, as
+//! in Ruby), and the front matter `defaults` (see [`crate::defaults`]). Command-line options override them.
 //! Everything else in the file is ignored.
 
 use std::path::{Path, PathBuf};
 
+use crate::defaults::{self, Defaults};
 use crate::yaml::{self, Node, Value};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -21,6 +22,8 @@ pub struct SiteConfig {
     pub unpublished: bool,
     /// Jekyll's `future: true` publishes posts dated after the build.
     pub future: bool,
+    /// `defaults:`, the front matter defaults (for posts; not yet globbed in the site folder).
+    pub defaults: Defaults,
     /// Settings read but worth a word (a `future` that is not a YAML boolean…).
     pub warnings: Vec<ConfigWarning>,
 }
@@ -49,6 +52,8 @@ pub enum ConfigError {
     Yaml { path: PathBuf, line: u32, message: String },
     #[error("{path}:{line}: `{key}` should be text")]
     NotText { path: PathBuf, line: u32, key: &'static str },
+    #[error("{path}:{line}: defaults: {message}")]
+    Defaults { path: PathBuf, line: u32, message: String },
     #[error("the posts folders belong to two sites, {first} and {second}; --config names the one to use")]
     SeveralSites { first: PathBuf, second: PathBuf },
 }
@@ -84,6 +89,11 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
     let mut warnings = Vec::new();
     let unpublished = ruby_truthy(root.get("unpublished"), "unpublished", &mut warnings);
     let future = ruby_truthy(root.get("future"), "future", &mut warnings);
+    let defaults = defaults::parse(root.get("defaults"), &mut warnings).map_err(|error| ConfigError::Defaults {
+        path: path.to_path_buf(),
+        line: error.line,
+        message: error.message,
+    })?;
     Ok(SiteConfig {
         permalink,
         baseurl: text_of(root.get("baseurl"), "baseurl")?,
@@ -92,6 +102,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
         markdown_ext,
         unpublished,
         future,
+        defaults,
         warnings,
     })
 }

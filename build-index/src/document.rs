@@ -13,6 +13,7 @@ use chrono_tz::Tz;
 use jiansuo::build::Document;
 
 use crate::date::{self, NaiveDates};
+use crate::defaults::Defaults;
 use crate::extract::{self, Format};
 use crate::frontmatter::{self, FrontMatter};
 use crate::kramdown;
@@ -37,6 +38,8 @@ pub struct Site {
     /// `future: false`. `None` (`future: true`) indexes them.
     pub published_until: Option<i64>,
     pub max_post_bytes: u64,
+    /// The config's front matter defaults, globbed in the site folder.
+    pub defaults: Defaults,
 }
 
 impl Default for Site {
@@ -50,6 +53,7 @@ impl Default for Site {
             unpublished: false,
             published_until: None,
             max_post_bytes: 64 * 1024 * 1024,
+            defaults: Defaults::default(),
         }
     }
 }
@@ -105,7 +109,9 @@ pub fn convert(file: &PostFile, site: &Site, segmenter: &Segmenter) -> Result<Po
     let bytes = posts::read(file, site.max_post_bytes).map_err(|reason| skip(1, reason))?;
     let text = decode(&bytes, site.encoding).map_err(|(line, reason)| skip(line, reason))?;
     let split = frontmatter::split(&text).map_err(|error| skip(error.line(), error.into()))?;
-    let front = frontmatter::parse(split.yaml).map_err(|error| skip(error.line(), error.into()))?;
+    let defaults = site.defaults.for_post(file.in_site.as_deref());
+    let front =
+        frontmatter::parse_with_defaults(split.yaml, &defaults).map_err(|error| skip(error.line(), error.into()))?;
     if front.published == Some(false) && !site.unpublished {
         return Err(skip(1, SkipReason::Unpublished));
     }

@@ -175,11 +175,30 @@ impl FrontMatterError {
 
 /// Reads the front matter block returned by [`split`] (which starts on line 1).
 pub fn parse(yaml_text: &str) -> Result<FrontMatter, FrontMatterError> {
-    let root = yaml::parse(yaml_text, 1).map_err(FrontMatterError::Yaml)?;
-    match root.value {
-        Value::Null => return Ok(FrontMatter::default()),
+    parse_with_defaults(yaml_text, &[])
+}
+
+/// Reads the front matter block returned by [`split`], with the site's front matter defaults for this post
+/// ([`crate::defaults::Defaults::for_post`]) merged in as Jekyll merges them: a key the post does not set, or sets
+/// to null, takes the default's value, and is then read as if the post had it; `categories` are joined, the
+/// defaults' first.
+pub fn parse_with_defaults(yaml_text: &str, defaults: &[(String, Node)]) -> Result<FrontMatter, FrontMatterError> {
+    let mut root = yaml::parse(yaml_text, 1).map_err(FrontMatterError::Yaml)?;
+    let own_categories = root.get("categories").cloned();
+    match &mut root.value {
+        Value::Null if defaults.is_empty() => return Ok(FrontMatter::default()),
+        Value::Null => root.value = Value::Map(Vec::new()),
         Value::Map(_) => {}
         _ => return Err(FrontMatterError::NotAMapping { line: root.line }),
+    }
+    if let Value::Map(entries) = &mut root.value {
+        for (key, value) in defaults {
+            let set = entries.iter().rev().find(|(k, _)| k.as_text() == Some(key)).map(|(_, v)| v);
+            if set.is_none_or(Node::is_null) {
+                entries
+                    .push((Node { value: Value::Scalar { text: key.clone(), quoted: false }, line: 1 }, value.clone()));
+            }
+        }
     }
     let mut front = FrontMatter::default();
 
@@ -193,8 +212,10 @@ pub fn parse(yaml_text: &str) -> Result<FrontMatter, FrontMatterError> {
         }
         _ => Err(node.line),
     });
-    if let Some(node) = root.get("categories") {
-        front.categories = word_list(node, "categories", &mut front.ignored);
+    // Jekyll's `merge_categories!`: the post's own `categories` join the defaults' rather than replace them.
+    let default_categories = defaults.iter().rev().find(|(key, _)| key == "categories").map(|(_, node)| node);
+    for node in default_categories.into_iter().chain(own_categories.as_ref()) {
+        front.categories.extend(word_list(node, "categories", &mut front.ignored));
     }
     if let Some(node) = root.get("category").filter(|node| !node.is_null()) {
         front.category = flat_list(node, "category", &mut front.ignored);
@@ -302,6 +323,27 @@ mod tests {
         assert_eq!(front.slug.as_deref(), Some("s"));
         assert_eq!(front.permalink.unwrap().value, "/p/");
         assert_eq!(front.published, Some(false));
+    }
+
+    #[test]
+    fn defaults_fill_in_what_the_post_does_not_set() {
+        let defaults = |text: &str| -> Vec<(String, Node)> {
+            let root = yaml::parse(text, 1).unwrap();
+            let Value::Map(entries) = root.value else { panic!("{text}") };
+            entries.into_iter().map(|(k, v)| (k.as_text().unwrap().to_string(), Node { line: 1, ..v })).collect()
+        };
+        let values = defaults("permalink: /news/:title/\ntitle: 默认\ncategories: 甲 乙\ntags: [默认标签]\nslug: s\n");
+        let front = parse_with_defaults("---\ntitle: 自己的\ncategories: [乙, 丙]\ntags:\nslug: ~\n", &values).unwrap();
+        assert_eq!(front.title.unwrap().value, "自己的");
+        assert_eq!(front.permalink, Some(Located { value: "/news/:title/".into(), line: 1 }));
+        // Jekyll joins categories, the defaults' first; a null in the post keeps the default.
+        assert_eq!(front.categories, ["甲", "乙", "乙", "丙"]);
+        assert_eq!(front.tags, ["默认标签"]);
+        assert_eq!(front.slug.as_deref(), Some("s"));
+        // An empty front matter takes them all; `tag` from the defaults is read like the post's own.
+        let empty = parse_with_defaults("---\n", &defaults("tag: 单数\npublished: false\n")).unwrap();
+        assert_eq!((empty.tag, empty.published), (Some(vec!["单数".to_string()]), Some(false)));
+        assert_eq!(parse_with_defaults("---\n", &[]).unwrap(), FrontMatter::default());
     }
 
     #[test]

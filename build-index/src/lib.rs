@@ -6,12 +6,13 @@
 //! - [`posts`] finds post files and reads them; [`document`] turns one into a search document,
 //!   using [`frontmatter`] (on [`yaml`]), [`date`], [`permalink`], [`liquid`], [`kramdown`], [`extract`] and
 //!   [`segment`];
-//! - [`config`] reads `_config.yml`; [`assets`] supplies the web assets; [`output`] swaps the
+//! - [`config`] reads `_config.yml`, with the front matter [`defaults`] it sets; [`assets`] supplies the web assets; [`output`] swaps the
 //!   bundle folder in; [`report`] accounts for every post; [`pipeline`] runs it all.
 
 pub mod assets;
 pub mod config;
 pub mod date;
+pub mod defaults;
 pub mod document;
 pub mod extract;
 pub mod frontmatter;

@@ -47,8 +47,9 @@ struct Cli {
     #[arg(long, value_name = "DIR", required_unless_present = "dry_run")]
     out: Option<PathBuf>,
 
-    /// Jekyll config to take `permalink`, `baseurl`, `timezone`, `encoding`, `markdown_ext`, `unpublished`
-    /// and `future` from [default: the nearest `_config.yml` above the posts folders, if there is one].
+    /// Jekyll config to take `permalink`, `baseurl`, `timezone`, `encoding`, `markdown_ext`, `unpublished`,
+    /// `future` and the front matter `defaults` from [default: the nearest `_config.yml` above the posts folders,
+    /// if there is one].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 
@@ -290,6 +291,10 @@ fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> R
             false => Some(chrono::Utc::now().timestamp()),
         },
         max_post_bytes: cli.max_post_size.saturating_mul(1024 * 1024),
+        defaults: match config_path {
+            Some(path) => site_config.defaults.clone().glob_in(&site_folder(path)),
+            None => site_config.defaults.clone(),
+        },
     };
     let assets = match (&cli.assets, cli.no_assets) {
         (Some(folder), _) => assets::Source::Folder(folder.clone()),

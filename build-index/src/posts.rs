@@ -25,6 +25,9 @@ pub struct PostFile {
     pub in_collection: String,
     /// Categories Jekyll takes from the folders between the site and `_posts` (`news/_posts` → `news`).
     pub folder_categories: Vec<String>,
+    /// The path below the site folder, `/`-separated (`news/_posts/2024-06-01-a.md`): what the `path` of a front
+    /// matter default's scope is matched against. `None` without a site folder or outside it.
+    pub in_site: Option<String>,
     pub format: Format,
 }
 
@@ -80,8 +83,9 @@ pub fn discover(
             }
             Err(source) => return Err(DiscoverError::Io { path: folder.clone(), source }),
         }
-        let categories = folder_categories(folder, site_root);
-        walk(folder, markdown_extensions, &categories, &mut found);
+        let in_site = folder_in_site(folder, site_root);
+        let categories = in_site.as_deref().map(folder_categories).unwrap_or_default();
+        walk(folder, markdown_extensions, &categories, in_site.as_deref(), &mut found);
     }
     found.posts.sort_by(|a, b| a.path.cmp(&b.path));
     // A file reached through two of the folders given (`_posts` and `_posts/.`, or a folder and its subfolder) is
@@ -101,7 +105,13 @@ fn resolved_folder(path: &Path) -> PathBuf {
     }
 }
 
-fn walk(root: &Path, markdown_extensions: &[String], categories: &[String], found: &mut Discovered) {
+fn walk(
+    root: &Path,
+    markdown_extensions: &[String],
+    categories: &[String],
+    root_in_site: Option<&[String]>,
+    found: &mut Discovered,
+) {
     let mut entries = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
     while let Some(entry) = entries.next() {
         let entry = match entry {
@@ -179,8 +189,11 @@ fn walk(root: &Path, markdown_extensions: &[String], categories: &[String], foun
         found.posts.push(PostFile {
             path: path.to_path_buf(),
             display: path.display().to_string(),
-            in_collection,
             folder_categories: categories.to_vec(),
+            in_site: root_in_site.map(|folders| {
+                folders.iter().map(String::as_str).chain([in_collection.as_str()]).collect::<Vec<_>>().join("/")
+            }),
+            in_collection,
             format,
         });
     }
@@ -193,15 +206,18 @@ fn not_a_regular_file(format: Option<Format>, at: Location, found: &mut Discover
     }
 }
 
-/// Jekyll's `categories_from_path`: the folders between the site and the first `_posts`.
-fn folder_categories(folder: &Path, site_root: Option<&Path>) -> Vec<String> {
-    let Some(site_root) = site_root else { return Vec::new() };
+/// The folders from the site folder down to `folder` (links resolved), or `None` when it is not below it.
+fn folder_in_site(folder: &Path, site_root: Option<&Path>) -> Option<Vec<String>> {
     let absolute = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let folder = absolute(folder);
-    let Ok(relative) = folder.strip_prefix(absolute(site_root)) else { return Vec::new() };
-    let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    match parts.iter().position(|part| part == "_posts") {
-        Some(end) => parts[..end].to_vec(),
+    let relative = folder.strip_prefix(absolute(site_root?)).ok()?;
+    Some(relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect())
+}
+
+/// Jekyll's `categories_from_path`: the folders between the site and the first `_posts`.
+fn folder_categories(folders_in_site: &[String]) -> Vec<String> {
+    match folders_in_site.iter().position(|part| part == "_posts") {
+        Some(end) => folders_in_site[..end].to_vec(),
         None => Vec::new(),
     }
 }
@@ -253,6 +269,9 @@ mod tests {
         assert_eq!(names, ["2021-01-01-a.HTML", "2021-01-02-b.md", "sub/2021-01-03-c.markdown"]);
         assert_eq!(found.posts[0].format, Format::Html);
         assert_eq!(found.posts[0].folder_categories, ["news"]);
+        assert_eq!(found.posts[2].in_site.as_deref(), Some("news/_posts/sub/2021-01-03-c.markdown"));
+        let elsewhere = discover(std::slice::from_ref(&posts), &markdown(), Some(&posts.join("sub"))).unwrap();
+        assert_eq!(elsewhere.posts[0].in_site, None);
         assert_eq!(found.not_posts, 3);
         assert!(found.skipped.is_empty());
     }
@@ -304,6 +323,7 @@ mod tests {
             display: String::new(),
             in_collection: String::new(),
             folder_categories: vec![],
+            in_site: None,
             format: Format::Markdown,
         };
         assert_eq!(read(&post, 10).unwrap().len(), 10);

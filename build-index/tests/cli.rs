@@ -276,3 +276,119 @@ fn a_switch_that_is_not_a_boolean_is_on_as_in_ruby_with_a_warning() {
     assert_eq!(strict.code, 1, "{}", strict.stderr);
     assert!(strict.stderr.contains(&warning), "{}", strict.stderr);
 }
+
+/// Writes `files` (path below `site`, text) and returns the folder.
+fn write_site(site: &std::path::Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let file = site.join(name);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+}
+
+/// The URL, categories and tags of the one post `word` finds in the bundle at `out`.
+fn indexed(out: &std::path::Path, word: &str) -> (String, Vec<String>, Vec<String>) {
+    let mut index = jiansuo::local::LocalIndex::open(out).unwrap();
+    let options = jiansuo::search::SearchOptions { show_duplicates: true, ..Default::default() };
+    let page = index.search(word, &options).unwrap();
+    assert_eq!(page.results.len(), 1, "{word}: {:?}", page.results);
+    let result = &page.results[0];
+    (result.url.clone(), result.categories.clone(), result.tags.clone())
+}
+
+#[test]
+fn front_matter_defaults_give_the_permalink_as_in_jekyll() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    write_site(
+        &site,
+        &[
+            (
+                "_config.yml",
+                "timezone: America/New_York\npermalink: pretty\ndefaults:\n  - scope: {path: \"\", type: posts}\n    \
+                 values: {permalink: \"/news/:year/:title/\"}\n",
+            ),
+            ("_posts/2024-06-01-def.md", "---\ntitle: 苹果发布会\n---\n正文\n"),
+        ],
+    );
+    let out = dir.path().join("search");
+    let run = build_index(&["--no-assets", "--out", path(&out), path(&site.join("_posts"))]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(indexed(&out, "苹果").0, "/news/2024/def/");
+}
+
+#[test]
+fn front_matter_defaults_by_folder_and_precedence() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let config = "permalink: pretty\n\
+                  defaults:\n\
+                  \x20 - scope: {path: \"\"}\n\
+                  \x20   values: {categories: 默认分类, tags: 默认标签}\n\
+                  \x20 - scope: {path: tech, type: posts}\n\
+                  \x20   values: {tags: 科技标签}\n\
+                  \x20 - scope: {path: tech/_posts/2024-06-03-own.md}\n\
+                  \x20   values: {permalink: /own-default/, tags: 文件标签}\n\
+                  \x20 - scope: {path: \"\", type: pages}\n\
+                  \x20   values: {tags: 页面标签}\n";
+    write_site(
+        &site,
+        &[
+            ("_config.yml", config),
+            ("_posts/2024-06-01-plain.md", "---\ntitle: 苹果\n---\n正文\n"),
+            ("tech/_posts/2024-06-02-gadget.md", "---\ntitle: 香蕉\n---\n正文\n"),
+            ("tech/_posts/2024-06-03-own.md", "---\ntitle: 橙子\ntags: [自己的标签]\npermalink: /own/\n---\n正文\n"),
+            ("life/_posts/2024-06-04-walk.md", "---\ntitle: 散步\n---\n正文\n"),
+        ],
+    );
+    let out = dir.path().join("search");
+    let folders = ["_posts", "tech/_posts", "life/_posts"].map(|folder| site.join(folder));
+    let mut args = vec!["--no-assets", "--strict", "--out", path(&out)];
+    args.extend(folders.iter().map(|folder| path(folder)));
+    let run = build_index(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let default_category = "%E9%BB%98%E8%AE%A4%E5%88%86%E7%B1%BB";
+    // The set for every path gives the category (in the URL too) and the tag.
+    assert_eq!(
+        indexed(&out, "苹果"),
+        (format!("/{default_category}/2024/06/01/plain/"), strings(&["默认分类"]), strings(&["默认标签"]))
+    );
+    // Below `tech` its longer path wins the tag; the category is still the one for every path.
+    assert_eq!(
+        indexed(&out, "香蕉"),
+        (
+            format!("/tech/{default_category}/2024/06/02/gadget/"),
+            strings(&["tech", "默认分类"]),
+            strings(&["科技标签"])
+        )
+    );
+    // The post's own `tags` and `permalink` win over even the set for that very file.
+    assert_eq!(indexed(&out, "橙子"), ("/own/".to_string(), strings(&["tech", "默认分类"]), strings(&["自己的标签"])));
+    // The `tech` set does not reach another folder; the set for pages reaches no post.
+    assert_eq!(
+        indexed(&out, "散步"),
+        (format!("/life/{default_category}/2024/06/04/walk/"), strings(&["life", "默认分类"]), strings(&["默认标签"]))
+    );
+}
+
+#[test]
+fn a_malformed_defaults_is_an_error_naming_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let posts = dir.path().join("_posts");
+    write_site(dir.path(), &[("_posts/2024-06-01-a.md", "---\ntitle: 测试\n---\n正文\n")]);
+    let config = dir.path().join("_config.yml");
+    for (text, line, message) in [
+        ("title: x\ndefaults:\n  scope: {path: \"\"}\n  values: {tags: x}\n", 3, "should be a list"),
+        ("defaults:\n  - scope: news\n    values: {tags: x}\n", 2, "`scope` should be a mapping"),
+        ("defaults:\n  - scope: {path: news}\n    values:\n      - tags\n", 4, "`values` should be a mapping"),
+        ("defaults:\n  - scope: {path: news}\n", 2, "no `values`"),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        let run = build_index(&["--dry-run", path(&posts)]);
+        assert_eq!(run.code, 2, "{text}\n{}", run.stderr);
+        let expected = format!("{}:{line}: defaults: ", config.display());
+        assert!(run.stderr.contains(&expected) && run.stderr.contains(message), "{text}\n{}", run.stderr);
+    }
+}
