@@ -2,7 +2,8 @@
 //!
 //! Read: `permalink` (and `collections.posts.permalink`, which Jekyll 4 prefers), `baseurl`, `timezone`,
 //! `encoding`, `markdown_ext`, `unpublished` and `future` (the last two true for any value but `false` and null, as
-//! in Ruby), and the front matter `defaults` (see [`crate::defaults`]). Command-line options override them.
+//! in Ruby), `collections_dir` (the folder below the site that holds `_posts`), and the front matter `defaults`
+//! (see [`crate::defaults`]). Command-line options override them.
 //! Everything else in the file is ignored.
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,9 @@ pub struct SiteConfig {
     pub unpublished: bool,
     /// Jekyll's `future: true` publishes posts dated after the build.
     pub future: bool,
+    /// Jekyll's `collections_dir`: the folder, below the site's, of the collections (`_posts` among them); the
+    /// folders between it and `_posts` are categories. Without a leading or trailing `/`; empty when not set.
+    pub collections_dir: String,
     /// `defaults:`, the front matter defaults (for posts; not yet globbed in the site folder).
     pub defaults: Defaults,
     /// Settings read but worth a word (a `future` that is not a YAML boolean…).
@@ -102,6 +106,9 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
         markdown_ext,
         unpublished,
         future,
+        collections_dir: text_of(root.get("collections_dir"), "collections_dir")?
+            .map(|dir| dir.trim_matches('/').to_string())
+            .unwrap_or_default(),
         defaults,
         warnings,
     })

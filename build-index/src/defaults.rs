@@ -216,9 +216,30 @@ impl Defaults {
         self
     }
 
+    /// Scope paths as Jekyll compares them on a site with a `collections_dir`: a post's path is taken below that
+    /// folder, and a scope path (or what its glob found) that starts with it loses it (`strip_collections_dir`).
+    pub fn within_collections_dir(mut self, collections_dir: &str) -> Self {
+        if collections_dir.is_empty() {
+            return self;
+        }
+        let prefix = format!("{collections_dir}/");
+        let strip = |path: &mut String| {
+            if let Some(rest) = path.strip_prefix(prefix.as_str()) {
+                *path = rest.to_string();
+            }
+        };
+        for set in &mut self.sets {
+            if !set.path.contains('*') {
+                strip(&mut set.path);
+            }
+            set.globbed.iter_mut().for_each(strip);
+        }
+        self
+    }
+
     /// The values that apply to a post, merged as Jekyll's `FrontmatterDefaults#all` merges them.
-    /// `in_site`: the post's path below the site folder, `/`-separated; `None` when it is not below it (then only
-    /// sets without a `path` apply).
+    /// `in_site`: the post's path below the site folder (below its `collections_dir`, if any), `/`-separated; `None`
+    /// when it is not below it (then only sets without a `path` apply).
     pub fn for_post(&self, in_site: Option<&str>) -> Vec<(String, Node)> {
         let mut merged: Vec<(String, Node)> = Vec::new();
         let mut leading: Option<&Set> = None;

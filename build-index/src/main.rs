@@ -47,9 +47,9 @@ struct Cli {
     #[arg(long, value_name = "DIR", required_unless_present = "dry_run")]
     out: Option<PathBuf>,
 
-    /// Jekyll config to take `permalink`, `baseurl`, `timezone`, `encoding`, `markdown_ext`, `unpublished`,
-    /// `future` and the front matter `defaults` from [default: the nearest `_config.yml` above the posts folders,
-    /// if there is one].
+    /// Jekyll config to take `permalink`, `baseurl`, `timezone`, `encoding`, `markdown_ext`, `collections_dir`,
+    /// `unpublished`, `future` and the front matter `defaults` from [default: the nearest `_config.yml` above the
+    /// posts folders, if there is one].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 
@@ -292,7 +292,11 @@ fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> R
         },
         max_post_bytes: cli.max_post_size.saturating_mul(1024 * 1024),
         defaults: match config_path {
-            Some(path) => site_config.defaults.clone().glob_in(&site_folder(path)),
+            Some(path) => site_config
+                .defaults
+                .clone()
+                .glob_in(&site_folder(path))
+                .within_collections_dir(&site_config.collections_dir),
             None => site_config.defaults.clone(),
         },
     };
@@ -309,7 +313,8 @@ fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> R
             .markdown_ext
             .clone()
             .unwrap_or_else(|| DEFAULT_MARKDOWN_EXTENSIONS.iter().map(|e| e.to_string()).collect()),
-        site_root: config_path.map(site_folder),
+        // Folder categories and default scopes count from the collections' folder.
+        site_root: config_path.map(|path| site_folder(path).join(&site_config.collections_dir)),
         assets,
         recency_half_life_days: cli.recency_half_life,
         threads: cli.threads.map(usize::from),

@@ -374,6 +374,46 @@ fn front_matter_defaults_by_folder_and_precedence() {
 }
 
 #[test]
+fn a_collections_dir_is_no_category_and_default_scopes_count_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let config = "permalink: pretty\n\
+                  collections_dir: my_collections\n\
+                  defaults:\n\
+                  \x20 - scope: {path: my_collections/tech}\n\
+                  \x20   values: {tags: 科技标签}\n\
+                  \x20 - scope: {path: \"*/life\"}\n\
+                  \x20   values: {tags: 生活标签}\n";
+    write_site(
+        &site,
+        &[
+            ("_config.yml", config),
+            ("my_collections/_posts/2024-06-01-plain.md", "---\ntitle: 苹果\n---\n正文\n"),
+            ("my_collections/tech/_posts/2024-06-02-gadget.md", "---\ntitle: 香蕉\n---\n正文\n"),
+            ("my_collections/life/_posts/2024-06-04-walk.md", "---\ntitle: 散步\n---\n正文\n"),
+        ],
+    );
+    let out = dir.path().join("search");
+    let folders = ["_posts", "tech/_posts", "life/_posts"].map(|folder| site.join("my_collections").join(folder));
+    let mut args = vec!["--no-assets", "--strict", "--out", path(&out)];
+    args.extend(folders.iter().map(|folder| path(folder)));
+    let run = build_index(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // As in Jekyll: the folders between the collections' folder and `_posts` are the categories, and a scope path
+    // starting with the collections' folder is taken from it.
+    assert_eq!(indexed(&out, "苹果"), ("/2024/06/01/plain/".to_string(), vec![], vec![]));
+    assert_eq!(
+        indexed(&out, "香蕉"),
+        ("/tech/2024/06/02/gadget/".to_string(), strings(&["tech"]), strings(&["科技标签"]))
+    );
+    assert_eq!(
+        indexed(&out, "散步"),
+        ("/life/2024/06/04/walk/".to_string(), strings(&["life"]), strings(&["生活标签"]))
+    );
+}
+
+#[test]
 fn a_malformed_defaults_is_an_error_naming_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let posts = dir.path().join("_posts");
