@@ -9,14 +9,22 @@
 //!
 //! html5ever's tree builder is not used: it rescans the stack of open elements for most tags, so
 //! its time grows with the square of the nesting depth (100,000 nested `<div>`s take minutes), and
-//! text needs only tokens plus the little tree knowledge kept here: which end tag closes a dropped
-//! element, and that a new paragraph or block closes a hidden `<p>` whose end tag was left out.
+//! text needs only tokens plus the little tree knowledge kept here, in a stack of open elements
+//! whose every entry knows whether it is hidden: an end tag closes whatever was opened after its
+//! element (`</p>` ends a hidden `<span>` left open in the paragraph), a stray end tag is ignored,
+//! and the end tags HTML lets authors leave out are implied as browsers imply them (a block closes
+//! an open `<p>`, a new `<li>`, `<dt>`/`<dd>`, `<td>`/`<th>`/`<tr>` or `<option>` the previous one).
+//! Each entry also remembers the elements those implied end tags would close, so every tag costs
+//! constant time whatever the depth. Left out, as rarer and harmless here: the adoption agency
+//! (misnested formatting elements) and reopening formatting elements in the next paragraph.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+use html5ever::LocalName;
 use pulldown_cmark::{html, Options, Parser};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,8 +124,124 @@ const VOID: &[&str] = &[
     "wbr",
 ];
 
-/// Elements whose end tag may be left out: the next one of the same name ends them.
-const OPTIONAL_END: &[&str] = &["p", "li", "dt", "dd", "option", "tr", "td", "th"];
+/// Start tags that end an open `<p>` (one in "button scope": not behind a table, cell, button…).
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "li",
+    "listing",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "plaintext",
+    "pre",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "ul",
+    "xmp",
+];
+
+/// Elements a `<p>` inside them is out of reach for a start tag outside: HTML's button scope.
+const BUTTON_SCOPE: &[&str] =
+    &["applet", "button", "caption", "html", "marquee", "object", "table", "td", "template", "th"];
+
+/// HTML's "special" elements (those that can hold content): a new `<li>` (`<dt>`, `<dd>`) ends an open one only if
+/// none of these but `<address>`, `<div>` and `<p>` is open inside it.
+const SPECIAL: &[&str] = &[
+    "address",
+    "applet",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "button",
+    "caption",
+    "center",
+    "colgroup",
+    "dd",
+    "details",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "html",
+    "iframe",
+    "li",
+    "listing",
+    "main",
+    "marquee",
+    "menu",
+    "nav",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "p",
+    "plaintext",
+    "pre",
+    "script",
+    "search",
+    "section",
+    "select",
+    "style",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "ul",
+    "xmp",
+];
 
 /// Elements whose content keeps its line breaks.
 const PREFORMATTED: &[&str] = &["pre", "listing", "xmp", "plaintext"];
@@ -166,11 +290,70 @@ struct TextSink {
 #[derive(Default)]
 struct SinkState {
     text: TextBuilder,
-    /// The element whose content is being left out, and how many of that name are open.
-    suppressed: Option<(String, usize)>,
-    preformatted: usize,
+    /// The open elements, innermost last.
+    open: Vec<Open>,
+    /// Where in `open` the elements of each name are, innermost last.
+    by_name: HashMap<LocalName, Vec<usize>>,
     heading_start: Option<usize>,
     first_heading: Option<String>,
+}
+
+/// An open element, and what follows from its place in the tree (worked out when it opens, since the elements
+/// around it stay open as long as it does).
+struct Open {
+    name: LocalName,
+    /// Dropped or hidden, itself or an element around it: its content is left out.
+    hidden: bool,
+    preformatted: bool,
+    /// Inside `<svg>` or `<math>`, where `/>` closes an element.
+    foreign: bool,
+    /// The `<p>` a block start tag would end (as an index in the stack), and likewise for `<li>`, `<dt>`/`<dd>`,
+    /// a table cell and a table row.
+    p: Option<usize>,
+    li: Option<usize>,
+    dt_dd: Option<usize>,
+    cell: Option<usize>,
+    row: Option<usize>,
+}
+
+impl Open {
+    fn new(tag: &Tag, index: usize, parent: Option<&Open>) -> Open {
+        let name = &*tag.name;
+        let inherit = |target: fn(&Open) -> Option<usize>| parent.and_then(target);
+        let table_scope = matches!(name, "html" | "table" | "template");
+        let ends_list_search = SPECIAL.contains(&name) && !matches!(name, "address" | "div" | "p");
+        Open {
+            name: tag.name.clone(),
+            hidden: parent.is_some_and(|p| p.hidden) || DROPPED.contains(&name) || is_hidden(tag),
+            preformatted: parent.is_some_and(|p| p.preformatted) || PREFORMATTED.contains(&name),
+            foreign: parent.is_some_and(|p| p.foreign) || matches!(name, "svg" | "math"),
+            p: match name {
+                "p" => Some(index),
+                _ if BUTTON_SCOPE.contains(&name) => None,
+                _ => inherit(|p| p.p),
+            },
+            li: match name {
+                "li" => Some(index),
+                _ if ends_list_search => None,
+                _ => inherit(|p| p.li),
+            },
+            dt_dd: match name {
+                "dt" | "dd" => Some(index),
+                _ if ends_list_search => None,
+                _ => inherit(|p| p.dt_dd),
+            },
+            cell: match name {
+                "td" | "th" => Some(index),
+                _ if table_scope => None,
+                _ => inherit(|p| p.cell),
+            },
+            row: match name {
+                "tr" => Some(index),
+                _ if table_scope => None,
+                _ => inherit(|p| p.row),
+            },
+        }
+    }
 }
 
 impl TokenSink for TextSink {
@@ -180,8 +363,8 @@ impl TokenSink for TextSink {
         let mut state = self.state.borrow_mut();
         match token {
             Token::CharacterTokens(text) => {
-                if state.suppressed.is_none() {
-                    let preformatted = state.preformatted > 0;
+                if !state.hidden() {
+                    let preformatted = state.open.last().is_some_and(|e| e.preformatted);
                     state.text.push(&text, preformatted);
                 }
                 TokenSinkResult::Continue
@@ -195,7 +378,7 @@ impl TokenSink for TextSink {
                 };
                 match tag.kind {
                     TagKind::StartTag => state.start_tag(&tag),
-                    TagKind::EndTag => state.end_tag(name),
+                    TagKind::EndTag => state.end_tag(&tag.name),
                 }
                 result
             }
@@ -205,25 +388,20 @@ impl TokenSink for TextSink {
 }
 
 impl SinkState {
+    fn hidden(&self) -> bool {
+        self.open.last().is_some_and(|e| e.hidden)
+    }
+
     fn start_tag(&mut self, tag: &Tag) {
         let name = &*tag.name;
+        self.imply_end_tags(name);
         // `/>` closes an element only in SVG and MathML.
-        let opens = !(VOID.contains(&name) || tag.self_closing && matches!(name, "svg" | "math"));
-        if let Some((suppressed, open)) = &mut self.suppressed {
-            let implicitly_closed = *open == 1
-                && OPTIONAL_END.contains(&suppressed.as_str())
-                && (name == suppressed || (suppressed == "p" && BLOCKS.contains(&name)));
-            if !implicitly_closed {
-                if name == suppressed && opens {
-                    *open += 1;
-                }
-                return;
-            }
-            self.suppressed = None;
-        }
-        if DROPPED.contains(&name) || is_hidden(tag) {
+        let foreign = self.open.last().is_some_and(|e| e.foreign);
+        let opens = !(VOID.contains(&name) || tag.self_closing && (foreign || matches!(name, "svg" | "math")));
+        let element = Open::new(tag, self.open.len(), self.open.last());
+        if element.hidden {
             if opens {
-                self.suppressed = Some((name.to_string(), 1));
+                self.push(element);
             }
             return;
         }
@@ -231,14 +409,55 @@ impl SinkState {
         // An image's alt text stands for it in the text, as it does for a screen reader (and in Pagefind's index).
         if name == "img" {
             if let Some(alt) = tag.attrs.iter().find(|attribute| &*attribute.name.local == "alt") {
-                self.text.push(&alt.value, self.preformatted > 0);
+                self.text.push(&alt.value, element.preformatted);
             }
-        }
-        if PREFORMATTED.contains(&name) && opens {
-            self.preformatted += 1;
         }
         if is_heading(name) && self.first_heading.is_none() {
             self.heading_start = Some(self.text.len());
+        }
+        if opens {
+            self.push(element);
+        }
+    }
+
+    /// Ends the elements a start tag `name` ends without their end tags, as HTML's tree construction does.
+    fn imply_end_tags(&mut self, name: &str) {
+        let Some(current) = self.open.last() else { return };
+        let ended = match name {
+            "li" => current.li,
+            "dt" | "dd" => current.dt_dd,
+            "td" | "th" => current.cell,
+            "tr" => current.row.or(current.cell),
+            "option" | "optgroup" => (&*current.name == "option").then(|| self.open.len() - 1),
+            "body" => self.by_name.get(&LocalName::from("head")).and_then(|at| at.last().copied()),
+            _ if is_heading(name) && is_heading(&current.name) => Some(self.open.len() - 1),
+            _ => None,
+        };
+        if let Some(index) = ended {
+            self.close_from(index);
+        }
+        if CLOSES_P.contains(&name) {
+            if let Some(index) = self.open.last().and_then(|e| e.p) {
+                self.close_from(index);
+            }
+        }
+    }
+
+    fn push(&mut self, element: Open) {
+        self.by_name.entry(element.name.clone()).or_default().push(self.open.len());
+        self.open.push(element);
+    }
+
+    /// Closes the element at `index` in the stack and every element opened after it.
+    fn close_from(&mut self, index: usize) {
+        while self.open.len() > index {
+            let Some(element) = self.open.pop() else { break };
+            if let Some(at) = self.by_name.get_mut(&element.name) {
+                at.pop();
+            }
+            if !element.hidden {
+                self.element_ended(&element.name);
+            }
         }
     }
 
@@ -251,20 +470,18 @@ impl SinkState {
         }
     }
 
-    fn end_tag(&mut self, name: &str) {
-        if let Some((suppressed, open)) = &mut self.suppressed {
-            if name == suppressed {
-                *open -= 1;
-                if *open == 0 {
-                    self.suppressed = None;
-                }
-            }
-            return;
+    fn end_tag(&mut self, name: &LocalName) {
+        match self.by_name.get(name).and_then(|at| at.last().copied()) {
+            Some(index) => self.close_from(index),
+            // A browser reads `</br>` as `<br>`, and a `</p>` without a `<p>` as an empty paragraph.
+            None if matches!(&**name, "br" | "p") && !self.hidden() => self.separate(name),
+            // A stray end tag: ignored.
+            None => {}
         }
+    }
+
+    fn element_ended(&mut self, name: &str) {
         self.separate(name);
-        if PREFORMATTED.contains(&name) {
-            self.preformatted = self.preformatted.saturating_sub(1);
-        }
         if is_heading(name) {
             if let Some(start) = self.heading_start.take() {
                 let heading = self.text.since(start).trim();
@@ -395,9 +612,40 @@ mod tests {
     }
 
     #[test]
+    fn an_end_tag_closes_the_hidden_elements_left_open_inside() {
+        let got = html_to_text("<p>zmp 开头 <span hidden>隐藏</p>\n<p>正文zvisspanbody。</p>");
+        assert_eq!(got.text, "zmp 开头\n正文zvisspanbody。");
+        assert_eq!(html_to_text("<div><p hidden>x</div>zvisa1").text, "zvisa1");
+        assert_eq!(html_to_text("<p><span hidden>x</p>zvisc1").text, "zvisc1");
+        assert_eq!(html_to_text("<div><p style=\"display:none\">x</div>zvisa2").text, "zvisa2");
+        assert_eq!(html_to_text("<p><span style=\"display: none\">x</p>zvisc2").text, "zvisc2");
+        assert_eq!(html_to_text("<table><tr><td><b hidden>x</td><td>y</td></tr></table>z").text, "y\nz");
+        // A stray end tag closes nothing.
+        assert_eq!(html_to_text("<div hidden>a</span></p>b</div>c").text, "c");
+    }
+
+    #[test]
+    fn end_tags_left_out_are_implied_as_in_browsers() {
+        assert_eq!(html_to_text("<ul><li hidden>a<li>b</ul>").text, "b");
+        // A nested list's `<li>` does not end the outer one.
+        assert_eq!(html_to_text("<ul><li hidden>a<ul><li>藏</ul><li>b</ul>").text, "b");
+        assert_eq!(html_to_text("<dl><dt hidden>a<dd>b<dt>c</dl>").text, "b\nc");
+        assert_eq!(html_to_text("<table><tr><td hidden>a<td>b<tr><th hidden>c<th>d</table>").text, "b\nd");
+        assert_eq!(html_to_text("<p hidden>a<table><tr><td>b</table>").text, "b");
+        // A `<p>` outside a button is out of reach of a block inside.
+        assert_eq!(html_to_text("<p hidden><button><p>a<div>b</div></button>c</p>d").text, "d");
+        assert_eq!(html_to_text("<option hidden>a<option>b").text, "b");
+        assert_eq!(html_to_text("<h1 hidden>a<h2>b</h2>").text, "b");
+    }
+
+    #[test]
     fn deep_nesting_takes_linear_time() {
         let html = "<div>".repeat(100_000) + "深" + &"</div>".repeat(100_000);
         assert_eq!(html_to_text(&html).text, "深");
+        let closing = "<p>".to_string() + &"<span>".repeat(100_000) + &"</b>".repeat(100_000) + "<div>深</div>";
+        assert_eq!(html_to_text(&closing).text, "深");
+        let lists = "<ul>".to_string() + &"<div>".repeat(100_000) + &"<li>项</li>".repeat(100_000);
+        assert_eq!(html_to_text(&lists).text.len(), "项\n".len() * 100_000 - 1);
         let markdown = ">".repeat(50_000) + " 深";
         assert!(extract(&markdown, Format::Markdown).text.contains('深'));
     }
