@@ -55,9 +55,39 @@ pub fn markdown_to_html(markdown: &str) -> String {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_DEFINITION_LIST;
+    let marked = mark_unclosed_comments(markdown);
+    let markdown = marked.as_ref().map_or(markdown, |(text, _)| text);
     let mut out = String::with_capacity(markdown.len() + markdown.len() / 4);
     html::push_html(&mut out, Parser::new_ext(markdown, options));
-    out
+    match marked {
+        // In text and code the `<` after a marker is already `&lt;`; in raw HTML it still starts a comment.
+        Some((_, marker)) => out.replace(&format!("{marker}<"), "&lt;").replace(marker, ""),
+        None => out,
+    }
+}
+
+/// kramdown reads `<!--` as a comment only when a `-->` follows somewhere; otherwise it is text, and the rest of
+/// the post is read as usual. For pulldown-cmark, a line starting with `<!--` starts an HTML block that no `-->`
+/// ends, so it runs to the end of the document (of its list or quote); in raw HTML a browser's comment would do
+/// the same. So a character that is not in the post (a Unicode noncharacter) goes before every `<!--` that no
+/// `-->` follows: pulldown-cmark then sees text, and code keeps it as written. After rendering, a marked `<`
+/// that is still raw HTML becomes `&lt;`, and the markers go. Returns the marked text and the marker, or `None`
+/// when every `<!--` is closed.
+fn mark_unclosed_comments(markdown: &str) -> Option<(String, char)> {
+    let last_close = markdown.rfind("-->");
+    let unclosed = |at: &usize| last_close.is_none_or(|close| close < at + "<!--".len());
+    let first = markdown.match_indices("<!--").map(|(at, _)| at).find(unclosed)?;
+    let marker = ('\u{fdd0}'..='\u{fdef}').find(|c| !markdown.contains(*c))?;
+    let mut out = String::with_capacity(markdown.len() + 16);
+    out.push_str(&markdown[..first]);
+    for (i, piece) in markdown[first..].split("<!--").enumerate() {
+        if i > 0 {
+            out.push(marker);
+            out.push_str("<!--");
+        }
+        out.push_str(piece);
+    }
+    Some((out, marker))
 }
 
 /// Elements whose content is never shown as text.
@@ -636,6 +666,26 @@ mod tests {
         assert_eq!(html_to_text("<p hidden><button><p>a<div>b</div></button>c</p>d").text, "d");
         assert_eq!(html_to_text("<option hidden>a<option>b").text, "b");
         assert_eq!(html_to_text("<h1 hidden>a<h2>b</h2>").text, "b");
+    }
+
+    #[test]
+    fn an_unclosed_comment_in_markdown_is_text_as_in_kramdown() {
+        let body = "第一段zlj正文。\n\n<!-- 编辑备注：待核实\n\n第二段zvisopen2正文，读者可见。";
+        assert_eq!(
+            extract(body, Format::Markdown).text,
+            "第一段zlj正文。\n<!-- 编辑备注：待核实\n第二段zvisopen2正文，读者可见。"
+        );
+        assert_eq!(
+            extract("> <!-- 引用\n\n后 <!-- 行内\n\n- <!--\n\n末", Format::Markdown).text,
+            "<!-- 引用\n后 <!-- 行内\n<!--\n末"
+        );
+        // In raw HTML too, and code keeps it as written.
+        assert_eq!(extract("<div>\n<!-- 备注\n</div>\n\n后文", Format::Markdown).text, "<!-- 备注\n后文");
+        assert_eq!(extract("```html\n<!-- 开头\n```\n\n`<!--` 后", Format::Markdown).text, "<!-- 开头\n<!-- 后");
+        // A comment that ends is still dropped, however long; a `<!--` that no later `-->` ends is text.
+        assert_eq!(extract("前\n\n<!-- 藏\n\n也藏 -->\n\n后 <!-- 显", Format::Markdown).text, "前\n后 <!-- 显");
+        // An HTML post is read as a browser reads it.
+        assert_eq!(extract("<p>前</p><!-- 备注<p>后</p>", Format::Html).text, "前");
     }
 
     #[test]
