@@ -20,12 +20,13 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::Range;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use html5ever::LocalName;
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag as MdTag, TagEnd};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -58,7 +59,8 @@ pub fn markdown_to_html(markdown: &str) -> String {
     let marked = mark_unclosed_comments(markdown);
     let markdown = marked.as_ref().map_or(markdown, |(text, _)| text);
     let mut out = String::with_capacity(markdown.len() + markdown.len() / 4);
-    html::push_html(&mut out, Parser::new_ext(markdown, options));
+    let events: Vec<_> = Parser::new_ext(markdown, options).into_offset_iter().collect();
+    html::push_html(&mut out, kramdown_emphasis(markdown, events).into_iter());
     match marked {
         // In text and code the `<` after a marker is already `&lt;`; in raw HTML it still starts a comment.
         Some((_, marker)) => out.replace(&format!("{marker}<"), "&lt;").replace(marker, ""),
@@ -88,6 +90,163 @@ fn mark_unclosed_comments(markdown: &str) -> Option<(String, char)> {
         out.push_str(piece);
     }
     Some((out, marker))
+}
+
+/// Pairs the `*` and `**` that pulldown-cmark left as text as kramdown pairs them.
+///
+/// CommonMark lets a delimiter open emphasis only if it is "left-flanking", which next to punctuation depends on
+/// the character on its other side: in `这是**“重点”**内容` the first `**` cannot open (it is followed by `“` and
+/// preceded by a letter) and the second cannot close, so both stay as text. kramdown has no such rule: `*` or `**`
+/// opens unless followed by white space and closes unless preceded by it, the nearest closer taking it. Chinese puts
+/// full-width punctuation next to bold text all the time, so the literal `**` would end up in the index and in
+/// excerpts, and split words (`这是**“重点”` finds nothing for `这是“重点”`).
+///
+/// Rather than a second inline parser, this pass takes pulldown-cmark's result (code spans, escapes, links, HTML are
+/// settled) and pairs only the runs of one or two `*` it left as text, among those with the same parent element,
+/// with kramdown's rules: each opener takes the nearest closer after it. Where pulldown-cmark paired other
+/// delimiters than kramdown would, the text is the same, which is what the index needs; the emphasis may cover
+/// different words. `_` is left alone: kramdown does not let it open after a letter (Chinese characters are
+/// letters), which agrees with pulldown-cmark in Chinese text.
+fn kramdown_emphasis<'a>(markdown: &'a str, events: Vec<(Event<'a>, Range<usize>)>) -> Vec<Event<'a>> {
+    /// A `*` left as text: where in the source, in which event (and where in its text), under which parent.
+    struct Star {
+        at: usize,
+        event: usize,
+        offset: usize,
+        parent: usize,
+    }
+    let mut stars = Vec::new();
+    let mut parents = Vec::new();
+    let mut code_blocks = 0usize;
+    for (index, (event, range)) in events.iter().enumerate() {
+        match event {
+            Event::Start(tag) => {
+                parents.push(index);
+                code_blocks += usize::from(matches!(tag, MdTag::CodeBlock(_)));
+            }
+            Event::End(end) => {
+                parents.pop();
+                code_blocks -= usize::from(matches!(end, TagEnd::CodeBlock));
+            }
+            // Text that is not the source as written (an entity, say) holds no delimiters.
+            Event::Text(text) if code_blocks == 0 && markdown.get(range.clone()) == Some(&**text) => {
+                let parent = parents.last().copied().unwrap_or(usize::MAX);
+                for (offset, _) in text.match_indices('*') {
+                    stars.push(Star { at: range.start + offset, event: index, offset, parent });
+                }
+            }
+            _ => {}
+        }
+    }
+    if stars.is_empty() {
+        return events.into_iter().map(|(event, _)| event).collect();
+    }
+
+    // Runs of stars as written in the source, all of them left as text.
+    struct Run {
+        stars: Range<usize>,
+        strong: bool,
+        parent: usize,
+        opens: bool,
+        closes: bool,
+    }
+    // Ruby's `\s`, kramdown's test for white space, is ASCII only.
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c');
+    let mut runs = Vec::new();
+    let mut first = 0;
+    while first < stars.len() {
+        let mut end = first + 1;
+        while end < stars.len() && stars[end].at == stars[end - 1].at + 1 && stars[end].parent == stars[first].parent {
+            end += 1;
+        }
+        let (start, after) = (stars[first].at, stars[end - 1].at + 1);
+        let before = markdown[..start].chars().next_back();
+        let next = markdown[after..].chars().next();
+        // A run partly taken by pulldown-cmark, longer than `**`, or escaped (`\*`) is left as it is.
+        if end - first <= 2 && before.is_none_or(|c| c != '*' && c != '\\') && next != Some('*') {
+            runs.push(Run {
+                stars: first..end,
+                strong: end - first == 2,
+                parent: stars[first].parent,
+                opens: next.is_some_and(|c| !is_space(c)),
+                closes: before.is_some_and(|c| !is_space(c)),
+            });
+        }
+        first = end;
+    }
+
+    // Pairs, as (opener, closer) indices in `runs`: by parent and kind, each opener takes the nearest closer.
+    let mut groups: HashMap<(usize, bool), Vec<usize>> = HashMap::new();
+    for (index, run) in runs.iter().enumerate() {
+        groups.entry((run.parent, run.strong)).or_default().push(index);
+    }
+    let mut partner = vec![None; runs.len()];
+    for group in groups.values() {
+        let mut i = 0;
+        while i < group.len() {
+            if runs[group[i]].opens {
+                // No closer after this opener means none after any later one either.
+                let Some(j) = (i + 1..group.len()).find(|&j| runs[group[j]].closes) else { break };
+                partner[group[i]] = Some(group[j]);
+                partner[group[j]] = Some(group[i]);
+                i = j;
+            }
+            i += 1;
+        }
+    }
+
+    // An `*` pair and a `**` pair may cross (`*a **b* c**`): the later of two that cross loses its tags (not its
+    // delimiters), so that the HTML stays well nested.
+    let mut tagged = vec![false; runs.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (index, other) in partner.iter().enumerate() {
+        match *other {
+            Some(closer) if closer > index => open.push(index),
+            Some(opener) => {
+                if let Some(at) = open.iter().rposition(|&o| o == opener) {
+                    open.truncate(at);
+                    tagged[opener] = true;
+                    tagged[index] = true;
+                }
+            }
+            None => {}
+        }
+    }
+
+    // What becomes of each star: removed, or replaced by a tag.
+    let mut edits: HashMap<usize, Vec<(usize, Option<Event<'a>>)>> = HashMap::new();
+    for (index, run) in runs.iter().enumerate() {
+        let Some(other) = partner[index] else { continue };
+        let tag = tagged[index].then_some(match (run.strong, other > index) {
+            (true, true) => Event::Start(MdTag::Strong),
+            (true, false) => Event::End(TagEnd::Strong),
+            (false, true) => Event::Start(MdTag::Emphasis),
+            (false, false) => Event::End(TagEnd::Emphasis),
+        });
+        for (n, star) in stars[run.stars.clone()].iter().enumerate() {
+            edits.entry(star.event).or_default().push((star.offset, if n == 0 { tag.clone() } else { None }));
+        }
+    }
+    let mut out = Vec::with_capacity(events.len() + edits.len() * 2);
+    for (index, (event, range)) in events.into_iter().enumerate() {
+        let Some(mut changes) = edits.remove(&index) else {
+            out.push(event);
+            continue;
+        };
+        changes.sort_by_key(|(offset, _)| *offset);
+        let mut from = 0;
+        for (offset, tag) in changes {
+            if offset > from {
+                out.push(Event::Text(CowStr::Borrowed(&markdown[range.start + from..range.start + offset])));
+            }
+            out.extend(tag);
+            from = offset + 1;
+        }
+        if range.start + from < range.end {
+            out.push(Event::Text(CowStr::Borrowed(&markdown[range.start + from..range.end])));
+        }
+    }
+    out
 }
 
 /// Elements whose content is never shown as text.
@@ -686,6 +845,28 @@ mod tests {
         assert_eq!(extract("前\n\n<!-- 藏\n\n也藏 -->\n\n后 <!-- 显", Format::Markdown).text, "前\n后 <!-- 显");
         // An HTML post is read as a browser reads it.
         assert_eq!(extract("<p>前</p><!-- 备注<p>后</p>", Format::Html).text, "前");
+    }
+
+    #[test]
+    fn emphasis_next_to_punctuation_pairs_as_in_kramdown() {
+        let text = |markdown: &str| extract(markdown, Format::Markdown).text;
+        assert_eq!(text("zoi **注意：**这是重点。"), "zoi 注意：这是重点。");
+        assert_eq!(
+            text("这是**“重点”**内容，还有**《书名》**和**100%**增长。"),
+            "这是“重点”内容，还有《书名》和100%增长。"
+        );
+        assert_eq!(markdown_to_html("zoi **注意：**这是重点。"), "<p>zoi <strong>注意：</strong>这是重点。</p>\n");
+        assert_eq!(text("他说*“好”*。\n\n- **注意：**列表\n\n# **标题：**二"), "他说“好”。\n注意：列表\n标题：二");
+        // Across a line break, and around emphasis pulldown-cmark did pair.
+        assert_eq!(text("**“甲\n乙”**与**丙**。"), "“甲 乙”与丙。");
+        // Not before white space, not after it; code, escapes and longer runs keep their stars.
+        assert_eq!(text("a ** b** c **d **"), "a ** b** c **d **");
+        assert_eq!(text("`**“代码”**` \\**“转义”** ***“三”**"), "**“代码”** **“转义”** *“三”");
+        assert_eq!(text("```\n**“块”**\n```"), "**“块”**");
+        // Only within one element: a link's text is not paired with what is outside it.
+        assert_eq!(text("[**“链接](x)”**"), "**“链接”**");
+        // Crossing pairs lose their tags, not their delimiters.
+        assert_eq!(markdown_to_html("是*“a 是**“b”*的 c”**的"), "<p>是<em>“a 是“b”</em>的 c”的</p>\n");
     }
 
     #[test]
