@@ -2,7 +2,9 @@
 //!
 //! Themes and posts use it for classes and tables of contents: attribute lists (`{: .notice}`, `{:toc}`, a span's
 //! `*text*{:.red}`), attribute list definitions (`{:name: .class}`), extensions (`{::comment}…{:/comment}`,
-//! `{::nomarkdown}…{:/}`, `{::options … /}`) and HTML blocks whose content is Markdown (`<div markdown="1">`).
+//! `{::nomarkdown}…{:/}`, `{::options … /}`) and HTML blocks whose content is Markdown (`<div markdown="1">`);
+//! posts also use abbreviation definitions (`*[HTML]: Hyper Text Markup Language`, which only add a tooltip) and the
+//! end-of-block marker (a line holding only `^`, which ends a list or paragraph as a blank line would).
 //! kramdown shows none of the markup, nor a comment's content; left in, they would be searchable words and show in
 //! excerpts. Code is left alone: fenced blocks and code spans keep `{:` as written (a Ruby hash, say).
 
@@ -11,7 +13,8 @@ use std::borrow::Cow;
 /// `markdown` with kramdown's markup removed (and `markdown="1"` blocks opened for Markdown); unchanged when it
 /// has none.
 pub fn strip(markdown: &str) -> Cow<'_, str> {
-    if !markdown.contains("{:") && !markdown.contains("markdown=") {
+    let block_markup = markdown.contains("*[") || markdown.starts_with('^') || markdown.contains("\n^");
+    if !markdown.contains("{:") && !markdown.contains("markdown=") && !block_markup {
         return Cow::Borrowed(markdown);
     }
     let mut out = String::with_capacity(markdown.len());
@@ -20,8 +23,11 @@ pub fn strip(markdown: &str) -> Cow<'_, str> {
     let mut in_comment = false;
     // Open `markdown="1"` elements: their name and how many of that name are open inside.
     let mut markdown_blocks: Vec<(String, usize)> = Vec::new();
+    // Whether the line before was blank (or gone), so that this one starts a block.
+    let mut after_blank = true;
     for line in markdown.split_inclusive('\n') {
         let trimmed = line.trim_start();
+        let block_start = std::mem::replace(&mut after_blank, trimmed.is_empty());
         if let Some((marker, length)) = fence {
             out.push_str(line);
             if fence_of(trimmed).is_some_and(|(m, l)| m == marker && l >= length)
@@ -35,6 +41,15 @@ pub fn strip(markdown: &str) -> Cow<'_, str> {
             if let Some(opened) = fence_of(trimmed) {
                 fence = Some(opened);
                 out.push_str(line);
+                continue;
+            }
+            if is_end_of_block(line) {
+                out.push('\n');
+                after_blank = true;
+                continue;
+            }
+            if block_start && is_abbreviation_definition(line) {
+                after_blank = true;
                 continue;
             }
         }
@@ -57,6 +72,19 @@ fn fence_of(trimmed: &str) -> Option<(char, usize)> {
     let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let length = trimmed.chars().take_while(|c| *c == marker).count();
     (length >= 3).then_some((marker, length))
+}
+
+/// kramdown's end-of-block marker: `^` alone on its line.
+fn is_end_of_block(line: &str) -> bool {
+    line.strip_prefix('^').is_some_and(|rest| rest.trim().is_empty())
+}
+
+/// `*[HTML]: Hyper Text Markup Language`, at the start of a block: kramdown puts the definition in an `<abbr>`
+/// title wherever the abbreviation appears, and shows nothing where it is defined.
+fn is_abbreviation_definition(line: &str) -> bool {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let Some(rest) = line[indent..].strip_prefix("*[") else { return false };
+    indent <= 3 && rest.find("]:").is_some_and(|at| at > 0)
 }
 
 /// The first `{:/comment}` or `{:/}` in `text`: where, and how long.
@@ -185,6 +213,16 @@ mod tests {
     fn markdown_inside_marked_html_blocks_is_rendered() {
         assert_eq!(text("<div markdown=\"1\">\n**重点**内容\n</div>\n"), "重点内容");
         assert_eq!(text("<div markdown=\"1\">\n<div>\n里层\n</div>\n*外层*\n</div>\n后文\n"), "里层\n外层\n后文");
+    }
+
+    #[test]
+    fn abbreviation_definitions_and_end_of_block_markers_disappear() {
+        let post = "HTML 和 CSS 的区别。\n\n*[HTML]: Hyper Text Markup Language\n*[CSS]: 层叠样式表\n";
+        assert_eq!(text(post), "HTML 和 CSS 的区别。");
+        assert_eq!(text("* 甲\n^\n* 乙\n\n段落\n^\n另一段\n"), "甲\n乙\n段落\n另一段");
+        // Not a definition inside a paragraph, nor without a name; `^` with words is text.
+        assert_eq!(text("正文\n*[X]: 续行\n\n*[]: 空\n\n^ 上标\n"), "正文 *[X]: 续行\n*[]: 空\n^ 上标");
+        assert_eq!(text("```\n*[HTML]: 代码\n^\n```\n"), "*[HTML]: 代码\n^");
     }
 
     #[test]
