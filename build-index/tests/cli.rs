@@ -432,3 +432,29 @@ fn a_malformed_defaults_is_an_error_naming_its_line() {
         assert!(run.stderr.contains(&expected) && run.stderr.contains(message), "{text}\n{}", run.stderr);
     }
 }
+
+#[test]
+fn markup_kramdown_hides_is_not_searchable_and_what_it_shows_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let posts = dir.path().join("_posts");
+    std::fs::create_dir(&posts).unwrap();
+    let body = "第一段zlj正文。\n\n<div>开头 <span hidden>隐藏zhidden</div>\n\n正文zvisspanbody。\n\n\
+                这是**“重点”**内容，还有**《书名》**和**100%**增长。\n\n*[HTML]: Hyper Text Markup zabbr\n\n\
+                <!-- 编辑备注：待核实\n\n第二段zvisopen2正文，读者可见。\n^\n";
+    std::fs::write(posts.join("2024-01-01-markup.md"), format!("---\ntitle: 标记\n---\n{body}")).unwrap();
+    let out = dir.path().join("search");
+    let run = build_index(&["--no-assets", "--out", path(&out), path(&posts)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut index = jiansuo::local::LocalIndex::open(&out).unwrap();
+    let mut search = |query: &str| index.search(query, &jiansuo::search::SearchOptions::default()).unwrap().results;
+    for visible in ["zvisspanbody", "zvisopen2", "编辑备注"] {
+        assert_eq!(search(visible).len(), 1, "{visible}");
+    }
+    for hidden in ["zhidden", "zabbr"] {
+        assert!(search(hidden).is_empty(), "{hidden}");
+    }
+    let bold = search("书名");
+    assert_eq!(bold.len(), 1);
+    assert!(bold[0].excerpt.contains("这是“重点”内容"), "{}", bold[0].excerpt);
+    assert!(!bold[0].excerpt.contains('*') && !bold[0].excerpt.contains('^'), "{}", bold[0].excerpt);
+}
