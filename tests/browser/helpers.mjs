@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
-import { ROOT, bundle, remove, tempDir } from '../js/helpers/bundle.mjs';
+import { ROOT, realBundle, remove, tempDir } from '../js/helpers/bundle.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const SCREENSHOTS = join(ROOT, 'target/screenshots');
@@ -65,7 +65,7 @@ export async function demoSite(posts, { prepare, delay = 0 } = {}) {
   const dir = tempDir('jiansuo-site-');
   cpSync(join(ROOT, 'www/demo'), dir, { recursive: true });
   mkdirSync(join(dir, 'search'));
-  bundle(posts, join(dir, 'search'));
+  realBundle(posts, join(dir, 'search'));
   await prepare?.(dir);
   const requests = [];
   const server = await serve({ root: dir, delay, onRequest: (path) => requests.push(path) });

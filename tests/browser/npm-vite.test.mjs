@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { serve } from '../../scripts/serve.mjs';
-import { ROOT, SAMPLE_POSTS, bundle, remove } from '../js/helpers/bundle.mjs';
+import { ROOT, SAMPLE_POSTS, realBundle, remove } from '../js/helpers/bundle.mjs';
 import { installPackage } from '../js/helpers/npm.mjs';
 import { launch, waitForAnswer, widget } from './helpers.mjs';
 
@@ -50,7 +50,7 @@ try {
   // The index is published beside the app as static files (only its index files are needed).
   const dist = join(project, 'dist');
   mkdirSync(join(dist, 'search'));
-  bundle(SAMPLE_POSTS, join(dist, 'search'));
+  realBundle(SAMPLE_POSTS, join(dist, 'search'));
   server = await serve({ root: dist });
   browser = await launch();
 });

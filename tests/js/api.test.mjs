@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { SAMPLE_POSTS, bundle, remove, tempDir } from './helpers/bundle.mjs';
+import { SAMPLE_POSTS, realBundle, remove, tempDir } from './helpers/bundle.mjs';
 
 let dir;
 let api;
 const copies = [];
 
 before(async () => {
-  dir = bundle(SAMPLE_POSTS, tempDir());
+  dir = realBundle(SAMPLE_POSTS, tempDir());
   api = await import(pathToFileURL(join(dir, 'jiansuo.js')).href);
 });
 after(() => [dir, ...copies].forEach((d) => d && remove(d)));

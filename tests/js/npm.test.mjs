@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, SAMPLE_POSTS, bundle, remove, tempDir } from './helpers/bundle.mjs';
+import { ROOT, SAMPLE_POSTS, realBundle, remove, tempDir } from './helpers/bundle.mjs';
 import { installPackage, tarballFiles } from './helpers/npm.mjs';
 
 let project;
@@ -14,7 +14,7 @@ let index;
 
 before(() => {
   ({ project, tarball } = installPackage());
-  index = bundle(SAMPLE_POSTS, tempDir());
+  index = realBundle(SAMPLE_POSTS, tempDir());
 });
 after(() => [project, index].forEach((d) => d && remove(d)));
 
