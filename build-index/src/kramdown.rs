@@ -13,7 +13,7 @@ use std::borrow::Cow;
 /// `markdown` with kramdown's markup removed (and `markdown="1"` blocks opened for Markdown); unchanged when it
 /// has none.
 pub fn strip(markdown: &str) -> Cow<'_, str> {
-    let block_markup = markdown.contains("*[") || markdown.starts_with('^') || markdown.contains("\n^");
+    let block_markup = markdown.contains("*[") || markdown.contains('^');
     if !markdown.contains("{:") && !markdown.contains("markdown=") && !block_markup {
         return Cow::Borrowed(markdown);
     }
@@ -27,7 +27,9 @@ pub fn strip(markdown: &str) -> Cow<'_, str> {
     let mut after_blank = true;
     for line in markdown.split_inclusive('\n') {
         let trimmed = line.trim_start();
-        let block_start = std::mem::replace(&mut after_blank, trimmed.is_empty());
+        // Inside a blockquote kramdown reads the lines without their `>` as blocks of their own.
+        let (quote, content) = line.split_at(quote_prefix_len(line));
+        let block_start = std::mem::replace(&mut after_blank, content.trim().is_empty());
         if let Some((marker, length)) = fence {
             out.push_str(line);
             if fence_of(trimmed).is_some_and(|(m, l)| m == marker && l >= length)
@@ -43,12 +45,17 @@ pub fn strip(markdown: &str) -> Cow<'_, str> {
                 out.push_str(line);
                 continue;
             }
-            if is_end_of_block(line) {
+            if is_end_of_block(content) {
+                out.push_str(quote.trim_end());
                 out.push('\n');
                 after_blank = true;
                 continue;
             }
-            if block_start && is_abbreviation_definition(line) {
+            if block_start && is_abbreviation_definition(content) {
+                if !quote.is_empty() {
+                    out.push_str(quote.trim_end());
+                    out.push('\n');
+                }
                 after_blank = true;
                 continue;
             }
@@ -72,6 +79,19 @@ fn fence_of(trimmed: &str) -> Option<(char, usize)> {
     let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let length = trimmed.chars().take_while(|c| *c == marker).count();
     (length >= 3).then_some((marker, length))
+}
+
+/// The length of a line's blockquote markers (`> `, `> > `, each after at most three spaces).
+fn quote_prefix_len(line: &str) -> usize {
+    let mut at = 0;
+    loop {
+        let rest = &line[at..];
+        let indent = rest.len() - rest.trim_start_matches(' ').len();
+        match rest[indent..].strip_prefix('>') {
+            Some(after) if indent <= 3 => at += indent + 1 + usize::from(after.starts_with(' ')),
+            _ => return at,
+        }
+    }
 }
 
 /// kramdown's end-of-block marker: `^` alone on its line.
@@ -223,6 +243,14 @@ mod tests {
         // Not a definition inside a paragraph, nor without a name; `^` with words is text.
         assert_eq!(text("正文\n*[X]: 续行\n\n*[]: 空\n\n^ 上标\n"), "正文 *[X]: 续行\n*[]: 空\n^ 上标");
         assert_eq!(text("```\n*[HTML]: 代码\n^\n```\n"), "*[HTML]: 代码\n^");
+    }
+
+    #[test]
+    fn block_markup_inside_blockquotes_disappears_too() {
+        assert_eq!(text("> 引用甲1\n> ^\n> 续甲2\n"), "引用甲1\n续甲2");
+        assert_eq!(text("> 引用甲1\n>\n> *[ABC]: 定义乙1\n"), "引用甲1");
+        assert_eq!(text("> > ^\n> > 甲\n"), "甲");
+        assert_eq!(text("> 引用 *[ABC]: 不是定义\n"), "引用 *[ABC]: 不是定义", "not at a block's start");
     }
 
     #[test]
