@@ -13,10 +13,13 @@
 //! whose every entry knows whether it is hidden: an end tag closes whatever was opened after its
 //! element (`</p>` ends a hidden `<span>` left open in the paragraph), a stray end tag is ignored,
 //! and the end tags HTML lets authors leave out are implied as browsers imply them (a block closes
-//! an open `<p>`, a new `<li>`, `<dt>`/`<dd>`, `<td>`/`<th>`/`<tr>` or `<option>` the previous one).
+//! an open `<p>`, a new `<li>`, `<dt>`/`<dd>`, `<td>`/`<th>`/`<tr>`, `<option>`, `<a>`, `<button>`,
+//! `<rt>`/`<rp>` or table section the previous one; any heading's end tag ends the open heading).
 //! Each entry also remembers the elements those implied end tags would close, so every tag costs
-//! constant time whatever the depth. Left out, as rarer and harmless here: the adoption agency
-//! (misnested formatting elements) and reopening formatting elements in the next paragraph.
+//! constant time whatever the depth. `display: none` counts when it is the style's last valid
+//! `display` declaration. Left out, as rarer and harmless here (they show more text, never less):
+//! the adoption agency (misnested formatting elements), reopening formatting elements in the next
+//! paragraph, and `visibility: hidden`.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -453,12 +456,34 @@ fn raw_kind(name: &str) -> Option<TokenSinkResult<()>> {
 fn is_hidden(tag: &Tag) -> bool {
     tag.attrs.iter().any(|attr| match &*attr.name.local {
         "hidden" => true,
-        "style" => {
-            let compact: String = attr.value.chars().filter(|c| !c.is_whitespace()).collect();
-            compact.to_ascii_lowercase().contains("display:none")
-        }
+        "style" => displays_none(&attr.value),
         _ => false,
     })
+}
+
+/// Whether an inline style's last valid `display` declaration is `none` (comments removed; `!important` allowed).
+fn displays_none(style: &str) -> bool {
+    let mut uncommented = String::with_capacity(style.len());
+    let mut rest = style;
+    while let Some(start) = rest.find("/*") {
+        uncommented.push_str(&rest[..start]);
+        uncommented.push(' ');
+        rest = rest[start + 2..].find("*/").map_or("", |end| &rest[start + 2 + end + 2..]);
+    }
+    uncommented.push_str(rest);
+    let mut display = None;
+    for declaration in uncommented.split(';') {
+        let Some((property, value)) = declaration.split_once(':') else { continue };
+        if property.trim().eq_ignore_ascii_case("display") {
+            let value = value.trim();
+            let value = value.strip_suffix("!important").map_or(value, str::trim_end).to_ascii_lowercase();
+            // An invalid value is dropped by the browser; the declaration before it stands.
+            if value.split_whitespace().all(|word| word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')) {
+                display = Some(value);
+            }
+        }
+    }
+    display.as_deref() == Some("none")
 }
 
 pub fn html_to_text(html: &str) -> Extracted {
@@ -616,8 +641,13 @@ impl SinkState {
             "li" => current.li,
             "dt" | "dd" => current.dt_dd,
             "td" | "th" => current.cell,
-            "tr" => current.row.or(current.cell),
+            "tr" => current.row.or(current.cell).or_else(|| self.last_open(&["caption", "colgroup"], true)),
             "option" | "optgroup" => (&*current.name == "option").then(|| self.open.len() - 1),
+            // A link or button inside one of its kind ends it; so does a ruby text its sibling.
+            "a" | "button" => self.last_open(&[name], false),
+            "rt" | "rp" => self.last_open(&["rt", "rp"], true),
+            // A table section or row ends the caption, column group or section before it (in its own table).
+            "tbody" | "thead" | "tfoot" => self.last_open(&["tbody", "thead", "tfoot", "caption", "colgroup"], true),
             "body" => self.by_name.get(&LocalName::from("head")).and_then(|at| at.last().copied()),
             _ if is_heading(name) && is_heading(&current.name) => Some(self.open.len() - 1),
             _ => None,
@@ -659,8 +689,21 @@ impl SinkState {
         }
     }
 
+    /// The innermost open element named one of `names` (within the innermost table, if `in_table`).
+    fn last_open(&self, names: &[&str], in_table: bool) -> Option<usize> {
+        let newest = |name: &str| self.by_name.get(&LocalName::from(name)).and_then(|at| at.last().copied());
+        let found = names.iter().filter_map(|name| newest(name)).max()?;
+        let table = if in_table { newest("table") } else { None };
+        table.is_none_or(|table| found > table).then_some(found)
+    }
+
     fn end_tag(&mut self, name: &LocalName) {
-        match self.by_name.get(name).and_then(|at| at.last().copied()) {
+        // Any heading's end tag ends the open heading, whatever its level (`<h3>…</h4>`).
+        let open = match is_heading(name) {
+            true => self.last_open(&["h1", "h2", "h3", "h4", "h5", "h6"], false),
+            false => self.by_name.get(name).and_then(|at| at.last().copied()),
+        };
+        match open {
             Some(index) => self.close_from(index),
             // A browser reads `</br>` as `<br>`, and a `</p>` without a `<p>` as an empty paragraph.
             None if matches!(&**name, "br" | "p") && !self.hidden() => self.separate(name),
@@ -808,6 +851,30 @@ mod tests {
         assert_eq!(html_to_text("<p><span hidden>x</p>zvisc1").text, "zvisc1");
         assert_eq!(html_to_text("<div><p style=\"display:none\">x</div>zvisa2").text, "zvisa2");
         assert_eq!(html_to_text("<p><span style=\"display: none\">x</p>zvisc2").text, "zvisc2");
+    }
+
+    #[test]
+    fn more_end_tags_left_out_or_mismatched_end_hidden_elements() {
+        let text = |html: &str| html_to_text(html).text;
+        assert_eq!(text("<p>前文</p><h3 hidden>隐藏</h4>\n<p>甲vqh1甲</p>"), "前文\n甲vqh1甲");
+        assert_eq!(text("<a hidden href=x>隐藏<a href=y>链接</a>后文"), "链接后文");
+        assert_eq!(text("<button hidden>隐藏<button>按钮</button>后文"), "按钮后文");
+        assert_eq!(text("<ruby>汉<rp hidden>(<rt>hàn</rt></ruby>后文"), "汉hàn后文");
+        assert_eq!(text("<table><caption hidden>隐藏<tr><td>格</td></tr></table>"), "格");
+        assert_eq!(text("<table><colgroup hidden><tr><td>格</td></tr></table>"), "格");
+        assert_eq!(text("<table><tbody hidden><tr><td>隐藏</td><tbody><tr><td>格</td></table>"), "格");
+        // A section of an inner table does not end the outer table's.
+        assert_eq!(text("<table><tbody hidden><tr><td><table><tbody><tr><td>x</table></td></tr></table>后"), "后");
+    }
+
+    #[test]
+    fn only_a_display_none_declaration_hides() {
+        assert!(displays_none("display:none") && displays_none("color: red; DISPLAY : None !important"));
+        assert!(displays_none("display: none; /* display: block */"));
+        assert!(!displays_none("display:nonesense") && !displays_none("--x:display:none"));
+        assert!(!displays_none("/*display:none*/color:red") && !displays_none("display:none; display:block"));
+        assert!(displays_none("display:none; display:bl{ock"), "an invalid value leaves the one before");
+        assert_eq!(html_to_text("<div style=\"display:nonesense\">甲vq0088甲</div>").text, "甲vq0088甲");
         assert_eq!(html_to_text("<table><tr><td><b hidden>x</td><td>y</td></tr></table>z").text, "y\nz");
         // A stray end tag closes nothing.
         assert_eq!(html_to_text("<div hidden>a</span></p>b</div>c").text, "c");
