@@ -29,7 +29,7 @@ use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use html5ever::LocalName;
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag as MdTag, TagEnd};
+use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag as MdTag, TagEnd};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -120,19 +120,28 @@ fn kramdown_emphasis<'a>(markdown: &'a str, events: Vec<(Event<'a>, Range<usize>
     }
     let mut stars = Vec::new();
     let mut parents = Vec::new();
-    let mut code_blocks = 0usize;
+    // Code blocks and autolinks (`<http://a.com/**x**>`, whose text is the address) inside which the event is.
+    let mut raw = 0usize;
+    let is_raw = |tag: &MdTag| match tag {
+        MdTag::CodeBlock(_) => true,
+        MdTag::Link { link_type, .. } => matches!(link_type, LinkType::Autolink | LinkType::Email),
+        _ => false,
+    };
     for (index, (event, range)) in events.iter().enumerate() {
         match event {
             Event::Start(tag) => {
                 parents.push(index);
-                code_blocks += usize::from(matches!(tag, MdTag::CodeBlock(_)));
+                raw += usize::from(is_raw(tag));
             }
-            Event::End(end) => {
-                parents.pop();
-                code_blocks -= usize::from(matches!(end, TagEnd::CodeBlock));
+            Event::End(_) => {
+                if let Some(start) = parents.pop() {
+                    if let (Event::Start(tag), _) = &events[start] {
+                        raw -= usize::from(is_raw(tag));
+                    }
+                }
             }
             // Text that is not the source as written (an entity, say) holds no delimiters.
-            Event::Text(text) if code_blocks == 0 && markdown.get(range.clone()) == Some(&**text) => {
+            Event::Text(text) if raw == 0 && markdown.get(range.clone()) == Some(&**text) => {
                 let parent = parents.last().copied().unwrap_or(usize::MAX);
                 for (offset, _) in text.match_indices('*') {
                     stars.push(Star { at: range.start + offset, event: index, offset, parent });
@@ -148,7 +157,8 @@ fn kramdown_emphasis<'a>(markdown: &'a str, events: Vec<(Event<'a>, Range<usize>
     // Runs of stars as written in the source, all of them left as text.
     struct Run {
         stars: Range<usize>,
-        strong: bool,
+        /// 1 (`*`, emphasis), 2 (`**`, strong) or 3 (`***`, both).
+        length: usize,
         parent: usize,
         opens: bool,
         closes: bool,
@@ -165,11 +175,11 @@ fn kramdown_emphasis<'a>(markdown: &'a str, events: Vec<(Event<'a>, Range<usize>
         let (start, after) = (stars[first].at, stars[end - 1].at + 1);
         let before = markdown[..start].chars().next_back();
         let next = markdown[after..].chars().next();
-        // A run partly taken by pulldown-cmark, longer than `**`, or escaped (`\*`) is left as it is.
-        if end - first <= 2 && before.is_none_or(|c| c != '*' && c != '\\') && next != Some('*') {
+        // A run partly taken by pulldown-cmark, longer than `***`, or escaped (`\*`) is left as it is.
+        if end - first <= 3 && before.is_none_or(|c| c != '*' && c != '\\') && next != Some('*') {
             runs.push(Run {
                 stars: first..end,
-                strong: end - first == 2,
+                length: end - first,
                 parent: stars[first].parent,
                 opens: next.is_some_and(|c| !is_space(c)),
                 closes: before.is_some_and(|c| !is_space(c)),
@@ -179,9 +189,9 @@ fn kramdown_emphasis<'a>(markdown: &'a str, events: Vec<(Event<'a>, Range<usize>
     }
 
     // Pairs, as (opener, closer) indices in `runs`: by parent and kind, each opener takes the nearest closer.
-    let mut groups: HashMap<(usize, bool), Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
     for (index, run) in runs.iter().enumerate() {
-        groups.entry((run.parent, run.strong)).or_default().push(index);
+        groups.entry((run.parent, run.length)).or_default().push(index);
     }
     let mut partner = vec![None; runs.len()];
     for group in groups.values() {
@@ -220,14 +230,19 @@ fn kramdown_emphasis<'a>(markdown: &'a str, events: Vec<(Event<'a>, Range<usize>
     let mut edits: HashMap<usize, Vec<(usize, Option<Event<'a>>)>> = HashMap::new();
     for (index, run) in runs.iter().enumerate() {
         let Some(other) = partner[index] else { continue };
-        let tag = tagged[index].then_some(match (run.strong, other > index) {
-            (true, true) => Event::Start(MdTag::Strong),
-            (true, false) => Event::End(TagEnd::Strong),
-            (false, true) => Event::Start(MdTag::Emphasis),
-            (false, false) => Event::End(TagEnd::Emphasis),
-        });
-        for (n, star) in stars[run.stars.clone()].iter().enumerate() {
-            edits.entry(star.event).or_default().push((star.offset, if n == 0 { tag.clone() } else { None }));
+        // The tags, one per star from the first; `***` opens strong then emphasis and closes them the other way.
+        let opens = other > index;
+        let tags: Vec<Event<'a>> = match (run.length, opens) {
+            (1, true) => vec![Event::Start(MdTag::Emphasis)],
+            (1, false) => vec![Event::End(TagEnd::Emphasis)],
+            (2, true) => vec![Event::Start(MdTag::Strong)],
+            (2, false) => vec![Event::End(TagEnd::Strong)],
+            (_, true) => vec![Event::Start(MdTag::Strong), Event::Start(MdTag::Emphasis)],
+            (_, false) => vec![Event::End(TagEnd::Emphasis), Event::End(TagEnd::Strong)],
+        };
+        let mut tags = tags.into_iter().filter(|_| tagged[index]);
+        for star in &stars[run.stars.clone()] {
+            edits.entry(star.event).or_default().push((star.offset, tags.next()));
         }
     }
     let mut out = Vec::with_capacity(events.len() + edits.len() * 2);
@@ -923,6 +938,12 @@ mod tests {
             "这是“重点”内容，还有《书名》和100%增长。"
         );
         assert_eq!(markdown_to_html("zoi **注意：**这是重点。"), "<p>zoi <strong>注意：</strong>这是重点。</p>\n");
+        assert_eq!(markdown_to_html("这是***“很重要”***的甲1"), "<p>这是<strong><em>“很重要”</em></strong>的甲1</p>\n");
+        // An autolink's text is its address: kramdown prints it as written.
+        assert_eq!(
+            markdown_to_html("链接 <http://a.com/**“x”**> 甲1"),
+            "<p>链接 <a href=\"http://a.com/**%E2%80%9Cx%E2%80%9D**\">http://a.com/**“x”**</a> 甲1</p>\n"
+        );
         assert_eq!(text("他说*“好”*。\n\n- **注意：**列表\n\n# **标题：**二"), "他说“好”。\n注意：列表\n标题：二");
         // Across a line break, and around emphasis pulldown-cmark did pair.
         assert_eq!(text("**“甲\n乙”**与**丙**。"), "“甲 乙”与丙。");
