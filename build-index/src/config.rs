@@ -98,6 +98,8 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
         line: error.line,
         message: error.message,
     })?;
+    // In the file's order, whichever setting was read first.
+    warnings.sort_by_key(|warning| warning.line);
     Ok(SiteConfig {
         permalink,
         baseurl: text_of(root.get("baseurl"), "baseurl")?,
@@ -227,5 +229,7 @@ mod tests {
         let quoted = parse("unpublished: \"false\"\n", Path::new("c")).unwrap();
         assert!(quoted.unpublished);
         assert!(quoted.warnings[0].message.contains("the quoted text \"false\""), "{:?}", quoted.warnings);
+        let both = parse("future: 1\nunpublished: 1\n", Path::new("c")).unwrap();
+        assert_eq!(both.warnings.iter().map(|w| w.line).collect::<Vec<_>>(), [1, 2], "in the file's order");
     }
 }
