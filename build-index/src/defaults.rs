@@ -291,10 +291,48 @@ fn has_precedence(old: Option<&Set>, new: &Set) -> bool {
     }
 }
 
-/// Ruby's `Dir.glob` of `pattern` in `site`, for what Jekyll's docs use: `*` and `?` within a name (neither
-/// matches a leading `.`), `**/` for any number of folders. The matches are relative to `site`. Other glob
-/// syntax (`[…]`, `{a,b}`) is taken literally.
+/// Ruby's `Dir.glob` of `pattern` in `site`: `{a,b}` alternatives (nested too), and within a name `*`, `?` and
+/// `[…]` classes (`[a-z]`, `[^0]`; none matches a leading `.`), `**/` for any number of folders. The matches are
+/// relative to `site`.
 fn glob(site: &Path, pattern: &str) -> Vec<String> {
+    let mut found: Vec<String> = expand_braces(pattern).iter().flat_map(|one| glob_one(site, one)).collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// `a{b,c{d,e}}f` → `abf`, `acdf`, `acef`; braces without a comma at their level, or unbalanced, stay as written.
+fn expand_braces(pattern: &str) -> Vec<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let Some(open) = chars.iter().position(|&c| c == '{') else { return vec![pattern.to_string()] };
+    // The matching `}` and the commas at the brace's own level.
+    let (mut depth, mut commas, mut close) = (0, Vec::new(), None);
+    for (at, &c) in chars.iter().enumerate().skip(open) {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(at);
+                    break;
+                }
+            }
+            ',' if depth == 1 => commas.push(at),
+            _ => {}
+        }
+    }
+    let text = |range: std::ops::Range<usize>| chars[range].iter().collect::<String>();
+    let Some(close) = close.filter(|_| !commas.is_empty()) else {
+        // Not an alternative: keep the `{` and expand what follows it.
+        let head = text(0..open + 1);
+        return expand_braces(&text(open + 1..chars.len())).into_iter().map(|rest| format!("{head}{rest}")).collect();
+    };
+    let (head, tail) = (text(0..open), text(close + 1..chars.len()));
+    let bounds: Vec<usize> = std::iter::once(open).chain(commas).chain(std::iter::once(close)).collect();
+    bounds.windows(2).flat_map(|pair| expand_braces(&format!("{head}{}{tail}", text(pair[0] + 1..pair[1])))).collect()
+}
+
+fn glob_one(site: &Path, pattern: &str) -> Vec<String> {
     // Jekyll joins it to the site folder, and an absolute path replaces it: nothing in the site matches.
     if pattern.starts_with('/') {
         return Vec::new();
@@ -318,7 +356,7 @@ fn glob(site: &Path, pattern: &str) -> Vec<String> {
                     index += 1;
                 }
                 next.extend(folders);
-            } else if part.contains(['*', '?']) {
+            } else if part.contains(['*', '?', '[']) {
                 for (name, _) in list(site, base) {
                     if wildcard_matches(part, &name) {
                         next.push(join(base, &name));
@@ -392,6 +430,20 @@ fn wildcard_matches(pattern: &str, name: &str) -> bool {
                 backtrack = Some((p, n));
                 p += 1;
             }
+            Some('[') if pattern[p..].contains(&']') => match class_matches(&pattern[p..], name[n]) {
+                Some((true, length)) => {
+                    p += length;
+                    n += 1;
+                }
+                _ => match backtrack {
+                    Some((star, from)) => {
+                        p = star + 1;
+                        n = from + 1;
+                        backtrack = Some((star, from + 1));
+                    }
+                    None => return false,
+                },
+            },
             Some(&c) if c == '?' || c == name[n] => {
                 p += 1;
                 n += 1;
@@ -407,6 +459,32 @@ fn wildcard_matches(pattern: &str, name: &str) -> bool {
         }
     }
     pattern[p..].iter().all(|&c| c == '*')
+}
+
+/// A `[…]` class at the start of `pattern`: whether `c` is in it, and the class's length. `^` or `!` first
+/// negates; `a-z` is a range; a `]` right after the opening (or the negation) is a member.
+fn class_matches(pattern: &[char], c: char) -> Option<(bool, usize)> {
+    let mut at = 1;
+    let negated = matches!(pattern.get(at), Some('^' | '!'));
+    at += usize::from(negated);
+    let first = at;
+    let mut member = false;
+    while let Some(&here) = pattern.get(at) {
+        if here == ']' && at > first {
+            return Some((member != negated, at + 1));
+        }
+        match (pattern.get(at + 1), pattern.get(at + 2)) {
+            (Some('-'), Some(&last)) if last != ']' => {
+                member |= (here..=last).contains(&c);
+                at += 3;
+            }
+            _ => {
+                member |= here == c;
+                at += 1;
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -520,6 +598,9 @@ mod tests {
         assert_eq!(glob(site, "./news/*"), ["news/_posts"]);
         assert!(glob(site, "/news*").is_empty());
         assert!(glob(site, "none*").is_empty());
+        assert_eq!(glob(site, "{tech,notes/*}/_posts"), ["notes/2024/_posts", "tech/_posts"]);
+        assert_eq!(glob(site, "{ne{ws,ver},x}*"), ["news"]);
+        assert_eq!(glob(site, "[nt]e*"), ["news", "tech"]);
 
         let sets =
             defaults("defaults:\n- scope: {path: \"n*s/_posts\"}\n  values: {a: globbed}\n").unwrap().glob_in(site);
@@ -536,6 +617,21 @@ mod tests {
         assert!(wildcard_matches(".*", ".git"));
         assert!(!wildcard_matches("n?", "new"));
         assert!(wildcard_matches("新*", "新闻"));
+        assert!(
+            wildcard_matches("2024-0[2]-*", "2024-02-02-a.md") && !wildcard_matches("2024-0[2]-*", "2024-03-01.md")
+        );
+        assert!(wildcard_matches("[a-c]x", "bx") && !wildcard_matches("[a-c]x", "dx"));
+        assert!(wildcard_matches("[^a]x", "bx") && !wildcard_matches("[!a]x", "ax"));
+        assert!(wildcard_matches("[]]", "]") && wildcard_matches("*[0-9]", "v10"));
+        assert!(wildcard_matches("[x", "[x"), "an unclosed class is literal");
+    }
+
+    #[test]
+    fn braces_expand_as_in_ruby() {
+        assert_eq!(expand_braces("a{b,c{d,e}}f"), ["abf", "acdf", "acef"]);
+        assert_eq!(expand_braces("{a}"), ["{a}"]);
+        assert_eq!(expand_braces("x{a,b"), ["x{a,b"]);
+        assert_eq!(expand_braces("{a}{b,c}"), ["{a}b", "{a}c"]);
     }
 
     #[test]
