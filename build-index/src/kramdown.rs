@@ -5,8 +5,8 @@
 //! `{::nomarkdown}…{:/}`, `{::options … /}`) and HTML blocks whose content is Markdown (`<div markdown="1">`);
 //! posts also use abbreviation definitions (`*[HTML]: Hyper Text Markup Language`, which only add a tooltip) and the
 //! end-of-block marker (a line holding only `^`, which ends a list or paragraph as a blank line would).
-//! kramdown shows none of the markup, nor a comment's content; left in, they would be searchable words and show in
-//! excerpts. Code is left alone: fenced blocks and code spans keep `{:` as written (a Ruby hash, say).
+//! kramdown shows none of the markup, nor a comment's content, nor the list a `{:toc}` marks (its placeholder
+//! text, replaced by the headings); left in, they would be searchable words and show in excerpts. Code is left alone: fenced blocks and code spans keep `{:` as written (a Ruby hash, say).
 
 use std::borrow::Cow;
 
@@ -25,11 +25,22 @@ pub fn strip(markdown: &str) -> Cow<'_, str> {
     let mut markdown_blocks: Vec<(String, usize)> = Vec::new();
     // Whether the line before was blank (or gone), so that this one starts a block.
     let mut after_blank = true;
+    // Where in `out` the current block starts, and whether it is a list: `* 目录` followed by `{:toc}` is the
+    // placeholder kramdown replaces with the table of contents (the headings again), so it goes.
+    let mut block: (usize, bool) = (0, false);
     for line in markdown.split_inclusive('\n') {
         let trimmed = line.trim_start();
         // Inside a blockquote kramdown reads the lines without their `>` as blocks of their own.
         let (quote, content) = line.split_at(quote_prefix_len(line));
         let block_start = std::mem::replace(&mut after_blank, content.trim().is_empty());
+        if block_start {
+            block = (out.len(), is_list_item(content));
+        }
+        if fence.is_none() && !in_comment && block.1 && content.trim() == "{:toc}" {
+            out.truncate(block.0);
+            after_blank = true;
+            continue;
+        }
         if let Some((marker, length)) = fence {
             out.push_str(line);
             if fence_of(trimmed).is_some_and(|(m, l)| m == marker && l >= length)
@@ -92,6 +103,18 @@ fn quote_prefix_len(line: &str) -> usize {
             _ => return at,
         }
     }
+}
+
+/// `* x`, `- x`, `+ x` or `1. x`: a line that starts a list.
+fn is_list_item(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    let digits = trimmed.len() - trimmed.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let marker = if digits > 0 {
+        trimmed[digits..].strip_prefix('.')
+    } else {
+        trimmed.get(1..).filter(|_| trimmed.starts_with(['*', '-', '+']))
+    };
+    marker.is_some_and(|rest| rest.starts_with([' ', '\t']))
 }
 
 /// kramdown's end-of-block marker: `^` alone on its line.
@@ -215,7 +238,10 @@ mod tests {
 
     #[test]
     fn attribute_lists_and_definitions_disappear() {
-        assert_eq!(text("* 目录\n{:toc}\n\n重要通知\n{: .notice--info}\n"), "目录\n重要通知");
+        // The list before `{:toc}` is the table of contents' placeholder: kramdown shows the headings there instead.
+        assert_eq!(text("* 目录\n{:toc}\n\n重要通知\n{: .notice--info}\n"), "重要通知");
+        assert_eq!(text("前言\n\n1. TOC\n{:toc}\n## 第一节\n"), "前言\n第一节");
+        assert_eq!(text("普通段落\n{:toc}\n"), "普通段落", "not a list: only the attribute list goes");
         assert_eq!(text("这是*红色*{:.red}的字。\n"), "这是红色的字。");
         assert_eq!(text("{:ref: .big #top}\n正文\n"), "正文");
         assert_eq!(text("笑脸 {:)} 留下\n"), "笑脸 {:)} 留下");
