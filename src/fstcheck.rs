@@ -6,18 +6,21 @@
 //! `fst` 0.4 decodes nodes (`raw/node.rs`): every node reachable from the root must lie within the bytes, use pack
 //! sizes `fst` accepts, point only to nodes at lower addresses (so the graph is acyclic and every walk ends), and
 //! no key's output (the sum of the outputs along its path) may overflow 64 bits. The keys are counted too and must
-//! be as many as the footer says: a few nodes with two edges each to the next hold 2^n keys, and a caller that
-//! lists keys bounds their number by its own data (see [`crate::termdict`]).
+//! be as many as the footer says, and their bytes summed: a few nodes with two edges each to the next hold 2^n keys,
+//! a chain of n final nodes keys of n²/2 bytes in all, and a caller that lists keys bounds both by the size of its
+//! own data (see [`crate::termdict`]).
 
 pub(crate) const EMPTY_ADDRESS: usize = 0;
 /// Nodes with more transitions than this carry a 256-byte index (format version 2 and later).
 const TRANS_INDEX_THRESHOLD: usize = 32;
 
-/// What [`check`] found: the format version, the root's address and the number of keys.
+/// What [`check`] found: the format version, the root's address, the number of keys and their bytes in all
+/// (saturating).
 pub struct Checked {
     pub version: u64,
     pub root: usize,
     pub keys: u64,
+    pub key_bytes: u64,
 }
 
 /// Checks that `bytes` (an FST as `fst::MapBuilder` writes it) can be read without a panic.
@@ -36,7 +39,7 @@ pub fn check(bytes: &[u8]) -> Result<Checked, &'static str> {
     let footer = if version >= 3 { 21 } else { 17 };
     if root == EMPTY_ADDRESS {
         return if bytes.len() == footer + 15 && keys == 0 {
-            Ok(Checked { version, root, keys })
+            Ok(Checked { version, root, keys, key_bytes: 0 })
         } else {
             Err("empty FST of the wrong size")
         };
@@ -66,28 +69,31 @@ pub fn check(bytes: &[u8]) -> Result<Checked, &'static str> {
     // it (saturating). Sort keys (address, index) for crate::sort, whose halves fit 32 bits as the root address does.
     let mut order: Vec<u64> = nodes.iter().enumerate().map(|(i, node)| ((node.addr as u64) << 32) | i as u64).collect();
     crate::sort::sort_u64(&mut order);
-    // (address, largest output sum, keys)
-    let mut below: Vec<(usize, u64, u64)> = Vec::with_capacity(nodes.len());
-    let lookup = |below: &[(usize, u64, u64)], addr: usize| -> (u64, u64) {
+    // (address, (largest output sum, keys, bytes of the keys' rest from here))
+    let mut below: Vec<(usize, (u64, u64, u64))> = Vec::with_capacity(nodes.len());
+    let lookup = |below: &[(usize, (u64, u64, u64))], addr: usize| -> (u64, u64, u64) {
         if addr == EMPTY_ADDRESS {
-            return (0, 1); // the implicit final state: one key ends there
+            return (0, 1, 0); // the implicit final state: one key ends there
         }
-        below.binary_search_by_key(&addr, |&(a, _, _)| a).map(|i| (below[i].1, below[i].2)).unwrap_or((0, 0))
+        below.binary_search_by_key(&addr, |&(a, _)| a).map(|i| below[i].1).unwrap_or((0, 0, 0))
     };
     for node in order.iter().map(|&key| &nodes[key as u32 as usize]) {
-        let (mut most, mut count) = (node.final_output, u64::from(node.is_final));
+        let (mut most, mut count, mut length) = (node.final_output, u64::from(node.is_final), 0u64);
         for &(_, target, output) in &node.transitions {
-            let (largest, keys) = lookup(&below, target);
+            let (largest, keys, bytes) = lookup(&below, target);
             let sum = output.checked_add(largest).ok_or("FST outputs overflow")?;
             most = most.max(sum);
             count = count.saturating_add(keys);
+            // The transition's byte starts every key below it.
+            length = length.saturating_add(keys).saturating_add(bytes);
         }
-        below.push((node.addr, most, count));
+        below.push((node.addr, (most, count, length)));
     }
-    if lookup(&below, root).1 != keys {
+    let (_, counted, key_bytes) = lookup(&below, root);
+    if counted != keys {
         return Err("FST key count not what the footer says");
     }
-    Ok(Checked { version, root, keys })
+    Ok(Checked { version, root, keys, key_bytes })
 }
 
 /// fst's table of the 63 inputs that a one-transition node stores in its state byte (`raw/common_inputs.rs`).
@@ -246,6 +252,13 @@ mod tests {
         let at = lying.len() - 4 - 16;
         lying[at..at + 8].copy_from_slice(&1u64.to_le_bytes());
         assert_eq!(check(&lying).err(), Some("FST key count not what the footer says"));
+        assert_eq!(check(&build(&[(b"ab", 0), (b"abc", 0), (b"b", 0)])).map(|c| c.key_bytes), Ok(6));
+        // A chain of final nodes: 2,000 keys of up to 2,000 bytes, 2,001,000 bytes in all, in a few KB.
+        let chain: Vec<Vec<u8>> = (1..=2000).map(|n| vec![b'a'; n]).collect();
+        let pairs: Vec<(&[u8], u64)> = chain.iter().map(|k| (k.as_slice(), 0)).collect();
+        let chained = build(&pairs);
+        assert!(chained.len() < 10_000, "{} bytes", chained.len());
+        assert_eq!(check(&chained).map(|c| c.key_bytes), Ok(2_001_000));
     }
 
     #[test]

@@ -12,17 +12,29 @@ pub struct Fst {
     version: u64,
     root: usize,
     keys: u64,
+    key_bytes: u64,
 }
 
 impl Fst {
     pub fn new(bytes: Vec<u8>) -> Result<Fst, &'static str> {
         let checked = check(&bytes)?;
-        Ok(Fst { bytes, version: checked.version, root: checked.root, keys: checked.keys })
+        Ok(Fst {
+            bytes,
+            version: checked.version,
+            root: checked.root,
+            keys: checked.keys,
+            key_bytes: checked.key_bytes,
+        })
     }
 
     /// How many keys the FST holds (checked against its nodes).
     pub fn len(&self) -> u64 {
         self.keys
+    }
+
+    /// The bytes of all its keys together (saturating): what listing every key would copy.
+    pub fn key_bytes(&self) -> u64 {
+        self.key_bytes
     }
 
     fn node(&self, addr: usize) -> Result<Node, &'static str> {

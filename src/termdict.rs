@@ -118,9 +118,14 @@ impl TermChunk {
         let fst_bytes = reader.bytes()?.to_vec();
         let map = crate::fstread::Fst::new(fst_bytes).map_err(|what| Error::corrupt(name, what))?;
         let data = reader.rest().to_vec();
-        // Every key has an entry of two bytes at least; more keys are nodes written to be listed forever.
+        // Every key has an entry of two bytes at least; more keys are nodes written to be listed forever. The keys
+        // of a chunk as written take less than 16 times its payload (an FST shares their prefixes and suffixes);
+        // far more is a chain of nodes written to make a prefix listing copy gigabytes.
         if map.len() > data.len() as u64 / 2 {
             return Err(Error::corrupt(name, "more keys than entries"));
+        }
+        if map.key_bytes() > 16 * payload.len() as u64 + (64 << 10) {
+            return Err(Error::corrupt(name, "keys far longer than the chunk"));
         }
         Ok(TermChunk { name: name.to_string(), files, map, data })
     }
@@ -281,5 +286,24 @@ mod tests {
         assert_eq!(chunk_boundary("b情驱".as_bytes(), "b惯、".as_bytes()), &"b惯".as_bytes()[..4]);
         assert_eq!(chunk_boundary(b"bab", b"babc"), b"babc");
         assert_eq!(chunk_boundary(b"ba", b"bbz"), b"bb");
+    }
+
+    #[cfg(feature = "build")]
+    #[test]
+    fn a_chunk_whose_keys_would_take_gigabytes_to_list_is_refused() {
+        let chunk = |keys: &[Vec<u8>]| {
+            let mut writer = ChunkWriter::default();
+            for key in keys {
+                writer.add(key, 1, Placement::Inline(&[]), None);
+            }
+            TermChunk::parse("t/x/0.bin", &writer.finish(0))
+        };
+        let mut words: Vec<Vec<u8>> = (0..3000u32).map(|n| format!("w词{n}").into_bytes()).collect();
+        words.sort();
+        assert!(chunk(&words).is_ok_and(|c| c.prefixed(b"w").is_ok_and(|found| found.len() == 3000)));
+        // r, ra, raa, … : 3,000 keys, 4.5 MB of keys in a payload of a few KB.
+        let chain: Vec<Vec<u8>> = (0..3000).map(|n| [b"r".as_slice(), &vec![b'a'; n]].concat()).collect();
+        let refused = chunk(&chain).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(refused.contains("keys far longer than the chunk"), "{refused}");
     }
 }
