@@ -18,6 +18,7 @@ pub mod extract;
 pub mod frontmatter;
 pub mod kramdown;
 pub mod liquid;
+pub mod markdown;
 pub mod output;
 pub mod permalink;
 pub mod pipeline;
