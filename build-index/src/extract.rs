@@ -1,10 +1,11 @@
 //! Post bodies to plain text: what a reader sees on the page, and so what search should match.
 //!
 //! Markdown is rendered to HTML first ([`crate::markdown`]), and then every body is HTML: raw HTML
-//! inside Markdown is not a special case. The HTML goes through html5ever's tokenizer, so entities, comments, attributes
-//! and raw-text elements (`<script>`, `<style>`, `<textarea>`…) are read exactly as a browser reads
-//! them. `<script>`, `<style>` and hidden elements are dropped, an image counts as its alt text, block
-//! elements become line breaks, and runs of white space become one space.
+//! inside Markdown is not a special case. The HTML goes through html5ever's tokenizer, so entities,
+//! comments, attributes and raw-text elements (`<script>`, `<style>`, `<textarea>`…) are read exactly
+//! as a browser reads them. `<script>`, `<style>`, hidden elements and ruby annotations (`<rt>`, so
+//! that 汉字 stays one word) are dropped, an image counts as its alt text, block elements become line
+//! breaks, and runs of white space become one space.
 //!
 //! html5ever's tree builder is not used: it rescans the stack of open elements for most tags, so
 //! its time grows with the square of the nesting depth (100,000 nested `<div>`s take minutes), and
@@ -49,10 +50,11 @@ pub fn extract(body: &str, format: Format) -> Extracted {
     }
 }
 
-/// Elements whose content is never shown as text.
+/// Elements whose content is never shown as text; and ruby annotations (`<rt>`, `<rp>`), shown above the text
+/// they annotate but not part of it: `<ruby>汉<rt>hàn</rt>字<rt>zì</rt></ruby>` is the word 汉字.
 const DROPPED: &[&str] = &[
     "script", "style", "template", "noscript", "iframe", "object", "embed", "canvas", "svg", "math", "head", "title",
-    "select", "textarea", "noembed", "noframes",
+    "select", "textarea", "noembed", "noframes", "rt", "rp",
 ];
 
 /// Elements that start on a new line and end one.
@@ -656,7 +658,12 @@ mod tests {
         assert_eq!(text("<p>前文</p><h3 hidden>隐藏</h4>\n<p>甲vqh1甲</p>"), "前文\n甲vqh1甲");
         assert_eq!(text("<a hidden href=x>隐藏<a href=y>链接</a>后文"), "链接后文");
         assert_eq!(text("<button hidden>隐藏<button>按钮</button>后文"), "按钮后文");
-        assert_eq!(text("<ruby>汉<rp hidden>(<rt>hàn</rt></ruby>后文"), "汉hàn后文");
+        assert_eq!(text("<ruby>汉<rp hidden>(<rt>hàn</rt></ruby>后文"), "汉后文");
+        assert_eq!(
+            text("<ruby>汉<rp>(</rp><rt>hàn</rt><rp>)</rp>字<rt>zì</ruby>"),
+            "汉字",
+            "annotations are not the text"
+        );
         assert_eq!(text("<table><caption hidden>隐藏<tr><td>格</td></tr></table>"), "格");
         assert_eq!(text("<table><colgroup hidden><tr><td>格</td></tr></table>"), "格");
         assert_eq!(text("<table><tbody hidden><tr><td>隐藏</td><tbody><tr><td>格</td></table>"), "格");
