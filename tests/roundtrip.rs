@@ -307,16 +307,16 @@ fn typos_in_latin_words_are_forgiven() {
 fn one_story_from_several_feeds_is_shown_once() {
     let story = "国家统计局今日发布数据显示，7月份全国规模以上工业增加值同比增长5.7%，环比增长0.38%。1—7月份，规模以上工业增加值同比增长6.3%。";
     let mut docs = corpus();
-    docs.push(doc("/cls", 110, "", &format!("财联社8月15日电，{story}"), &["cls"], &[]));
+    docs.push(doc("/cls", 110, "", &format!("财联社8月15日电，{story}"), &["cls"], &["统计"]));
     docs.push(doc(
         "/em",
         109,
         "7月规上工业增加值同比增长5.7%",
         &format!("【7月规上工业增加值同比增长5.7%】{story}"),
         &["eastmoney"],
-        &[],
+        &["统计"],
     ));
-    docs.push(doc("/ths", 108, "工业增加值", &format!("{story}（同花顺）"), &["ths"], &[]));
+    docs.push(doc("/ths", 108, "工业增加值", &format!("{story}（同花顺）"), &["ths"], &["统计"]));
     // Feeds carry a story within minutes of each other.
     let feeds = docs.len() - 3;
     for (k, d) in docs[feeds..].iter_mut().enumerate() {
@@ -334,6 +334,19 @@ fn one_story_from_several_feeds_is_shown_once() {
     assert!(all.results.iter().all(|r| r.duplicates == 0));
     let dated = index.search("工业增加值", &SearchOptions { sort: SortOrder::Date, ..Default::default() }).unwrap();
     assert_eq!((dated.total, dated.results[0].url.as_str()), (1, "/cls"), "the newest telling stands for the story");
+    // Facet counts are the results a click on the value shows: the story once per value.
+    for show_duplicates in [false, true] {
+        let options = SearchOptions { facets: true, show_duplicates, ..Default::default() };
+        let facets = index.search("工业增加值", &options).unwrap().facets.expect("facets asked for");
+        let counted: Vec<(String, usize)> =
+            facets.categories.iter().chain(&facets.tags).map(|c| (c.value.clone(), c.count)).collect();
+        for (value, count) in counted {
+            let tags = if value == "统计" { vec![value.clone()] } else { vec![] };
+            let categories = if tags.is_empty() { vec![value.clone()] } else { vec![] };
+            let clicked = SearchOptions { categories, tags, show_duplicates, ..Default::default() };
+            assert_eq!(count, index.search("工业增加值", &clicked).unwrap().total, "{value}, {show_duplicates}");
+        }
+    }
 }
 
 #[test]

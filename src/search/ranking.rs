@@ -174,10 +174,16 @@ impl Index {
         };
         let wanted_categories = wanted(&values.categories, &filters.categories);
         let wanted_tags = wanted(&values.tags, &filters.tags);
-        let mut category_counts = vec![0usize; values.categories.len()];
-        let mut tag_counts = vec![0usize; values.tags.len()];
+        // (value << 32 | story) for every matching post: a story told by several posts counts once per value, as the
+        // results a click on the value shows fold it.
+        let mut category_pairs: Vec<u64> = Vec::new();
+        let mut tag_pairs: Vec<u64> = Vec::new();
         let mut kept = Vec::with_capacity(docs.len());
         let per_chunk = self.manifest.docs_per_meta_chunk;
+        let story_of = |doc: u32| match filters.collapse_duplicates {
+            true => self.meta.get(&((doc / per_chunk) as usize)).map_or(doc, |meta| meta.story_of(doc)),
+            false => doc,
+        };
         for doc in docs {
             let chunk_index = (doc / per_chunk) as usize;
             let name = || self.manifest.facet_chunk_name(chunk_index);
@@ -193,20 +199,28 @@ impl Index {
             let category_ok =
                 filters.categories.is_empty() || categories.iter().any(|&id| wanted_categories[id as usize]);
             let tag_ok = filters.tags.is_empty() || tags.iter().any(|&id| wanted_tags[id as usize]);
+            let story = u64::from(story_of(doc));
             if tag_ok {
-                for &id in categories {
-                    category_counts[id as usize] += 1;
-                }
+                category_pairs.extend(categories.iter().map(|&id| u64::from(id) << 32 | story));
             }
             if category_ok {
-                for &id in tags {
-                    tag_counts[id as usize] += 1;
-                }
+                tag_pairs.extend(tags.iter().map(|&id| u64::from(id) << 32 | story));
             }
             if category_ok && tag_ok {
                 kept.push(doc);
             }
         }
+        let count = |mut pairs: Vec<u64>, values: usize| {
+            crate::sort::sort_u64(&mut pairs);
+            pairs.dedup();
+            let mut counts = vec![0usize; values];
+            for pair in pairs {
+                counts[(pair >> 32) as usize] += 1;
+            }
+            counts
+        };
+        let (category_counts, tag_counts) =
+            (count(category_pairs, values.categories.len()), count(tag_pairs, values.tags.len()));
         let facets = filters.facets.then(|| Facets {
             categories: facet::counts(&category_counts, &values.categories),
             tags: facet::counts(&tag_counts, &values.tags),
