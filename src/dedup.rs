@@ -1,7 +1,7 @@
 //! Duplicate stories: the same news published by several feeds, found at build time and shown once.
 //!
 //! Each post's folded body, reduced to its letters, digits and Chinese characters, is cut into overlapping
-//! 5-character shingles; a MinHash signature estimates the Jaccard similarity of two posts' shingle sets, and
+//! 4-character shingles; a MinHash signature estimates the Jaccard similarity of two posts' shingle sets, and
 //! locality-sensitive hashing (bands of the signature) proposes candidate pairs so that not every pair is compared.
 //! Posts published within [`WINDOW_SECONDS`] of each other whose estimated similarity reaches [`SIMILARITY`] join
 //! one cluster (union-find), represented by its newest post. Feeds that wrap the same text in different boilerplate

@@ -3,9 +3,10 @@
 //! The engine is pure computation: it never does I/O. A host (the JS API in the browser or Node, or
 //! [`local::LocalIndex`] natively) hands it the bundle's files as the engine asks for them.
 
-// The public interface: the types re-exported below, the query syntax's limits (`query`), the native host
-// (`local`) and the indexer's side (`build`). The modules marked hidden are public only for the fuzz targets,
-// tests and tools of this repository (they read and write the binary format directly); they are no stable API.
+// The public interface: the types re-exported below (from `search` and `facet`), the query syntax's limits
+// (`query`), the native host (`local`) and the indexer's side (`build`). The modules marked hidden are public only
+// for the fuzz targets, tests and tools of this repository (they read and write the binary format directly); they
+// are no stable API.
 mod day;
 #[cfg(feature = "build")]
 #[doc(hidden)]
@@ -13,6 +14,7 @@ pub mod dedup;
 mod error;
 #[doc(hidden)]
 pub mod excerpt;
+#[doc(hidden)]
 pub mod facet;
 #[doc(hidden)]
 pub mod format;

@@ -38,7 +38,8 @@ export interface FacetCount {
   count: number;
 }
 
-/** Results per value, most frequent first. A dimension's own filter is ignored in its counts. */
+/** Per value, the results a search with that value chosen shows (a story told by several posts counted once,
+ *  unless `showDuplicates`), most first. A dimension's own filter is ignored in its counts. */
 export interface Facets {
   categories: FacetCount[];
   tags: FacetCount[];
@@ -80,8 +81,9 @@ export interface Completion {
   text: string;
   /** The whole query with its last keyword completed. */
   query: string;
-  /** The results a search for it shows. A Chinese word: the posts that contain it, a story told by several feeds
-   *  counted once, as the search folds them. A Latin word: the posts that contain it, duplicates not folded. */
+  /** How common it is. A Chinese word: the results a search for it shows (the posts that contain it, a story told by
+   *  several feeds counted once, as the search folds them). A Latin word: the posts in which it is a whole word,
+   *  duplicates not folded (a search for it also finds longer words that start with it: `100` finds 1000). */
   count: number;
 }
 
@@ -150,6 +152,6 @@ export class JiansuoError extends Error {
 /**
  * Opens a search bundle (the folder build-index writes).
  * Browser: a URL, relative ones resolved against the document's base URL.
- * Node >= 20: a directory path (relative to the working directory), a file: URL, or an http(s) URL.
+ * Node >= 20.12: a directory path (relative to the working directory), a file: URL, or an http(s) URL.
  */
 export function openIndex(source: string | URL, options?: OpenOptions): Promise<SearchIndex>;

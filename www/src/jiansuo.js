@@ -2,7 +2,7 @@
 //
 //   import { openIndex } from './search/jiansuo.js';
 //   const index = await openIndex('./search/');            // browser: URL of the bundle folder
-//   const index = await openIndex('_site/search');         // Node >= 20.12: a directory or a file: URL
+//   const index = await openIndex('_site/search');         // Node >= 20.12: a directory, a file: or http(s) URL
 //   const { total, results } = await index.search('长春', { limit: 10, offset: 0, sort: 'relevance' });
 //
 // The engine (WebAssembly) is loaded from next to this file; the index files from the bundle folder.
@@ -12,7 +12,7 @@ import { JiansuoError, Searchable, aborted, bundleBase, prefetch } from './host.
 import { openInThread } from './worker.js';
 
 export { JiansuoError };
-/** The engine's wasm-bindgen class, for profiling tools (bench/perf/profile.mjs); not a stable interface. */
+/** The engine's wasm-bindgen class, for profiling tools and tests (bench/perf/profile.mjs, tests/js/host.test.mjs); not a stable interface. */
 export { Engine } from './worker.js';
 
 const inBrowser = typeof Worker === 'function' && typeof process !== 'object';
