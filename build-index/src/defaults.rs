@@ -425,37 +425,31 @@ fn wildcard_matches(pattern: &str, name: &str) -> bool {
     let (mut p, mut n) = (0, 0);
     let mut backtrack: Option<(usize, usize)> = None;
     while n < name.len() {
-        match pattern.get(p) {
+        // How many pattern characters take this name character, if the pattern goes on with it.
+        let step = match pattern.get(p) {
             Some('*') => {
                 backtrack = Some((p, n));
                 p += 1;
+                continue;
             }
-            Some('[') if pattern[p..].contains(&']') => match class_matches(&pattern[p..], name[n]) {
-                Some((true, length)) => {
-                    p += length;
-                    n += 1;
-                }
-                _ => match backtrack {
-                    Some((star, from)) => {
-                        p = star + 1;
-                        n = from + 1;
-                        backtrack = Some((star, from + 1));
-                    }
-                    None => return false,
-                },
-            },
-            Some(&c) if c == '?' || c == name[n] => {
-                p += 1;
+            Some('[') if pattern[p..].contains(&']') => {
+                class_matches(&pattern[p..], name[n]).and_then(|(member, length)| member.then_some(length))
+            }
+            Some(&c) if c == '?' || c == name[n] => Some(1),
+            _ => None,
+        };
+        match (step, backtrack) {
+            (Some(length), _) => {
+                p += length;
                 n += 1;
             }
-            _ => match backtrack {
-                Some((star, from)) => {
-                    p = star + 1;
-                    n = from + 1;
-                    backtrack = Some((star, from + 1));
-                }
-                None => return false,
-            },
+            // The last `*` takes one more character.
+            (None, Some((star, from))) => {
+                p = star + 1;
+                n = from + 1;
+                backtrack = Some((star, from + 1));
+            }
+            (None, None) => return false,
         }
     }
     pattern[p..].iter().all(|&c| c == '*')
