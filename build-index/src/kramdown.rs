@@ -43,9 +43,7 @@ pub fn strip(markdown: &str) -> Cow<'_, str> {
         }
         if let Some((marker, length)) = fence {
             out.push_str(line);
-            if fence_of(trimmed).is_some_and(|(m, l)| m == marker && l >= length)
-                && trimmed.trim_end().chars().all(|c| c == marker)
-            {
+            if closes_fence(trimmed, (marker, length)) {
                 fence = None;
             }
             continue;
@@ -85,8 +83,15 @@ pub fn strip(markdown: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A fence's character and length, if the line opens or closes one.
-fn fence_of(trimmed: &str) -> Option<(char, usize)> {
+/// Whether a line (without its indentation) closes the code fence `opened`: its character alone, as many or more.
+pub(crate) fn closes_fence(trimmed: &str, opened: (char, usize)) -> bool {
+    let (marker, length) = opened;
+    fence_of(trimmed).is_some_and(|(m, l)| m == marker && l >= length)
+        && trimmed.trim_end().chars().all(|c| c == marker)
+}
+
+/// A fence's character and length, if the line (without its indentation) opens or closes one.
+pub(crate) fn fence_of(trimmed: &str) -> Option<(char, usize)> {
     let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let length = trimmed.chars().take_while(|c| *c == marker).count();
     (length >= 3).then_some((marker, length))

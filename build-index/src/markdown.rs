@@ -12,6 +12,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag as MdTag, TagEnd};
 
+use crate::kramdown;
+
 pub fn to_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -48,16 +50,15 @@ fn widen_tables(markdown: &str) -> Option<String> {
     let mut at = 0;
     while at < lines.len() {
         let trimmed = lines[at].trim_start();
-        if let Some((marker, length)) = fence {
-            if trimmed.trim_end().chars().all(|c| c == marker) && trimmed.trim_end().len() >= length {
+        if let Some(opened) = fence {
+            if kramdown::closes_fence(trimmed, opened) {
                 fence = None;
             }
             at += 1;
             continue;
         }
-        let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
-        if let Some(marker) = marker.filter(|&m| trimmed.chars().take_while(|&c| c == m).count() >= 3) {
-            fence = Some((marker, trimmed.chars().take_while(|&c| c == marker).count()));
+        if let Some(opened) = kramdown::fence_of(trimmed) {
+            fence = Some(opened);
             at += 1;
             continue;
         }
