@@ -134,16 +134,21 @@ impl Index {
         names
     }
 
+    /// The story a post tells (the id of its newest telling; itself when no other post tells it, or when its
+    /// ranking data is not loaded).
+    fn story_of(&self, doc: u32) -> u32 {
+        let per_chunk = self.manifest.docs_per_meta_chunk;
+        self.meta.get(&((doc / per_chunk) as usize)).map_or(doc, |meta| meta.story_of(doc))
+    }
+
     /// Keeps the first post of each story in result order, counting the others folded into it.
     fn collapse_duplicates(&self, ranking: Ranking) -> (Ranking, Vec<u32>) {
-        let per_chunk = self.manifest.docs_per_meta_chunk;
-        let story_of = |doc: u32| self.meta.get(&((doc / per_chunk) as usize)).map_or(doc, |meta| meta.story_of(doc));
         // Per story (a post id), 1 + its position in `kept`; 0 while unseen.
         let mut position_of_story = vec![0u32; self.manifest.doc_count as usize];
         let mut kept: Ranking = Vec::with_capacity(ranking.len());
         let mut duplicates: Vec<u32> = Vec::with_capacity(ranking.len());
         for (doc, score) in ranking {
-            let Some(slot) = position_of_story.get_mut(story_of(doc) as usize) else { continue };
+            let Some(slot) = position_of_story.get_mut(self.story_of(doc) as usize) else { continue };
             match *slot {
                 0 => {
                     kept.push((doc, score));
@@ -180,10 +185,6 @@ impl Index {
         let mut tag_pairs: Vec<u64> = Vec::new();
         let mut kept = Vec::with_capacity(docs.len());
         let per_chunk = self.manifest.docs_per_meta_chunk;
-        let story_of = |doc: u32| match filters.collapse_duplicates {
-            true => self.meta.get(&((doc / per_chunk) as usize)).map_or(doc, |meta| meta.story_of(doc)),
-            false => doc,
-        };
         for doc in docs {
             let chunk_index = (doc / per_chunk) as usize;
             let name = || self.manifest.facet_chunk_name(chunk_index);
@@ -199,7 +200,7 @@ impl Index {
             let category_ok =
                 filters.categories.is_empty() || categories.iter().any(|&id| wanted_categories[id as usize]);
             let tag_ok = filters.tags.is_empty() || tags.iter().any(|&id| wanted_tags[id as usize]);
-            let story = u64::from(story_of(doc));
+            let story = u64::from(if filters.collapse_duplicates { self.story_of(doc) } else { doc });
             if tag_ok {
                 category_pairs.extend(categories.iter().map(|&id| u64::from(id) << 32 | story));
             }
