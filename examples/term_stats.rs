@@ -196,7 +196,7 @@ fn list_floor(bundle: &Path, manifest: &Manifest) {
                 }
             };
             let doclist = data(&info.doclist);
-            let postings = decode_doclist(&mut Reader::new(&name, &doclist), manifest.doc_count)
+            let postings = decode_doclist(&mut Reader::new(&name, &doclist), info.doc_freq, manifest.doc_count)
                 .unwrap_or_else(|e| common::fail(&e.to_string()));
             let lists = kinds.entry(key[0]).or_default();
             lists.terms += 1;

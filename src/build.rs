@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 
 use crate::day::parse_day;
 use crate::facet::{FacetChunk, FacetValues};
-use crate::format::{self, put_varint, FileKind};
+use crate::format::{self, FileKind};
 use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::normalize::normalize;
 use crate::postings::{BODY, FIELDS, TITLE};
@@ -703,9 +703,7 @@ impl ChunkSet {
 
     fn add_term(&mut self, key: &[u8], term: TermLists) {
         self.start_entry(key);
-        let mut doclist = Vec::with_capacity(term.doclist.len() + 5);
-        put_varint(&mut doclist, u64::from(term.doc_freq));
-        doclist.extend_from_slice(&term.doclist);
+        let doclist = term.doclist;
         let doclist_placement = if doclist.len() > INLINE_DOCLIST_MAX {
             let checksum = self.push_postings_file(&doclist);
             Placement::External { checksum, start: 0, len: doclist.len() }

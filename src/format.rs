@@ -14,7 +14,7 @@ use crate::error::Error;
 
 pub const MAGIC: &[u8; 4] = b"JSUO";
 /// Bumped whenever any file's layout changes; a bundle of another version is rejected as a whole.
-pub const FORMAT_VERSION: u8 = 4;
+pub const FORMAT_VERSION: u8 = 5;
 const HEADER_LEN: usize = 4 + 1 + 1 + 8;
 
 /// What a file holds; checked so that a file can never be mistaken for another kind.

@@ -134,22 +134,24 @@ fn manifest_with_tiny_meta_chunks() {
     ));
 }
 
-/// Target `postings`: a doc list of 2 postings whose second id gap is 2^64 − 1. `decode_doclist` adds the gap to
-/// the next id unchecked (postings.rs `next + reader.varint()?`): a panic with overflow checks, and in release
-/// (wasm) a wrapped id that goes backwards, breaking the ascending order that binary searches rely on.
+/// Target `postings`: a doc list of 2 postings whose second id gap is 2^63 − 1 (coded with its flag bit as
+/// 2^64 − 2). `decode_doclist` added the gap to the next id unchecked (postings.rs `next + reader.varint()?`): a
+/// panic with overflow checks, and in release (wasm) a wrapped id that goes backwards, breaking the ascending
+/// order that binary searches rely on.
 #[test]
 fn doclist_gap_overflows() {
-    let bytes = hex("02 00 00 ffffffffffffffffff01 00");
-    let decoded = decode_doclist(&mut Reader::new("p/0.bin", &bytes), 2);
+    let bytes = hex("00 00 feffffffffffffffff01 00");
+    let decoded = decode_doclist(&mut Reader::new("p/0.bin", &bytes), 2, 2);
     assert!(decoded.is_err(), "{decoded:?}");
 }
 
-/// Target `postings`: 5 bytes claiming 2^32 − 1 postings of a collection of as many documents: `decode_doclist`
-/// reserves room for them all (64 GiB) before reading any; the bytes left can hold at most one per 2 bytes.
+/// Target `postings`: a few bytes said to hold 2^32 − 1 postings of a collection of as many documents:
+/// `decode_doclist` reserved room for them all (64 GiB) before reading any; the bytes left can hold at most one
+/// per byte.
 #[test]
 fn doclist_claiming_4_billion_postings() {
     let bytes = hex("ffffffff0f");
-    assert!(decode_doclist(&mut Reader::new("p/0.bin", &bytes), u32::MAX).is_err());
+    assert!(decode_doclist(&mut Reader::new("p/0.bin", &bytes), u32::MAX, u32::MAX).is_err());
 }
 
 /// Found on review (the `store` target's one run before the fix did not hit it): a doc-meta chunk for document 1

@@ -32,7 +32,7 @@ fn main() -> std::io::Result<()> {
             FileKind::Postings => {
                 // Postings files hold doc lists and position lists at offsets the chunks know; the start of each
                 // is a doc list (a file of its own) or positions (a companion): seed with the prefix.
-                let mut input = 400u32.to_le_bytes().to_vec();
+                let mut input = [400u32.to_le_bytes(), 16u32.to_le_bytes()].concat();
                 input.extend_from_slice(&payload[..payload.len().min(4096)]);
                 write("postings", path, &input)?;
             }

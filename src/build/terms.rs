@@ -291,7 +291,7 @@ pub(super) struct TermShard {
 pub(super) struct TermLists {
     pub(super) doc_freq: u32,
     next_doc: u32,
-    /// Postings without the leading count (see [`crate::postings`]).
+    /// Postings (see [`crate::postings`]).
     pub(super) doclist: Vec<u8>,
     pub(super) positions: Vec<u8>,
 }

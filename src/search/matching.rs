@@ -140,7 +140,7 @@ impl Index {
                     .get(chunk)
                     .ok_or_else(|| Error::corrupt(&self.manifest.chunk_name(*chunk), "not loaded"))?;
                 let (file, bytes) = self.bytes_of(chunk, &info.doclist)?;
-                let postings = decode_doclist(&mut Reader::new(file, bytes), self.manifest.doc_count)?;
+                let postings = decode_doclist(&mut Reader::new(file, bytes), info.doc_freq, self.manifest.doc_count)?;
                 let positions = match (&info.positions, plan.needs_positions()) {
                     (Some(data), true) => {
                         let (file, bytes) = self.bytes_of(chunk, data)?;
