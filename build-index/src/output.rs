@@ -6,13 +6,26 @@
 //! the swap the previous bundle keeps serving; if writing fails it is left untouched.
 //!
 //! A folder that is neither empty nor a previous bundle (no `manifest.bin`) is never replaced:
-//! `--out ~` by mistake must not delete a home folder.
+//! `--out ~` by mistake must not delete a home folder. Nor is a bundle that holds anything else (a page Jekyll
+//! wrote at the bundle's URL, `_site/search/index.html`, a stylesheet): replacing it would delete that too.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 /// The file every bundle has; its presence marks a folder as a bundle that may be replaced.
 pub const MANIFEST: &str = "manifest.bin";
+
+/// The folders of index files at a bundle's top level, one per kind.
+const INDEX_FOLDERS: &[&str] = &["t", "p", "m", "d", "f", "s"];
+
+/// Whether a bundle's top-level entry is one build-index writes: the manifest, an index folder, or a web asset
+/// (this version's or an earlier one's: scripts, wasm, their source maps).
+fn belongs_to_bundle(name: &str, is_dir: bool) -> bool {
+    if is_dir {
+        return INDEX_FOLDERS.contains(&name);
+    }
+    name == MANIFEST || [".js", ".mjs", ".wasm", ".deflate", ".map"].iter().any(|ext| name.ends_with(ext))
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -22,6 +35,12 @@ pub enum OutputError {
     NotAFolder(PathBuf),
     #[error("{0}: not empty and not a jiansuo bundle (no {MANIFEST}); refusing to replace it")]
     NotABundle(PathBuf),
+    #[error(
+        "{path}: a jiansuo bundle, but it also holds {} that replacing it would delete; refusing to replace it \
+         (move them, or give --out a folder of its own: a page Jekyll wrote at this URL needs another one)",
+        .names.join(", ")
+    )]
+    NotOnlyABundle { path: PathBuf, names: Vec<String> },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -104,9 +123,25 @@ fn check_replaceable(target: &Path) -> Result<bool, OutputError> {
     if !meta.is_dir() {
         return Err(OutputError::NotAFolder(target.to_path_buf()));
     }
-    let mut entries = std::fs::read_dir(target).map_err(io_error(target))?;
-    if entries.next().is_some() && !target.join(MANIFEST).is_file() {
+    let mut foreign = Vec::new();
+    let mut empty = true;
+    for entry in std::fs::read_dir(target).map_err(io_error(target))? {
+        let entry = entry.map_err(io_error(target))?;
+        empty = false;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !belongs_to_bundle(&name, entry.file_type().is_ok_and(|kind| kind.is_dir())) {
+            foreign.push(name);
+        }
+    }
+    if empty {
+        return Ok(true);
+    }
+    if !target.join(MANIFEST).is_file() {
         return Err(OutputError::NotABundle(target.to_path_buf()));
+    }
+    if !foreign.is_empty() {
+        foreign.sort();
+        return Err(OutputError::NotOnlyABundle { path: target.to_path_buf(), names: foreign });
     }
     Ok(true)
 }
@@ -248,6 +283,28 @@ mod tests {
         std::fs::create_dir(&empty).unwrap();
         replace_folder(&empty, write_bundle("x")).unwrap();
         assert!(empty.join(MANIFEST).is_file());
+    }
+
+    #[test]
+    fn refuses_bundles_that_hold_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("search");
+        replace_folder(&out, write_bundle("old")).unwrap();
+        // What Jekyll writes for a page at /search/ beside the bundle it copied there, and an earlier bundle's assets.
+        std::fs::write(out.join("index.html"), "page").unwrap();
+        std::fs::create_dir(out.join("img")).unwrap();
+        for asset in ["jiansuo.js", "worker.js", "jiansuo_engine_bg.wasm.deflate"] {
+            std::fs::write(out.join(asset), "asset").unwrap();
+        }
+        let error = replace_folder(&out, write_bundle("new")).unwrap_err();
+        assert!(matches!(&error, OutputError::NotOnlyABundle { names, .. } if names == &["img", "index.html"]));
+        assert!(error.to_string().contains("also holds img, index.html that replacing it would delete"), "{error}");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "page");
+        assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "old");
+        std::fs::remove_dir(out.join("img")).unwrap();
+        std::fs::remove_file(out.join("index.html")).unwrap();
+        replace_folder(&out, write_bundle("new")).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "new");
     }
 
     #[cfg(unix)]

@@ -458,3 +458,17 @@ fn markup_kramdown_hides_is_not_searchable_and_what_it_shows_is() {
     assert!(bold[0].excerpt.contains("这是“重点”内容"), "{}", bold[0].excerpt);
     assert!(!bold[0].excerpt.contains('*') && !bold[0].excerpt.contains('^'), "{}", bold[0].excerpt);
 }
+
+#[test]
+fn a_bundle_folder_that_holds_a_page_is_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("_site/search");
+    let first = build_index(&["--no-assets", "--out", path(&out), path(&site_posts())]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    // Jekyll's page at /search/ (a `search.md` with pretty permalinks) lands in the bundle's folder.
+    std::fs::write(out.join("index.html"), "<h1>搜索</h1>").unwrap();
+    let again = build_index(&["--no-assets", "--out", path(&out), path(&site_posts())]);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stderr.contains("also holds index.html that replacing it would delete"), "{}", again.stderr);
+    assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "<h1>搜索</h1>");
+}
