@@ -13,7 +13,7 @@ use build_index::document::Site;
 use build_index::output::OutputError;
 use build_index::permalink::{self, PermalinkError};
 use build_index::pipeline::{self, Options, RunError};
-use build_index::posts::{DiscoverError, DEFAULT_MARKDOWN_EXTENSIONS};
+use build_index::posts::{self, DiscoverError, DEFAULT_MARKDOWN_EXTENSIONS};
 use build_index::report::{self, Location, Summary, Warning, WarningReason};
 use clap::{Parser, ValueEnum};
 use jiansuo::build::{BuildError, BuildOptions};
@@ -171,6 +171,7 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<u8, CliError> {
     let started = Instant::now();
+    posts::check_not_a_site(&cli.posts_dirs).map_err(RunError::from)?;
     let config_path = match &cli.config {
         Some(path) => Some(path.clone()),
         None => config::find_for(&cli.posts_dirs)?,
@@ -325,10 +326,30 @@ fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> R
                 at: Location::new(config_path.map_or_else(String::new, |p| p.display().to_string()), warning.line),
                 reason: WarningReason::Config(warning.message.clone()),
             })
+            .chain(posts_folders_left_out(cli, site_config, config_path))
             .collect(),
         strict: cli.strict,
         progress: std::io::stderr().is_terminal(),
     })
+}
+
+/// The site's `_posts` folders that are not among those given: Jekyll publishes their posts, so a search without them
+/// silently misses part of the site (`build-index _posts` on a site that also has `news/_posts`).
+fn posts_folders_left_out(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> Vec<Warning> {
+    let Some(config_path) = config_path else { return Vec::new() };
+    let given: Vec<PathBuf> = cli.posts_dirs.iter().filter_map(|folder| std::fs::canonicalize(folder).ok()).collect();
+    posts::posts_folders_in(&site_folder(config_path).join(&site_config.collections_dir))
+        .into_iter()
+        .filter(|folder| std::fs::canonicalize(folder).is_ok_and(|folder| !given.contains(&folder)))
+        .map(|folder| Warning {
+            at: Location::new(folder.display().to_string(), 1),
+            reason: WarningReason::Config(
+                "Jekyll publishes the posts in this folder too, but it is not among the folders given, so none of \
+                 them is indexed: add it to the command line (unless _config.yml excludes it)"
+                    .to_string(),
+            ),
+        })
+        .collect()
 }
 
 /// The folder a `_config.yml` is in (`.` for a bare file name).

@@ -46,6 +46,12 @@ pub enum DiscoverError {
     NotFound(PathBuf),
     #[error("{0}: not a folder")]
     NotAFolder(PathBuf),
+    #[error(
+        "{folder}: a site folder, not a folder of posts: Jekyll's posts are in {}; give those instead (`build-index {} --out …`)",
+        .posts_folders.join(", "),
+        .posts_folders.join(" ")
+    )]
+    SiteFolder { folder: PathBuf, posts_folders: Vec<String> },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 }
@@ -53,6 +59,45 @@ pub enum DiscoverError {
 /// Whether Jekyll's `EntryFilter` leaves this name out.
 fn jekyll_ignores(name: &str) -> bool {
     name.starts_with(['.', '_', '#']) || name.ends_with('~')
+}
+
+/// The `_posts` folders Jekyll reads below `site`: its own and those of its subfolders at any depth (`news/_posts`),
+/// not inside folders Jekyll ignores (`.git`, `_site`, names ending in `~`) or excludes by default (`node_modules`,
+/// `vendor`), nor through symlinked folders. Sorted.
+pub fn posts_folders_in(site: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut entries = walkdir::WalkDir::new(site).follow_links(false).sort_by_file_name().into_iter();
+    while let Some(Ok(entry)) = entries.next() {
+        if entry.depth() == 0 || !entry.file_type().is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name == "_posts" {
+            found.push(entry.into_path());
+            entries.skip_current_dir();
+        } else if jekyll_ignores(&name) || name == "node_modules" || name == "vendor" {
+            entries.skip_current_dir();
+        }
+    }
+    found
+}
+
+/// A folder given as a posts folder that is a site's folder instead (`.` or `news` rather than `_posts` and
+/// `news/_posts`): an error naming the posts folders in it, as indexing it would find none of its posts.
+pub fn check_not_a_site(folders: &[PathBuf]) -> Result<(), DiscoverError> {
+    for folder in folders {
+        let name =
+            std::path::absolute(folder).ok().and_then(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()));
+        if name.as_deref() == Some("_posts") || !folder.is_dir() {
+            continue;
+        }
+        let inner = posts_folders_in(folder);
+        if !inner.is_empty() {
+            let shown = inner.iter().map(|f| f.display().to_string().trim_start_matches("./").to_string()).collect();
+            return Err(DiscoverError::SiteFolder { folder: folder.clone(), posts_folders: shown });
+        }
+    }
+    Ok(())
 }
 
 fn format_of(path: &Path, markdown_extensions: &[String]) -> Option<Format> {
@@ -303,6 +348,32 @@ mod tests {
         let found = discover(&[dir.path().to_path_buf()], &markdown(), None).unwrap();
         let names: Vec<&str> = found.posts.iter().map(|p| p.in_collection.as_str()).collect();
         assert_eq!(names, ["2024-06-01-alias.md", "a/2024-06-09-original.md"]);
+    }
+
+    #[test]
+    fn finds_the_posts_folders_of_a_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path();
+        for folder in ["_posts", "tech/_posts", "a/b/_posts", "_site/_posts", ".git/_posts", "node_modules/x/_posts"] {
+            std::fs::create_dir_all(site.join(folder)).unwrap();
+        }
+        std::fs::create_dir_all(site.join("_posts/sub/_posts")).unwrap();
+        let relative = |folders: Vec<PathBuf>| -> Vec<String> {
+            folders.iter().map(|f| f.strip_prefix(site).unwrap().display().to_string()).collect()
+        };
+        assert_eq!(relative(posts_folders_in(site)), ["_posts", "a/b/_posts", "tech/_posts"]);
+
+        // The site folder given where its posts folders belong: an error naming them.
+        let error = check_not_a_site(&[site.join("_posts"), site.to_path_buf()]).unwrap_err();
+        let message = error.to_string();
+        assert!(matches!(error, DiscoverError::SiteFolder { .. }));
+        assert!(message.contains("a site folder, not a folder of posts"), "{message}");
+        assert!(message.contains(&format!("build-index {} ", site.join("_posts").display())), "{message}");
+        assert!(check_not_a_site(&[site.join("tech")]).is_err(), "news/ instead of news/_posts");
+        assert!(check_not_a_site(&[site.join("_posts"), site.join("tech/_posts")]).is_ok());
+        // A plain folder of posts, not Jekyll's layout, is read as before.
+        std::fs::create_dir_all(site.join("plain")).unwrap();
+        assert!(check_not_a_site(&[site.join("plain")]).is_ok());
     }
 
     #[test]

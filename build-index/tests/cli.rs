@@ -460,6 +460,37 @@ fn markup_kramdown_hides_is_not_searchable_and_what_it_shows_is() {
 }
 
 #[test]
+fn posts_folders_of_the_site_left_out_or_the_site_folder_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    for folder in ["_posts", "news/_posts"] {
+        std::fs::create_dir_all(site.join(folder)).unwrap();
+    }
+    std::fs::write(site.join("_config.yml"), "timezone: Asia/Shanghai\n").unwrap();
+    std::fs::write(site.join("_posts/2024-01-01-a.md"), "---\ntitle: 甲\n---\n正文甲\n").unwrap();
+    std::fs::write(site.join("news/_posts/2024-01-02-b.md"), "---\ntitle: 乙\n---\n正文乙\n").unwrap();
+
+    // Only `_posts`: the other folder's posts are missed, and the run says so.
+    let partial = build_index(&["--dry-run", path(&site.join("_posts"))]);
+    assert_eq!(partial.code, 0, "{}", partial.stderr);
+    let left_out = format!("{}:1: Jekyll publishes the posts in this folder too", site.join("news/_posts").display());
+    assert!(partial.stderr.contains(&left_out), "{}", partial.stderr);
+    let strict = build_index(&["--dry-run", "--strict", path(&site.join("_posts"))]);
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+    let whole = build_index(&["--dry-run", path(&site.join("_posts")), path(&site.join("news/_posts"))]);
+    assert_eq!(whole.code, 0, "{}", whole.stderr);
+    assert!(!whole.stderr.contains("Jekyll publishes the posts in this folder too"), "{}", whole.stderr);
+    assert!(whole.stderr.contains("2 posts found: 2 indexed"), "{}", whole.stderr);
+
+    // The site folder instead of its posts folders: an error naming them, before anything is read.
+    let site_given = build_index(&["--dry-run", path(&site)]);
+    assert_eq!(site_given.code, 2, "{}", site_given.stderr);
+    assert!(site_given.stderr.contains("a site folder, not a folder of posts"), "{}", site_given.stderr);
+    assert!(site_given.stderr.contains(&site.join("news/_posts").display().to_string()), "{}", site_given.stderr);
+    assert!(!site_given.stderr.contains("no _config.yml above"), "{}", site_given.stderr);
+}
+
+#[test]
 fn a_bundle_folder_that_holds_a_page_is_not_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("_site/search");
