@@ -177,6 +177,8 @@ describe('errors', () => {
       assert.ok(e instanceof api.JiansuoError);
       assert.equal(e.code, 'missing');
       assert.equal(e.file, 'manifest.bin');
+      // Where it was looked for, so a wrong path shows in the message.
+      assert.match(e.message, /^missing file:\/\/.*\/no-such-folder\/manifest\.bin$/);
       return true;
     });
   });

@@ -107,7 +107,7 @@ export async function readRaw(base, name) {
       return await readFile(url);
     } catch (e) {
       const missing = e?.code === 'ENOENT' || e?.code === 'ENOTDIR';
-      throw new JiansuoError(missing ? 'missing' : 'network', `${missing ? 'missing' : 'cannot read'} ${name}`, {
+      throw new JiansuoError(missing ? 'missing' : 'network', `${missing ? 'missing' : 'cannot read'} ${url}`, {
         file: name,
         detail: e?.code,
         cause: e,
@@ -118,11 +118,11 @@ export async function readRaw(base, name) {
   try {
     response = await fetch(url);
   } catch (e) {
-    throw new JiansuoError('network', `cannot fetch ${name}: ${e?.message ?? e}`, { file: name, cause: e });
+    throw new JiansuoError('network', `cannot fetch ${url}: ${e?.message ?? e}`, { file: name, cause: e });
   }
   if (!response.ok) {
     const missing = response.status === 404 || response.status === 410;
-    throw new JiansuoError(missing ? 'missing' : 'network', `${name}: HTTP ${response.status}`, {
+    throw new JiansuoError(missing ? 'missing' : 'network', `${url}: HTTP ${response.status}`, {
       file: name,
       detail: response.status,
     });
