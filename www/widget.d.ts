@@ -23,6 +23,8 @@ export interface JiansuoStrings {
   error: string;
   /** After `error`, for a failure without a message of its own. */
   failed: string;
+  /** The index was found (its manifest.bin) but a file it needs was not. */
+  incomplete: string;
   missing: string;
   network: string;
   damaged: string;

@@ -1,7 +1,7 @@
 // The demo page (www/demo) with the <jiansuo-search> widget in headless Chromium, against build-index's
 // bundle of sample/_posts served from 127.0.0.1.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -747,27 +747,51 @@ describe('hostile content', () => {
 });
 
 describe('when the bundle cannot be loaded', () => {
-  test('a missing index shows a clear message (and the error code for the site owner)', async () => {
-    const broken = await demoSite(SAMPLE_POSTS, { prepare: (dir) => rmSync(join(dir, 'search/manifest.bin')) });
+  /** Searches 长春 on a demo site that `prepare` broke, and hands the page, the widget and its answer to `check`. */
+  async function searchBrokenDemo(prepare, check) {
+    const broken = await demoSite(SAMPLE_POSTS, { prepare });
     try {
       const page = await env.browser.page();
       await page.goto(broken.url);
       const ui = widget(page);
       await ui.input.click();
       await ui.input.pressSequentially('长春', { delay: 20 });
-      const answer = await waitForAnswer(page, '长春');
-      assert.equal(answer.error, 'missing');
-      const status = ui.status;
-      assert.equal(await status.getAttribute('role'), 'alert');
-      assert.match(await status.textContent(), /搜索暂时无法使用：没有找到搜索索引/);
-      assert.match(await status.textContent(), /missing · manifest\.bin · 404/);
-      assert.equal(await ui.options.count(), 0);
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      await page.locator('main').screenshot({ path: join(SCREENSHOTS, 'demo-error-missing-index.png') });
+      await check(page, ui, await waitForAnswer(page, '长春'));
       await page.close();
     } finally {
       await broken.close();
     }
+  }
+
+  test('a missing index shows a clear message (and the error code for the site owner)', async () => {
+    await searchBrokenDemo(
+      (dir) => rmSync(join(dir, 'search/manifest.bin')),
+      async (page, ui, answer) => {
+        assert.equal(answer.error, 'missing');
+        const status = ui.status;
+        assert.equal(await status.getAttribute('role'), 'alert');
+        assert.match(await status.textContent(), /搜索暂时无法使用：没有找到搜索索引/);
+        assert.match(await status.textContent(), /missing · manifest\.bin · 404/);
+        assert.equal(await ui.options.count(), 0);
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        await page.locator('main').screenshot({ path: join(SCREENSHOTS, 'demo-error-missing-index.png') });
+      },
+    );
+  });
+
+  test('a file of the index missing (a half-published bundle): incomplete, not "no index"', async () => {
+    await searchBrokenDemo(
+      (dir) => {
+        for (const folder of readdirSync(join(dir, 'search/d'))) rmSync(join(dir, 'search/d', folder), { recursive: true });
+      },
+      async (page, ui, answer) => {
+        assert.equal(answer.error, 'missing');
+        const text = await ui.status.textContent();
+        assert.match(text, /搜索暂时无法使用：搜索索引不完整/);
+        assert.doesNotMatch(text, /没有找到搜索索引/);
+        assert.match(text, /missing · d\/[0-9a-f]+\/\d+\.bin · 404/);
+      },
+    );
   });
 
   test('a bundle attribute pointing nowhere: the same message', async () => {

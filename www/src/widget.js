@@ -40,6 +40,7 @@ const STRINGS = {
     error: '搜索暂时无法使用',
     failed: '搜索出错，请稍后重试。',
     missing: '没有找到搜索索引，请确认站点已生成索引。',
+    incomplete: '搜索索引不完整，缺少文件，请重新发布整个索引文件夹。',
     network: '网络错误，搜索索引加载失败，请稍后重试。',
     damaged: '搜索索引已损坏，请重新生成索引。',
     unsupported: '当前浏览器不支持站内搜索，请升级浏览器。',
@@ -81,6 +82,7 @@ const STRINGS = {
     error: 'Search is unavailable',
     failed: 'Something went wrong; please try again.',
     missing: 'The search index was not found.',
+    incomplete: 'The search index is incomplete: a file is missing. Please publish the whole index folder again.',
     network: 'A network error stopped the search index from loading. Please try again.',
     damaged: 'The search index is damaged; please rebuild it.',
     unsupported: 'This browser cannot run the site search.',
@@ -1077,7 +1079,8 @@ export class JiansuoSearchElement extends HTMLElement {
       return;
     }
     const known = { missing: s.missing, network: s.network, damaged: s.damaged, unsupported: s.unsupported };
-    const message = known[code] ?? s.failed;
+    // The manifest found but another file not: a half-published or stale bundle, not a missing one.
+    const message = code === 'missing' && error?.file && error.file !== 'manifest.bin' ? s.incomplete : known[code] ?? s.failed;
     const detail = [code, error?.file, error?.detail === code ? null : error?.detail]
       .filter((x) => x != null && x !== '')
       .join(' · ');
