@@ -29,8 +29,6 @@ export interface SearchOptions {
   exact?: boolean;
   /** Aborts the search; it then rejects with a JiansuoError of code 'aborted'. */
   signal?: AbortSignal;
-  /** Later engine options are passed through as they are. */
-  [option: string]: unknown;
 }
 
 export interface FacetCount {

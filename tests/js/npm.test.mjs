@@ -1,8 +1,8 @@
 // The npm package from a consumer's side, in Node: `npm pack` of www/, installed into a scratch project,
 // imported by its name against a bundle on disk; its TypeScript declarations type-check a consumer.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT, SAMPLE_POSTS, realBundle, remove, tempDir } from './helpers/bundle.mjs';
@@ -123,4 +123,19 @@ export function element(): void {
   } catch (e) {
     assert.fail(`tsc: ${e.stdout}${e.stderr}`);
   }
+
+  // A misspelt option is a type error, not a filter silently ignored at run time (the URL says category=).
+  writeFileSync(
+    join(project, 'mistyped.ts'),
+    `import { openIndex } from 'jiansuo';
+export async function run(): Promise<number> {
+  return (await (await openIndex('/search/')).search('长春', { category: ['财经'] })).total;
+}
+`,
+  );
+  const config = JSON.parse(readFileSync(join(project, 'tsconfig.json'), 'utf8'));
+  writeFileSync(join(project, 'tsconfig.mistyped.json'), JSON.stringify({ ...config, files: ['mistyped.ts'] }));
+  const mistyped = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.mistyped.json'], { cwd: project, encoding: 'utf8' });
+  assert.notEqual(mistyped.status, 0, 'tsc accepted { category: [...] }');
+  assert.match(mistyped.stdout, /'category' does not exist in type 'SearchOptions'/, mistyped.stdout);
 });
