@@ -1,7 +1,7 @@
 // The npm package in a Vite 7 app: `npm pack` of www/, installed into a scratch project, bundled by
 // `vite build` (engine wasm and worker emitted by Vite), served with an index bundle, searched in Chromium.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,6 +13,7 @@ import { launch, waitForAnswer, widget } from './helpers.mjs';
 let project;
 let browser;
 let server;
+let buildOutput;
 
 before(async () => {
   ({ project } = installPackage());
@@ -43,10 +44,13 @@ try {
 `,
   );
   writeFileSync(join(project, 'vite.config.js'), `export default { build: { target: 'es2022' }, logLevel: 'warn' };\n`);
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], {
+  const built = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], {
     cwd: project,
     stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
   });
+  if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}${built.stderr}`);
+  buildOutput = `${built.stdout}${built.stderr}`.trim();
   // The index is published beside the app as static files (only its index files are needed).
   const dist = join(project, 'dist');
   mkdirSync(join(dist, 'search'));
@@ -59,6 +63,10 @@ after(async () => {
   await browser?.close();
   await server?.close();
   if (project) remove(project);
+});
+
+test('vite build has nothing to warn about in the package (logLevel warn prints nothing)', () => {
+  assert.equal(buildOutput, '');
 });
 
 test('vite build emitted the engine and the search worker (jiansuo.js started as a worker) as assets', () => {

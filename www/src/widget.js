@@ -504,7 +504,9 @@ export class JiansuoSearchElement extends HTMLElement {
   /** The bundle folder: the `bundle` attribute, or the folder this script was loaded from. */
   get bundle() {
     const attr = this.getAttribute('bundle');
-    return attr ? new URL(attr, document.baseURI).href : new URL('./', import.meta.url).href;
+    // Not `new URL('./', import.meta.url)`: bundlers take that form for an asset to emit, and Vite warns that the
+    // folder does not exist at build time (a bundled app gives `bundle` anyway).
+    return attr ? new URL(attr, document.baseURI).href : new URL('./', new URL(import.meta.url)).href;
   }
 
   /** Runs a search now (and shows it), e.g. from a host page's own controls. */
