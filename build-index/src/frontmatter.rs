@@ -20,11 +20,20 @@ pub struct Split<'a> {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SplitError {
-    #[error("no front matter (Jekyll needs `---` on line 1)")]
+    #[error(
+        "no front matter (Jekyll needs `---` on line 1); Jekyll still publishes the file, titled by its file name, \
+         but it is not indexed: give it front matter"
+    )]
     Missing,
-    #[error("front matter starts on line {0}, not line 1, so Jekyll does not read it as front matter")]
+    #[error(
+        "front matter starts on line {0}, not line 1, so Jekyll does not read it as front matter; Jekyll still publishes \
+         the post, with those lines as text, titled by its file name, but it is not indexed: remove what is before `---`"
+    )]
     NotOnFirstLine(u32),
-    #[error("front matter opened on line 1 is never closed with `---`")]
+    #[error(
+        "front matter opened on line 1 is never closed with `---`; Jekyll still publishes the file, with it as text, \
+         but it is not indexed: close the front matter"
+    )]
     Unclosed,
     #[error("lines end in a carriage return alone (old Mac OS), so Jekyll finds no front matter; convert the line endings to LF")]
     CarriageReturnsOnly,
