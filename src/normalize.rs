@@ -63,7 +63,8 @@ fn fold_into(input: &str, mut emit: impl FnMut(char, usize, usize)) {
         let mut end = start + c.len_utf8();
         let combines_with_next = chars.peek().is_some_and(|&(_, next)| is_combining_mark(next));
         if c.is_ascii() && !combines_with_next {
-            if c.is_ascii_whitespace() {
+            // Not is_ascii_whitespace, which leaves out the vertical tab (Word's manual line break).
+            if c.is_whitespace() {
                 pending_space.get_or_insert((start, end));
             } else {
                 emit_visible(c.to_ascii_lowercase(), start, end, &mut pending_space);
@@ -235,6 +236,9 @@ mod tests {
         assert_eq!(normalize("　两端　"), "两端");
         assert_eq!(normalize("a\u{00A0}b"), "a b");
         assert_eq!(normalize("  "), "");
+        // Word's manual line break: a vertical tab, white space like any other.
+        assert_eq!(normalize("alpha\u{B}beta"), "alpha beta");
+        assert_eq!(normalize("第一行\u{B}第二行"), "第一行第二行");
     }
 
     #[test]
