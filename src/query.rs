@@ -1,9 +1,9 @@
 //! Parses what a reader types into keywords.
 //!
 //! Syntax: keywords separated by white space must all occur; `"…"` makes one keyword that contains spaces;
-//! `-word` excludes posts containing it; `a OR b` (upper case, between two keywords) matches either. Every input is
-//! a valid query: an unbalanced quote runs to the end, a lone `-` or `OR` is an ordinary keyword, and keywords
-//! that fold to nothing (only invisible characters) are dropped.
+//! `-word` excludes posts containing it; `a OR b` (upper case, between two keywords, neither an exclusion) matches
+//! either. Every input is a valid query: an unbalanced quote runs to the end, a lone `-` or `OR` is an ordinary
+//! keyword, and keywords that fold to nothing (only invisible characters) are dropped before `OR` is read.
 
 use crate::normalize::normalize;
 
@@ -122,24 +122,23 @@ pub fn parse(input: &str) -> Result<Query, crate::Error> {
     if input.chars().count() > MAX_QUERY_CHARS {
         return Err(crate::Error::BadQuery(format!("query longer than {MAX_QUERY_CHARS} characters")));
     }
-    let lexemes = lex(input);
+    // Keywords that fold to nothing are dropped before OR is read: `a OR "" b` is `a OR b`.
+    let mut lexemes = lex(input);
+    lexemes.retain(|lexeme| !normalize(&lexeme.text).is_empty());
     let mut clauses: Vec<Clause> = Vec::new();
     let mut join_next = false;
     for (i, lexeme) in lexemes.iter().enumerate() {
         let Lexeme { text, negated, quoted } = lexeme;
-        let is_operator = !quoted && !negated && text == "OR" && i > 0 && i + 1 < lexemes.len();
+        // OR joins two keywords; before an exclusion, or after one, it is the keyword `or`.
+        let next_is_keyword = lexemes.get(i + 1).is_some_and(|next| !next.negated);
+        let is_operator = !quoted && !negated && text == "OR" && next_is_keyword;
         if is_operator && clauses.last().is_some_and(|c| !c.negated) {
             join_next = true;
             continue;
         }
-        let folded = normalize(text);
-        if folded.is_empty() {
-            join_next = false;
-            continue;
-        }
-        let keyword = Keyword { text: folded };
+        let keyword = Keyword { text: normalize(text) };
         match clauses.last_mut() {
-            Some(last) if join_next && !negated => last.alternatives.push(keyword),
+            Some(last) if join_next => last.alternatives.push(keyword),
             _ => clauses.push(Clause { alternatives: vec![keyword], negated: *negated }),
         }
         join_next = false;
@@ -202,6 +201,11 @@ mod tests {
         assert_eq!(show("-"), ["-"]);
         assert_eq!(show("OR"), ["or"]);
         assert_eq!(show("x OR"), ["x", "or"]);
+        // OR joins two keywords; next to an exclusion it is the keyword `or`, not dropped.
+        assert_eq!(show("中国 OR -美国"), ["中国", "or", "-美国"]);
+        assert_eq!(show("中国 -美国 OR 日本"), ["中国", "-美国", "or", "日本"]);
+        // A keyword that folds to nothing is dropped before OR is read.
+        assert_eq!(show("中国 OR \"\" 美国"), ["中国|美国"]);
         assert_eq!(show("\u{200B} \u{FEFF}"), Vec::<String>::new());
         assert_eq!(show("长春 长春"), ["长春"]);
         assert_eq!(show("-\"\""), Vec::<String>::new());
