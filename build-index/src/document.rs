@@ -289,7 +289,8 @@ fn decode(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<Stri
 }
 
 /// The start of a line of text, short enough for a title: up to the first sentence end, or 60
-/// characters and an ellipsis.
+/// characters. No ellipsis: the title is searched like the post's own text, and an ellipsis (NFKC `...`)
+/// would make `.` or `…` find a post that has none.
 fn shorten(line: &str) -> String {
     const MAX_CHARS: usize = 60;
     let sentence_end = line.char_indices().take(MAX_CHARS).find(|(_, c)| matches!(c, '。' | '！' | '？' | '!' | '?'));
@@ -299,7 +300,7 @@ fn shorten(line: &str) -> String {
         }
     }
     match line.char_indices().nth(MAX_CHARS) {
-        Some((cut, _)) => format!("{}…", &line[..cut]),
+        Some((cut, _)) => line[..cut].to_string(),
         None => line.to_string(),
     }
 }
@@ -346,7 +347,7 @@ mod tests {
     #[test]
     fn shortening_and_titleizing() {
         assert_eq!(shorten("财联社8月1日电，某公司发布公告。后续内容"), "财联社8月1日电，某公司发布公告");
-        assert_eq!(shorten(&"长".repeat(70)), format!("{}…", "长".repeat(60)));
+        assert_eq!(shorten(&"长".repeat(70)), "长".repeat(60));
         assert_eq!(shorten("！开头"), "！开头");
         assert_eq!(titleize_slug("hello-wORLD"), "Hello World");
     }
