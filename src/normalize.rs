@@ -7,7 +7,8 @@
 //!    output character can be traced back to the input for excerpts. Full-width ＧＤＰ becomes GDP, ㈱ becomes (株).
 //! 2. Lower case.
 //! 3. Traditional → simplified, character by character, with OpenCC's character table (`normalize/t2s.bin`).
-//! 4. Invisible format characters (zero-width spaces and joiners, bidi marks, soft hyphen, BOM) removed.
+//! 4. Invisible characters (Unicode's default-ignorable code points: zero-width spaces and joiners, bidi marks,
+//!    variation selectors, soft hyphen, BOM) removed.
 //! 5. White space collapsed to one space, which is kept only between two ASCII characters: Chinese puts spaces
 //!    around Latin words for looks (`使用 Rust 编写`), and a reader typing `rust编写` means the same thing.
 //!    A circled or parenthesised number or letter (①, ⑴) counts as white space on both sides: it marks a list item
@@ -115,12 +116,13 @@ fn is_combining_mark(c: char) -> bool {
         | 0xFF9E..=0xFF9F | 0x1161..=0x11FF)
 }
 
-/// Format characters that render as nothing.
+/// Characters that render as nothing: Unicode's Default_Ignorable_Code_Point (zero-width spaces and joiners, bidi
+/// marks, variation selectors, soft hyphen, BOM, Hangul fillers…).
 pub fn is_invisible(c: char) -> bool {
     matches!(c as u32,
         0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F | 0x200B..=0x200F
         | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8
-        | 0xE0000..=0xE0FFF)
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
 }
 
 /// CJK unified ideographs are NFKC-stable and caseless, so the common case skips the normalizer.
@@ -230,6 +232,8 @@ mod tests {
     #[test]
     fn drops_invisible_characters_and_cjk_adjacent_spaces() {
         assert_eq!(normalize("人工\u{200B}智能"), "人工智能");
+        // Every Default_Ignorable_Code_Point: a variation selector, a shorthand format control, a musical one.
+        assert_eq!(normalize("❤\u{FE0F}葛\u{E0100}城\u{1BCA0}\u{1D173}"), "❤葛城");
         assert_eq!(normalize("\u{FEFF}使用 Rust 编写"), "使用rust编写");
         assert_eq!(normalize("第一段\n\n第二段"), "第一段第二段");
         assert_eq!(normalize("hello \t\n world"), "hello world");
