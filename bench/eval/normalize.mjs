@@ -1,8 +1,10 @@
-// The text model's normalization, written from docs/DESIGN.md independently of the engine:
-// NFKC, lower case, traditional → simplified per character (the table src/normalize/t2s.bin),
-// invisible format characters (Unicode category Cf) removed, white space collapsed to one space and
-// dropped entirely unless both neighbours are ASCII; enclosed numbers and letters (①, ⑴) get white space
-// on both sides first.
+// The text model's normalization, written from the README independently of the engine:
+// NFKC per character and what composes with it (the combining diacritical marks, kana voiced sound marks
+// and Hangul vowel and final jamo after it), lower case per character (Σ is σ even at a word's end),
+// traditional → simplified per character (the table src/normalize/t2s.bin), invisible characters
+// (Unicode's Default_Ignorable_Code_Point) removed, white space collapsed to one space and dropped
+// entirely unless both neighbours are ASCII; enclosed numbers and letters (①, ⑴) get white space on both
+// sides first.
 import { readFileSync } from 'node:fs';
 
 /** Reads t2s.bin: pairs of LEB128 varints (traditional code point delta, simplified code point). */
@@ -28,7 +30,9 @@ export function loadT2S(path) {
   return map;
 }
 
-const FORMAT_CHARS = /\p{Cf}/gu;
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+// A character with the marks NFKC composes with it: NFKC is applied to each such cluster on its own.
+const CLUSTER = /[^][\u{0300}-\u{036F}\u{1AB0}-\u{1AFF}\u{1DC0}-\u{1DFF}\u{20D0}-\u{20FF}\u{FE20}-\u{FE2F}\u{3099}\u{309A}\u{FF9E}\u{FF9F}\u{1161}-\u{11FF}]*/gu;
 const ENCLOSED = /[\u{2460}-\u{24FF}\u{3251}-\u{325F}\u{32B1}-\u{32BF}\u{1F100}-\u{1F1FF}]/gu;
 const WHITE_SPACE = /\p{White_Space}+/u;
 const isAscii = (ch) => ch.charCodeAt(0) < 0x80;
@@ -38,7 +42,9 @@ export function makeNormalizer(t2s) {
   const TRADITIONAL = new RegExp('[' + [...t2s.keys()].map(escape).join('') + ']', 'gu');
   const simplify = (s) => s.replace(TRADITIONAL, (ch) => t2s.get(ch));
   return function normalize(text) {
-    let s = simplify(text.replace(ENCLOSED, ' $& ').normalize('NFKC').toLowerCase()).replace(FORMAT_CHARS, '');
+    const nfkc = text.replace(ENCLOSED, ' $& ').replace(CLUSTER, (cluster) => cluster.normalize('NFKC'));
+    const lower = Array.from(nfkc, (ch) => ch.toLowerCase()).join('');
+    let s = simplify(lower).replace(INVISIBLE, '');
     const pieces = s.split(WHITE_SPACE);
     let out = '';
     for (const piece of pieces) {

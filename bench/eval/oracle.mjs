@@ -5,44 +5,47 @@
 /**
  * Parses a query into { groups, excluded }: a post matches when, for every group, it contains at least
  * one of the group's keywords, and contains none of the excluded keywords.
- * - Keywords are separated by white space; `"…"` makes one keyword that may contain spaces.
+ * - Keywords are separated by white space; `"…"` (or its full-width form `＂…＂`) makes one keyword that may
+ *   contain spaces.
  * - `-word` (or `-"…"`) excludes posts containing it.
- * - `a OR b` (the word OR in capitals, unquoted, between two keywords) matches either.
- * - Every keyword is normalized like the posts; one that normalizes to nothing is ignored.
+ * - Every keyword is normalized like the posts; one that normalizes to nothing is dropped first.
+ * - `a OR b` (the word OR in capitals, unquoted, between two keywords, neither an exclusion) matches either;
+ *   `a OR OR b` is `a OR b`. Anywhere else OR is the keyword `or`.
  */
 export function parseQuery(query, normalize) {
   const terms = [];
   const ws = /\p{White_Space}/u;
+  const isQuote = (ch) => ch === '"' || ch === '＂';
   const chars = [...query];
   let i = 0;
   while (i < chars.length) {
     if (ws.test(chars[i])) { i++; continue; }
     let negated = false, quoted = false, text = '';
     if (chars[i] === '-' && i + 1 < chars.length && !ws.test(chars[i + 1])) { negated = true; i++; }
-    if (chars[i] === '"') {
+    if (isQuote(chars[i])) {
       quoted = true;
       i++;
-      while (i < chars.length && chars[i] !== '"') text += chars[i++];
+      while (i < chars.length && !isQuote(chars[i])) text += chars[i++];
       i++; // the closing quote (or the end)
     } else {
       while (i < chars.length && !ws.test(chars[i])) text += chars[i++];
     }
-    terms.push({ text, negated, quoted });
+    const keyword = normalize(text);
+    if (keyword !== '') terms.push({ text, keyword, negated, quoted });
   }
   const groups = [], excluded = [];
-  let joinNext = false;
+  let joinNext = false, afterKeyword = false; // afterKeyword: the term before was a keyword, not an exclusion
   for (let t = 0; t < terms.length; t++) {
     const term = terms[t];
     const isOr = !term.quoted && !term.negated && term.text === 'OR';
-    if (isOr && groups.length > 0 && !joinNext && t + 1 < terms.length && !terms[t + 1].negated) {
+    if (isOr && afterKeyword && t + 1 < terms.length && !terms[t + 1].negated) {
       joinNext = true;
       continue;
     }
-    const keyword = normalize(term.text);
-    if (keyword === '') continue;
-    if (term.negated) excluded.push(keyword);
-    else if (joinNext) groups[groups.length - 1].push(keyword);
-    else groups.push([keyword]);
+    if (term.negated) excluded.push(term.keyword);
+    else if (joinNext) groups[groups.length - 1].push(term.keyword);
+    else groups.push([term.keyword]);
+    afterKeyword = !term.negated;
     joinNext = false;
   }
   return { groups, excluded };
@@ -108,13 +111,17 @@ export class Oracle {
     return lo;
   }
 
-  /** Positions in this.text where keyword occurs with the run-start rule, from `from`, or -1. */
+  /**
+   * Positions in this.text where keyword occurs with the run-start rule, from `from`, or -1: a keyword
+   * starting with [a-z0-9] must start a run, one starting with `.` must not start at a number's point.
+   */
   find(keyword, from, end = this.text.length) {
-    const runStart = isLatin(keyword.charCodeAt(0));
+    const first = keyword.charCodeAt(0);
+    const ruled = isLatin(first) || first === 0x2e;
     for (;;) {
       const i = this.text.indexOf(keyword, from);
       if (i === -1 || i >= end) return -1;
-      if (!runStart || isRunStart(this.text, i)) return i;
+      if (!ruled || !inRun(this.text, i)) return i;
       from = i + 1;
     }
   }
@@ -172,7 +179,7 @@ export class Oracle {
   whyNot(d, keyword, radius = 18) {
     const start = this.docStart[d], end = this.docStart[d + 1];
     const i = this.text.indexOf(keyword, start);
-    if (i !== -1 && i < end) return { reason: 'inside a Latin run', ...this.describe(d, i, keyword.length, radius) };
+    if (i !== -1 && i < end) return { reason: 'inside a Latin run or number', ...this.describe(d, i, keyword.length, radius) };
     const joined = this.text.slice(start, end).split(SEP).join('');
     if (joined.includes(keyword)) return { reason: 'only across two fields' };
     const first = String.fromCodePoint(keyword.codePointAt(0));
@@ -213,7 +220,7 @@ export function probes(oracle, count, seed = 1) {
     while (j < end && inRun(oracle.text, j)) j++;
     if (oracle.text.charCodeAt(j - 1) >= 0xd800 && oracle.text.charCodeAt(j - 1) <= 0xdbff) j++;
     const keyword = oracle.text.slice(i, j);
-    // Quote characters are the query syntax's (the engine also takes “ ” ＂ as quotes): not probed here.
+    // Quote characters: " and ＂ are the query syntax's, “ ” are left out with them: not probed here.
     if (/["“”＂]/.test(keyword) || keyword.trim() !== keyword || [...keyword].length < 4 || j - i > 24) continue;
     out.push({ class: 'probe', query: `"${keyword}"`, probe: oracle.posts[d].path });
   }

@@ -8,7 +8,7 @@ import { Oracle, isRunStart, parseQuery, probes } from '../oracle.mjs';
 
 const normalize = makeNormalizer(loadT2S(fileURLToPath(new URL('../../../src/normalize/t2s.bin', import.meta.url))));
 
-test('normalization: NFKC, lower case, traditional to simplified, Cf removed, white space', () => {
+test('normalization: NFKC, lower case, traditional to simplified, default-ignorables removed, white space', () => {
   assert.equal(normalize('ＧＤＰ ５Ｇ'), 'gdp 5g');
   assert.equal(normalize('長春經濟'), '长春经济');
   assert.equal(normalize('人工\u200b智能\ufeff'), '人工智能');
@@ -18,6 +18,15 @@ test('normalization: NFKC, lower case, traditional to simplified, Cf removed, wh
   assert.equal(normalize('①AI芯片'), '1 ai芯片');
   assert.equal(normalize('第①条'), '第1条');
   assert.equal(normalize('H₂O'), 'h2o');
+  assert.equal(normalize('alpha\vbeta'), 'alpha beta');
+  // Invisible: Default_Ignorable_Code_Point (variation selectors too), not all of Cf (U+FFF9 stays).
+  assert.equal(normalize('❤\ufe0f北京 葛\u{E0100}城 注\ufff9音'), '❤北京葛城注\ufff9音');
+  // Lower case per character: Σ is σ at a word's end too.
+  assert.equal(normalize('ΣΟΦΟΣ'), 'σοφοσ');
+  // NFKC per character and the marks that compose with it, not across other characters.
+  assert.equal(normalize('Cafe\u0301 ｶﾞｿﾘﾝ \u1112\u1161\u11ab'), 'caféガソリン한');
+  assert.equal(normalize('\u3131\u314f'), '\u1100\u1161');
+  assert.equal(normalize('\u0b95\u0bc6\u0bbe'), '\u0b95\u0bc6\u0bbe');
 });
 
 test('Latin runs: a keyword starting with [a-z0-9] must start a run', () => {
@@ -35,6 +44,13 @@ test('query syntax', () => {
   assert.deepEqual(parseQuery('长春 OR 吉林 雨', normalize), { groups: [['长春', '吉林'], ['雨']], excluded: [] });
   assert.deepEqual(parseQuery('"Hacker News" -"VS Code"', normalize), { groups: [['hacker news']], excluded: ['vs code'] });
   assert.deepEqual(parseQuery('or OR', normalize), { groups: [['or'], ['or']], excluded: [] });
+  assert.deepEqual(parseQuery('＂Hacker News＂', normalize), { groups: [['hacker news']], excluded: [] });
+  // OR between two keywords, neither an exclusion; consecutive ORs are one; empty keywords drop first.
+  assert.deepEqual(parseQuery('中国 OR OR 美国', normalize), { groups: [['中国', '美国']], excluded: [] });
+  assert.deepEqual(parseQuery('中国 OR -美国', normalize), { groups: [['中国'], ['or']], excluded: ['美国'] });
+  assert.deepEqual(parseQuery('中国 -美国 OR 日本', normalize), { groups: [['中国'], ['or'], ['日本']], excluded: ['美国'] });
+  assert.deepEqual(parseQuery('中国 OR "" 美国', normalize), { groups: [['中国', '美国']], excluded: [] });
+  assert.deepEqual(parseQuery('中国 OR OR', normalize), { groups: [['中国', 'or']], excluded: [] });
 });
 
 test('oracle: substring of one field, run start, exclusion, OR', () => {
@@ -48,11 +64,14 @@ test('oracle: substring of one field, run start, exclusion, OR', () => {
   assert.deepEqual(oracle.search('iphone').docs, [0]);
   assert.deepEqual(oracle.search('5G').docs, []);
   assert.deepEqual(oracle.search('phone').docs, []);
+  // A keyword starting with `.` does not start at a number's point.
+  assert.deepEqual(oracle.search('.5g').docs, []);
+  assert.deepEqual(oracle.search('.').docs, []);
   assert.deepEqual(oracle.search('金 价').docs, [0, 2]);
   assert.deepEqual(oracle.search('cls -金').docs, [1]);
   assert.deepEqual(oracle.search('2.5g OR 电报').docs, [0, 1]);
   assert.equal(oracle.whyNot(2, '金价').reason, 'only across two fields');
-  assert.equal(oracle.whyNot(1, 'phone').reason, 'inside a Latin run');
+  assert.equal(oracle.whyNot(1, 'phone').reason, 'inside a Latin run or number');
 });
 
 test('body text: Markdown and HTML reduced to text', () => {
