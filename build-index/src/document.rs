@@ -299,9 +299,16 @@ fn shorten(line: &str) -> String {
             return line[..end].to_string();
         }
     }
-    match line.char_indices().nth(MAX_CHARS) {
-        Some((cut, _)) => line[..cut].to_string(),
-        None => line.to_string(),
+    let Some((cut, _)) = line.char_indices().nth(MAX_CHARS) else {
+        return line.to_string();
+    };
+    let (title, rest) = line.split_at(cut);
+    // A number's point cut from its decimals (`2.` of `2.2%`) would be a point of its own in the title, which `.`
+    // finds and the text's `2.2` does not give.
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    match title.strip_suffix(['.', '．']) {
+        Some(number) if number.ends_with(is_digit) && rest.starts_with(is_digit) => number.to_string(),
+        _ => title.to_string(),
     }
 }
 
@@ -348,6 +355,10 @@ mod tests {
     fn shortening_and_titleizing() {
         assert_eq!(shorten("财联社8月1日电，某公司发布公告。后续内容"), "财联社8月1日电，某公司发布公告");
         assert_eq!(shorten(&"长".repeat(70)), "长".repeat(60));
+        let long = |tail: &str| format!("{}{tail}", "长".repeat(58));
+        assert_eq!(shorten(&long("2.2%，后续内容")), long("2"));
+        assert_eq!(shorten(&long("２．２%，后续内容")), long("２"));
+        assert_eq!(shorten(&long("2.，后续内容")), long("2."));
         assert_eq!(shorten("！开头"), "！开头");
         assert_eq!(titleize_slug("hello-wORLD"), "Hello World");
     }
