@@ -68,7 +68,7 @@ pub fn encode_posting(out: &mut Vec<u8>, doc_gap: u32, freqs: &FieldFreqs) {
 pub fn decode_doclist(reader: &mut Reader<'_>, count: u32, doc_count: u32) -> Result<Vec<Posting>, Error> {
     // Each posting takes at least a byte: never reserve more than the data can hold.
     if count > doc_count || count as usize > reader.remaining() {
-        return Err(reader.error(format!("{count} postings do not fit")));
+        return Err(reader.error("more postings than fit"));
     }
     let mut postings = Vec::with_capacity(count as usize);
     let mut next = 0u64;
