@@ -2,8 +2,9 @@
 //!
 //! Read: `permalink` (and `collections.posts.permalink`, which Jekyll 4 prefers), `baseurl`, `timezone`,
 //! `encoding`, `markdown_ext`, `unpublished` and `future` (the last two true for any value but `false` and null, as
-//! in Ruby), `collections_dir` (the folder below the site that holds `_posts`), and the front matter `defaults`
-//! (see [`crate::defaults`]). Command-line options override them.
+//! in Ruby), `collections_dir` (the folder below the site that holds `_posts`), the front matter `defaults`
+//! (see [`crate::defaults`]), and `exclude` (only to tell which `_posts` folders of the site the site publishes).
+//! Command-line options override them.
 //! Everything else in the file is ignored.
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,8 @@ pub struct SiteConfig {
     pub collections_dir: String,
     /// `defaults:`, the front matter defaults (for posts; not yet globbed in the site folder).
     pub defaults: Defaults,
+    /// Jekyll's `exclude`: paths or `File.fnmatch` patterns, relative to the site folder, of what it does not read.
+    pub exclude: Vec<String>,
     /// Settings read but worth a word (a `future` that is not a YAML boolean…).
     pub warnings: Vec<ConfigWarning>,
 }
@@ -98,6 +101,17 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
         line: error.line,
         message: error.message,
     })?;
+    let exclude = match root.get("exclude").map(|node| &node.value) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::List(items)) => items
+            .iter()
+            .map(|item| match &item.value {
+                Value::Scalar { text, .. } => Ok(text.trim_matches('/').to_string()),
+                _ => Err(ConfigError::NotText { path: path.to_path_buf(), line: item.line, key: "exclude" }),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => vec![text_of(root.get("exclude"), "exclude")?.unwrap_or_default().trim_matches('/').to_string()],
+    };
     // In the file's order, whichever setting was read first.
     warnings.sort_by_key(|warning| warning.line);
     Ok(SiteConfig {
@@ -112,6 +126,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
             .map(|dir| dir.trim_matches('/').to_string())
             .unwrap_or_default(),
         defaults,
+        exclude,
         warnings,
     })
 }
@@ -186,6 +201,14 @@ mod tests {
         let config =
             parse("permalink: date\ncollections:\n  posts:\n    permalink: /:title/\n", Path::new("c")).unwrap();
         assert_eq!(config.permalink, Some(Setting { value: "/:title/".into(), line: 4 }));
+    }
+
+    #[test]
+    fn exclude_is_a_list_or_one_path() {
+        let config = parse("exclude:\n  - archive/\n  - \"drafts*\"\n", Path::new("c")).unwrap();
+        assert_eq!(config.exclude, ["archive", "drafts*"]);
+        assert_eq!(parse("exclude: /old\n", Path::new("c")).unwrap().exclude, ["old"]);
+        assert!(matches!(parse("exclude:\n  - [a]\n", Path::new("c")), Err(ConfigError::NotText { line: 2, .. })));
     }
 
     #[test]

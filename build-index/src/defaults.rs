@@ -417,7 +417,7 @@ fn clean(path: &str) -> String {
 }
 
 /// `File.fnmatch` without flags for one name: `*` any run, `?` one character, a leading `.` only literally.
-fn wildcard_matches(pattern: &str, name: &str) -> bool {
+pub(crate) fn wildcard_matches(pattern: &str, name: &str) -> bool {
     if name.starts_with('.') && !pattern.starts_with('.') {
         return false;
     }

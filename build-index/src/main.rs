@@ -336,16 +336,17 @@ fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> R
 /// The site's `_posts` folders that are not among those given: Jekyll publishes their posts, so a search without them
 /// silently misses part of the site (`build-index _posts` on a site that also has `news/_posts`).
 fn posts_folders_left_out(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> Vec<Warning> {
-    let Some(config_path) = config_path else { return Vec::new() };
+    // A config named with --config may live anywhere (a home folder): only the site found above the posts is looked in.
+    let Some(config_path) = config_path.filter(|_| cli.config.is_none()) else { return Vec::new() };
     let given: Vec<PathBuf> = cli.posts_dirs.iter().filter_map(|folder| std::fs::canonicalize(folder).ok()).collect();
-    posts::posts_folders_in(&site_folder(config_path).join(&site_config.collections_dir))
+    posts::posts_folders_in(&site_folder(config_path), &site_config.collections_dir, &site_config.exclude)
         .into_iter()
         .filter(|folder| std::fs::canonicalize(folder).is_ok_and(|folder| !given.contains(&folder)))
         .map(|folder| Warning {
             at: Location::new(folder.display().to_string(), 1),
             reason: WarningReason::Config(
                 "Jekyll publishes the posts in this folder too, but it is not among the folders given, so none of \
-                 them is indexed: add it to the command line (unless _config.yml excludes it)"
+                 them is indexed: add it to the command line, or to _config.yml's exclude if the site leaves it out"
                     .to_string(),
             ),
         })

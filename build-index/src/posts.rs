@@ -61,21 +61,39 @@ fn jekyll_ignores(name: &str) -> bool {
     name.starts_with(['.', '_', '#']) || name.ends_with('~')
 }
 
-/// The `_posts` folders Jekyll reads below `site`: its own and those of its subfolders at any depth (`news/_posts`),
-/// not inside folders Jekyll ignores (`.git`, `_site`, names ending in `~`) or excludes by default (`node_modules`,
-/// `vendor`), nor through symlinked folders. Sorted.
-pub fn posts_folders_in(site: &Path) -> Vec<PathBuf> {
+/// Folders this deep below a site are not looked into for `_posts` (a site's own are one or two levels down).
+const MAX_POSTS_FOLDER_DEPTH: usize = 6;
+
+/// The `_posts` folders Jekyll reads in the folder `below` of `site` (its `collections_dir`, or ""): its own and
+/// those of its subfolders (`news/_posts`), not inside folders Jekyll ignores (`.git`, `_site`, names ending in
+/// `~`), the site's `exclude` (paths or patterns relative to `site`) or `node_modules`, which it excludes by
+/// default; a `_posts` that is a link to a folder counts, other linked folders are not followed. Folders that
+/// cannot be read are passed over. Sorted.
+pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String]) -> Vec<PathBuf> {
+    let excluded = |relative: &str| {
+        exclude.iter().any(|pattern| {
+            relative == pattern
+                || relative.strip_prefix(pattern.as_str()).is_some_and(|rest| rest.starts_with('/'))
+                || crate::defaults::wildcard_matches(pattern, relative)
+        })
+    };
     let mut found = Vec::new();
-    let mut entries = walkdir::WalkDir::new(site).follow_links(false).sort_by_file_name().into_iter();
-    while let Some(Ok(entry)) = entries.next() {
-        if entry.depth() == 0 || !entry.file_type().is_dir() {
+    let walk = walkdir::WalkDir::new(site.join(below)).follow_links(false).max_depth(MAX_POSTS_FOLDER_DEPTH);
+    let mut entries = walk.sort_by_file_name().into_iter();
+    while let Some(entry) = entries.next() {
+        let Ok(entry) = entry else { continue };
+        let name = entry.file_name().to_string_lossy();
+        let is_posts = name == "_posts" && entry.path().is_dir();
+        if entry.depth() == 0 || !(entry.file_type().is_dir() || is_posts) {
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        if name == "_posts" {
+        let relative = entry.path().strip_prefix(site).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        if excluded(&relative) {
+            entries.skip_current_dir();
+        } else if is_posts {
             found.push(entry.into_path());
             entries.skip_current_dir();
-        } else if jekyll_ignores(&name) || name == "node_modules" || name == "vendor" {
+        } else if jekyll_ignores(&name) || name == "node_modules" {
             entries.skip_current_dir();
         }
     }
@@ -91,7 +109,7 @@ pub fn check_not_a_site(folders: &[PathBuf]) -> Result<(), DiscoverError> {
         if name.as_deref() == Some("_posts") || !folder.is_dir() {
             continue;
         }
-        let inner = posts_folders_in(folder);
+        let inner = posts_folders_in(folder, "", &[]);
         if !inner.is_empty() {
             let shown = inner.iter().map(|f| f.display().to_string().trim_start_matches("./").to_string()).collect();
             return Err(DiscoverError::SiteFolder { folder: folder.clone(), posts_folders: shown });
@@ -361,7 +379,18 @@ mod tests {
         let relative = |folders: Vec<PathBuf>| -> Vec<String> {
             folders.iter().map(|f| f.strip_prefix(site).unwrap().display().to_string()).collect()
         };
-        assert_eq!(relative(posts_folders_in(site)), ["_posts", "a/b/_posts", "tech/_posts"]);
+        assert_eq!(relative(posts_folders_in(site, "", &[])), ["_posts", "a/b/_posts", "tech/_posts"]);
+        // The site's `exclude`, as paths or patterns; a `_posts` that links to a folder.
+        let exclude = ["a".to_string(), "t*h".to_string()];
+        assert_eq!(relative(posts_folders_in(site, "", &exclude)), ["_posts"]);
+        #[cfg(unix)]
+        {
+            std::fs::create_dir_all(site.join("linked/real")).unwrap();
+            std::os::unix::fs::symlink(site.join("linked/real"), site.join("linked/_posts")).unwrap();
+            let found = relative(posts_folders_in(site, "", &[]));
+            assert_eq!(found, ["_posts", "a/b/_posts", "linked/_posts", "tech/_posts"]);
+            std::fs::remove_file(site.join("linked/_posts")).unwrap();
+        }
 
         // The site folder given where its posts folders belong: an error naming them.
         let error = check_not_a_site(&[site.join("_posts"), site.to_path_buf()]).unwrap_err();
@@ -369,7 +398,7 @@ mod tests {
         assert!(matches!(error, DiscoverError::SiteFolder { .. }));
         assert!(message.contains("a site folder, not a folder of posts"), "{message}");
         assert!(message.contains(&format!("build-index {} ", site.join("_posts").display())), "{message}");
-        assert!(check_not_a_site(&[site.join("tech")]).is_err(), "news/ instead of news/_posts");
+        assert!(check_not_a_site(&[site.join("tech")]).is_err(), "tech/ instead of tech/_posts");
         assert!(check_not_a_site(&[site.join("_posts"), site.join("tech/_posts")]).is_ok());
         // A plain folder of posts, not Jekyll's layout, is read as before.
         std::fs::create_dir_all(site.join("plain")).unwrap();
