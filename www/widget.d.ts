@@ -23,7 +23,7 @@ export interface JiansuoStrings {
   error: string;
   /** After `error`, for a failure without a message of its own. */
   failed: string;
-  /** The index was found (its manifest.bin) but a file it needs was not. */
+  /** The index was found (its manifest.bin) but one of its files (in `t/`, `d/`, …) was not. */
   incomplete: string;
   missing: string;
   network: string;

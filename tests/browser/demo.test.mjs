@@ -794,6 +794,18 @@ describe('when the bundle cannot be loaded', () => {
     );
   });
 
+  test('the engine file missing: the general message, neither "incomplete" nor "no index"', async () => {
+    await searchBrokenDemo(
+      (dir) => rmSync(join(dir, 'search/jiansuo_engine_bg.wasm.deflate')),
+      async (page, ui, answer) => {
+        assert.equal(answer.error, 'missing');
+        const text = await ui.status.textContent();
+        assert.doesNotMatch(text, /不完整|没有找到搜索索引/);
+        assert.match(text, /missing · jiansuo_engine_bg\.wasm\.deflate/);
+      },
+    );
+  });
+
   test('a bundle attribute pointing nowhere: the same message', async () => {
     const page = await open();
     await page.evaluate(() => {

@@ -1081,8 +1081,10 @@ export class JiansuoSearchElement extends HTMLElement {
       return;
     }
     const known = { missing: s.missing, network: s.network, damaged: s.damaged, unsupported: s.unsupported };
-    // The manifest found but another file not: a half-published or stale bundle, not a missing one.
-    const message = code === 'missing' && error?.file && error.file !== 'manifest.bin' ? s.incomplete : known[code] ?? s.failed;
+    // An index file (t/…, d/…: in a folder) missing while the manifest was found: a half-published or stale bundle,
+    // not a missing one. The engine missing is the page's assets' fault, not the index's: the general message.
+    const file = error?.file ?? '';
+    const message = code !== 'missing' || file === 'manifest.bin' ? (known[code] ?? s.failed) : file.includes('/') ? s.incomplete : s.failed;
     const detail = [code, error?.file, error?.detail === code ? null : error?.detail]
       .filter((x) => x != null && x !== '')
       .join(' · ');
