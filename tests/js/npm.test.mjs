@@ -128,8 +128,12 @@ export function element(): void {
   writeFileSync(
     join(project, 'mistyped.ts'),
     `import { openIndex } from 'jiansuo';
+import type { JiansuoSearchElement } from 'jiansuo/widget';
 export async function run(): Promise<number> {
   return (await (await openIndex('/search/')).search('长春', { category: ['财经'] })).total;
+}
+export function element(el: JiansuoSearchElement): void {
+  el.searchOptions = { category: ['财经'] };
 }
 `,
   );
@@ -137,5 +141,6 @@ export async function run(): Promise<number> {
   writeFileSync(join(project, 'tsconfig.mistyped.json'), JSON.stringify({ ...config, files: ['mistyped.ts'] }));
   const mistyped = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.mistyped.json'], { cwd: project, encoding: 'utf8' });
   assert.notEqual(mistyped.status, 0, 'tsc accepted { category: [...] }');
-  assert.match(mistyped.stdout, /'category' does not exist in type 'SearchOptions'/, mistyped.stdout);
+  assert.match(mistyped.stdout, /mistyped\.ts\(4,.*'category' does not exist in type 'SearchOptions'/, mistyped.stdout);
+  assert.match(mistyped.stdout, /mistyped\.ts\(7,.*'category' does not exist in type/, mistyped.stdout);
 });

@@ -130,7 +130,7 @@ export async function readRaw(base, name) {
   try {
     return new Uint8Array(await response.arrayBuffer());
   } catch (e) {
-    throw new JiansuoError('network', `cannot fetch ${name}: ${e?.message ?? e}`, { file: name, cause: e });
+    throw new JiansuoError('network', `cannot fetch ${url}: ${e?.message ?? e}`, { file: name, cause: e });
   }
 }
 
