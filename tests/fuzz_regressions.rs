@@ -134,12 +134,12 @@ fn manifest_with_tiny_meta_chunks() {
     ));
 }
 
-/// Target `postings`: a doc list of 2 postings whose second id gap is 2^63 − 1 (coded with its flag bit as
-/// 2^64 − 2). `decode_doclist` added the gap to the next id unchecked (postings.rs `next + reader.varint()?`): a
-/// panic with overflow checks, and in release (wasm) a wrapped id that goes backwards, breaking the ascending
-/// order that binary searches rely on.
+/// Target `postings` (format 4): a doc list of 2 postings whose second id gap was 2^64 − 1. `decode_doclist` added
+/// the gap to the next id unchecked: a panic with overflow checks, and in release (wasm) a wrapped id that goes
+/// backwards, breaking the ascending order that binary searches rely on. Since format 5 a gap is at most 2^63 − 1
+/// (a flag takes the low bit): the largest must be refused as out of range.
 #[test]
-fn doclist_gap_overflows() {
+fn doclist_gap_out_of_range() {
     let bytes = hex("00 00 feffffffffffffffff01 00");
     let decoded = decode_doclist(&mut Reader::new("p/0.bin", &bytes), 2, 2);
     assert!(decoded.is_err(), "{decoded:?}");
