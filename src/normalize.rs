@@ -110,7 +110,7 @@ fn is_enclosed_alphanumeric(c: char) -> bool {
 
 /// Characters that NFKC may compose with the one before them: combining marks, the kana voiced sound marks (and their
 /// half-width forms, ｶﾞ → ガ), and the vowel and final jamo of a decomposed Hangul syllable (ᄒ ᅡ ᆫ → 한).
-fn is_combining_mark(c: char) -> bool {
+pub fn is_combining_mark(c: char) -> bool {
     matches!(c as u32,
         0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F | 0x3099..=0x309A
         | 0xFF9E..=0xFF9F | 0x1161..=0x11FF)

@@ -299,14 +299,22 @@ fn shorten(line: &str) -> String {
             return line[..end].to_string();
         }
     }
-    let Some((cut, _)) = line.char_indices().nth(MAX_CHARS) else {
+    let Some((mut cut, _)) = line.char_indices().nth(MAX_CHARS) else {
         return line.to_string();
     };
+    // Not between a character and a mark that composes with it (`e` + U+0301 is é, ｶﾞ is ガ): the title would hold
+    // the bare character, which the text does not.
+    while line[cut..].starts_with(jiansuo::normalize::is_combining_mark) {
+        match line[..cut].char_indices().next_back() {
+            Some((before, _)) if before > 0 => cut = before,
+            _ => break,
+        }
+    }
     let (title, rest) = line.split_at(cut);
     // A number's point cut from its decimals (`2.` of `2.2%`) would be a point of its own in the title, which `.`
-    // finds and the text's `2.2` does not give.
+    // finds and the text's `2.2` does not give; so would the points NFKC makes `.` (one-dot leader, small stop).
     let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
-    match title.strip_suffix(['.', '．']) {
+    match title.strip_suffix(['.', '．', '\u{2024}', '\u{FE52}']) {
         Some(number) if number.ends_with(is_digit) && rest.starts_with(is_digit) => number.to_string(),
         _ => title.to_string(),
     }
@@ -359,6 +367,12 @@ mod tests {
         assert_eq!(shorten(&long("2.2%，后续内容")), long("2"));
         assert_eq!(shorten(&long("２．２%，后续内容")), long("２"));
         assert_eq!(shorten(&long("2.，后续内容")), long("2."));
+        assert_eq!(shorten(&long("2\u{2024}5")), long("2"));
+        // Not between a character and its combining mark: `cafe` must not find a title the text has as café.
+        let accented = format!("{}cafe\u{301}，后续", "长".repeat(56));
+        assert_eq!(shorten(&accented), format!("{}caf", "长".repeat(56)));
+        let kana = format!("{}ｶﾞｿﾘﾝ", "长".repeat(59));
+        assert_eq!(shorten(&kana), "长".repeat(59));
         assert_eq!(shorten("！开头"), "！开头");
         assert_eq!(titleize_slug("hello-wORLD"), "Hello World");
     }
