@@ -94,6 +94,15 @@ fn read_folder(root: &Path, dir: &Path, assets: &mut Vec<Asset>) -> Result<(), A
 }
 
 /// The expected files that `assets` lacks.
+/// The names the assets take at the bundle's top level (a file's, or the folder it is in).
+pub fn top_level_names(assets: &[Asset]) -> Vec<String> {
+    let mut names: Vec<String> =
+        assets.iter().filter_map(|asset| asset.name.split('/').next()).map(String::from).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 pub fn missing(assets: &[Asset]) -> Vec<&'static str> {
     EXPECTED.iter().copied().filter(|name| !assets.iter().any(|a| a.name == *name)).collect()
 }

@@ -18,13 +18,36 @@ pub const MANIFEST: &str = "manifest.bin";
 /// The folders of index files at a bundle's top level, one per kind.
 const INDEX_FOLDERS: &[&str] = &["t", "p", "m", "d", "f", "s"];
 
-/// Whether a bundle's top-level entry is one build-index writes: the manifest, an index folder, or a web asset
-/// (this version's or an earlier one's: scripts, wasm, their source maps).
-fn belongs_to_bundle(name: &str, is_dir: bool) -> bool {
-    if is_dir {
-        return INDEX_FOLDERS.contains(&name);
+/// The web assets build-index has written at a bundle's top level, in this version and earlier ones.
+const ASSET_NAMES: &[&str] = &[
+    "jiansuo.js",
+    "jiansuo_engine.js",
+    "jiansuo_engine_bg.wasm",
+    "jiansuo_engine_bg.wasm.deflate",
+    "worker.js",
+    "widget.js",
+];
+
+/// Files a desktop leaves in any folder it shows, which nobody misses.
+const DESKTOP_LITTER: &[&str] = &[".DS_Store", "Thumbs.db", "desktop.ini"];
+
+/// Whether a bundle's top-level entry is one build-index writes (the manifest, an index folder, a web asset of this
+/// version or an earlier one, or `own`: the top-level names of the assets this run writes, `--assets` included) or
+/// desktop litter.
+fn belongs_to_bundle(name: &str, is_dir: bool, own: &[String]) -> bool {
+    let named = |list: &[&str]| list.contains(&name);
+    own.iter().any(|own| own == name)
+        || if is_dir { named(INDEX_FOLDERS) } else { name == MANIFEST || named(ASSET_NAMES) || named(DESKTOP_LITTER) }
+}
+
+/// Foreign names shown in an error; the rest are counted.
+const NAMES_SHOWN: usize = 5;
+
+fn list_names(names: &[String]) -> String {
+    match names.len().checked_sub(NAMES_SHOWN) {
+        Some(more) if more > 0 => format!("{} and {more} more", names[..NAMES_SHOWN].join(", ")),
+        _ => names.join(", "),
     }
-    name == MANIFEST || [".js", ".mjs", ".wasm", ".deflate", ".map"].iter().any(|ext| name.ends_with(ext))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +61,7 @@ pub enum OutputError {
     #[error(
         "{path}: a jiansuo bundle, but it also holds {} that replacing it would delete; refusing to replace it \
          (move them, or give --out a folder of its own: a page Jekyll wrote at this URL needs another one)",
-        .names.join(", ")
+        list_names(.names)
     )]
     NotOnlyABundle { path: PathBuf, names: Vec<String> },
     #[error("{path}: {source}")]
@@ -50,14 +73,14 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 }
 
 /// The folder `target` names (through a symbolic link), if it may be replaced: checked before any post is read,
-/// so that a mistaken `--out` fails at once.
-pub fn check_target(target: &Path) -> Result<(), OutputError> {
-    checked_target(target).map(|_| ())
+/// so that a mistaken `--out` fails at once. `own`: the top-level names of the assets the run writes.
+pub fn check_target(target: &Path, own: &[String]) -> Result<(), OutputError> {
+    checked_target(target, own).map(|_| ())
 }
 
 /// The folder to replace (`target`, or the folder it points to when it is a symbolic link), and whether it exists;
 /// an error when it may not be replaced.
-fn checked_target(target: &Path) -> Result<(PathBuf, bool), OutputError> {
+fn checked_target(target: &Path, own: &[String]) -> Result<(PathBuf, bool), OutputError> {
     let folder = match std::fs::symlink_metadata(target) {
         Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(target).map_err(io_error(target))?,
         _ => target.to_path_buf(),
@@ -65,14 +88,18 @@ fn checked_target(target: &Path) -> Result<(PathBuf, bool), OutputError> {
     if folder.file_name().is_none() {
         return Err(OutputError::NoFolderName(folder));
     }
-    let existing = check_replaceable(&folder)?;
+    let existing = check_replaceable(&folder, own)?;
     Ok((folder, existing))
 }
 
 /// Fills a fresh folder with `write` and puts it in place of `target`. A `target` that is a symbolic link stays
-/// one: the folder it points to is replaced.
-pub fn replace_folder(target: &Path, write: impl FnOnce(&Path) -> io::Result<()>) -> Result<(), OutputError> {
-    let (folder, existing) = checked_target(target)?;
+/// one: the folder it points to is replaced. `own`: as for [`check_target`].
+pub fn replace_folder(
+    target: &Path,
+    own: &[String],
+    write: impl FnOnce(&Path) -> io::Result<()>,
+) -> Result<(), OutputError> {
+    let (folder, existing) = checked_target(target, own)?;
     let target = folder.as_path();
     let name = target.file_name().ok_or_else(|| OutputError::NoFolderName(target.to_path_buf()))?;
     let parent = match target.parent() {
@@ -114,7 +141,7 @@ pub fn replace_folder(target: &Path, write: impl FnOnce(&Path) -> io::Result<()>
 }
 
 /// Whether `target` exists (and may be replaced).
-fn check_replaceable(target: &Path) -> Result<bool, OutputError> {
+fn check_replaceable(target: &Path, own: &[String]) -> Result<bool, OutputError> {
     let meta = match std::fs::metadata(target) {
         Ok(meta) => meta,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(false),
@@ -129,7 +156,7 @@ fn check_replaceable(target: &Path) -> Result<bool, OutputError> {
         let entry = entry.map_err(io_error(target))?;
         empty = false;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !belongs_to_bundle(&name, entry.file_type().is_ok_and(|kind| kind.is_dir())) {
+        if !belongs_to_bundle(&name, entry.file_type().is_ok_and(|kind| kind.is_dir()), own) {
             foreign.push(name);
         }
     }
@@ -251,9 +278,9 @@ mod tests {
     fn creates_then_replaces_a_bundle() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site/search");
-        replace_folder(&out, write_bundle("one")).unwrap();
+        replace_folder(&out, &[], write_bundle("one")).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("t/x.bin")).unwrap(), "one");
-        replace_folder(&out, write_bundle("two")).unwrap();
+        replace_folder(&out, &[], write_bundle("two")).unwrap();
         assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "two");
         assert_eq!(names(&dir.path().join("site")), ["search"]);
     }
@@ -262,8 +289,8 @@ mod tests {
     fn a_failed_write_leaves_the_old_bundle() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("search");
-        replace_folder(&out, write_bundle("old")).unwrap();
-        let error = replace_folder(&out, |_| Err(io::Error::other("disk full"))).unwrap_err();
+        replace_folder(&out, &[], write_bundle("old")).unwrap();
+        let error = replace_folder(&out, &[], |_| Err(io::Error::other("disk full"))).unwrap_err();
         assert!(error.to_string().contains("disk full"));
         assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -273,15 +300,15 @@ mod tests {
     fn refuses_folders_that_are_not_bundles() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("precious.txt"), "keep").unwrap();
-        assert!(matches!(replace_folder(dir.path(), write_bundle("x")), Err(OutputError::NotABundle(_))));
+        assert!(matches!(replace_folder(dir.path(), &[], write_bundle("x")), Err(OutputError::NotABundle(_))));
         assert!(matches!(
-            replace_folder(&dir.path().join("precious.txt"), write_bundle("x")),
+            replace_folder(&dir.path().join("precious.txt"), &[], write_bundle("x")),
             Err(OutputError::NotAFolder(_))
         ));
-        assert!(matches!(replace_folder(Path::new("/"), write_bundle("x")), Err(OutputError::NoFolderName(_))));
+        assert!(matches!(replace_folder(Path::new("/"), &[], write_bundle("x")), Err(OutputError::NoFolderName(_))));
         let empty = dir.path().join("empty");
         std::fs::create_dir(&empty).unwrap();
-        replace_folder(&empty, write_bundle("x")).unwrap();
+        replace_folder(&empty, &[], write_bundle("x")).unwrap();
         assert!(empty.join(MANIFEST).is_file());
     }
 
@@ -289,22 +316,30 @@ mod tests {
     fn refuses_bundles_that_hold_other_files() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("search");
-        replace_folder(&out, write_bundle("old")).unwrap();
-        // What Jekyll writes for a page at /search/ beside the bundle it copied there, and an earlier bundle's assets.
+        replace_folder(&out, &[], write_bundle("old")).unwrap();
+        // What Jekyll writes for a page at /search/ beside the bundle it copied there, a script of the site's own, an
+        // earlier bundle's assets, desktop litter, and what this run's --assets folder writes.
         std::fs::write(out.join("index.html"), "page").unwrap();
         std::fs::create_dir(out.join("img")).unwrap();
-        for asset in ["jiansuo.js", "worker.js", "jiansuo_engine_bg.wasm.deflate"] {
+        std::fs::write(out.join("search.js"), "the site's").unwrap();
+        for asset in ["jiansuo.js", "worker.js", "jiansuo_engine_bg.wasm.deflate", ".DS_Store", "theme.css"] {
             std::fs::write(out.join(asset), "asset").unwrap();
         }
-        let error = replace_folder(&out, write_bundle("new")).unwrap_err();
-        assert!(matches!(&error, OutputError::NotOnlyABundle { names, .. } if names == &["img", "index.html"]));
-        assert!(error.to_string().contains("also holds img, index.html that replacing it would delete"), "{error}");
+        std::fs::create_dir(out.join("fonts")).unwrap();
+        let own = ["theme.css".to_string(), "fonts".to_string()];
+        let error = replace_folder(&out, &own, write_bundle("new")).unwrap_err();
+        let foreign = ["img", "index.html", "search.js"];
+        assert!(matches!(&error, OutputError::NotOnlyABundle { names, .. } if names == &foreign));
+        let message = error.to_string();
+        assert!(message.contains("also holds img, index.html, search.js that replacing it would delete"), "{message}");
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "page");
         assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "old");
-        std::fs::remove_dir(out.join("img")).unwrap();
-        std::fs::remove_file(out.join("index.html")).unwrap();
-        replace_folder(&out, write_bundle("new")).unwrap();
+        for name in foreign {
+            std::fs::remove_dir_all(out.join(name)).or_else(|_| std::fs::remove_file(out.join(name))).unwrap();
+        }
+        replace_folder(&out, &own, write_bundle("new")).unwrap();
         assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "new");
+        assert_eq!(list_names(&(1..=7).map(|i| i.to_string()).collect::<Vec<_>>()), "1, 2, 3, 4, 5 and 2 more");
     }
 
     #[cfg(unix)]
@@ -312,10 +347,10 @@ mod tests {
     fn a_link_to_a_bundle_stays_a_link_to_the_new_bundle() {
         let dir = tempfile::tempdir().unwrap();
         let real = dir.path().join("real");
-        replace_folder(&real, write_bundle("old")).unwrap();
+        replace_folder(&real, &[], write_bundle("old")).unwrap();
         let link = dir.path().join("link");
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        replace_folder(&link, write_bundle("new")).unwrap();
+        replace_folder(&link, &[], write_bundle("new")).unwrap();
         assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
         assert_eq!(std::fs::read_to_string(real.join("t/x.bin")).unwrap(), "new");
         assert_eq!(names(dir.path()), ["link", "real"]);
@@ -329,7 +364,7 @@ mod tests {
         for stale in [".search.new-4000000000", ".search.old-4000000000", ".search.new-1", ".other.new-4000000000"] {
             std::fs::create_dir(dir.path().join(stale)).unwrap();
         }
-        replace_folder(&dir.path().join("search"), write_bundle("x")).unwrap();
+        replace_folder(&dir.path().join("search"), &[], write_bundle("x")).unwrap();
         assert_eq!(names(dir.path()), [".other.new-4000000000", ".search.new-1", "search"]);
     }
 

@@ -72,13 +72,13 @@ pub enum RunError {
 
 pub fn run(options: &Options) -> Result<Outcome, RunError> {
     let mut timings = Timings::start();
-    if let Some(out) = &options.out {
-        output::check_target(out)?;
-    }
     let web_assets = match options.out {
         Some(_) => assets::load(&options.assets)?,
         None => Vec::new(),
     };
+    if let Some(out) = &options.out {
+        output::check_target(out, &assets::top_level_names(&web_assets))?;
+    }
     // jieba's dictionary loads (about half a second) while the folders are walked.
     let (found, segmenter) = std::thread::scope(|scope| {
         let segmenter = scope.spawn(Segmenter::new);
@@ -162,7 +162,8 @@ fn build_and_write(
     let mut failure: Option<RunError> = None;
     let mut written: Vec<(String, u64)> = Vec::new();
     let mut index_files = 0;
-    let replaced = output::replace_folder(out, |folder| {
+    let own_names = assets::top_level_names(&web_assets);
+    let replaced = output::replace_folder(out, &own_names, |folder| {
         let sink = FolderSink::new(folder);
         let fail = |failure: &mut Option<RunError>, error: RunError| {
             let message = error.to_string();
