@@ -706,12 +706,11 @@ impl ChunkSet {
 
     fn add_term(&mut self, key: &[u8], term: TermLists) {
         self.start_entry(key);
-        let doclist = term.doclist;
-        let doclist_placement = if doclist.len() > INLINE_DOCLIST_MAX {
-            let checksum = self.push_postings_file(&doclist);
-            Placement::External { checksum, start: 0, len: doclist.len() }
+        let doclist_placement = if term.doclist.len() > INLINE_DOCLIST_MAX {
+            let checksum = self.push_postings_file(&term.doclist);
+            Placement::External { checksum, start: 0, len: term.doclist.len() }
         } else {
-            Placement::Inline(&doclist)
+            Placement::Inline(&term.doclist)
         };
         let positions = if key.first() == Some(&termdict::BIGRAM) {
             if term.positions.len() > SHARED_POSITIONS_MAX {

@@ -65,8 +65,9 @@ after(async () => {
   if (project) remove(project);
 });
 
-test('vite build has nothing to warn about in the package (logLevel warn prints nothing)', () => {
-  assert.equal(buildOutput, '');
+test('vite build has nothing to warn about in the package (logLevel warn)', () => {
+  // Only warnings about the package count: a Node or Vite release may warn about itself.
+  assert.doesNotMatch(buildOutput, /jiansuo|widget|import\.meta|at build time/i, buildOutput);
 });
 
 test('vite build emitted the engine and the search worker (jiansuo.js started as a worker) as assets', () => {
