@@ -66,14 +66,17 @@ const MAX_POSTS_FOLDER_DEPTH: usize = 6;
 
 /// The `_posts` folders Jekyll reads in the folder `below` of `site` (its `collections_dir`, or ""): its own and
 /// those of its subfolders (`news/_posts`), not inside folders Jekyll ignores (`.git`, `_site`, names ending in
-/// `~`), the site's `exclude` (paths or patterns relative to `site`) or `node_modules`, which it excludes by
-/// default; a `_posts` that is a link to a folder counts, other linked folders are not followed. Folders that
-/// cannot be read are passed over. Sorted.
+/// `~`), the site's `exclude` (paths or patterns relative to `site`) or what it excludes by default
+/// (`node_modules`, `vendor/bundle`…: gems ship `_posts` of their own); a `_posts` that is a link to a folder
+/// counts, other linked folders are not followed. Folders that cannot be read are passed over. Sorted.
 pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String]) -> Vec<PathBuf> {
+    const EXCLUDED_BY_DEFAULT: [&str; 5] =
+        ["node_modules", "vendor/bundle", "vendor/cache", "vendor/gems", "vendor/ruby"];
     let excluded = |relative: &str| {
-        exclude.iter().any(|pattern| {
+        let patterns = exclude.iter().map(String::as_str).chain(EXCLUDED_BY_DEFAULT);
+        patterns.into_iter().any(|pattern: &str| {
             relative == pattern
-                || relative.strip_prefix(pattern.as_str()).is_some_and(|rest| rest.starts_with('/'))
+                || relative.strip_prefix(pattern).is_some_and(|rest| rest.starts_with('/'))
                 || crate::defaults::wildcard_matches(pattern, relative)
         })
     };
@@ -93,7 +96,7 @@ pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String]) -> Vec<Pat
         } else if is_posts {
             found.push(entry.into_path());
             entries.skip_current_dir();
-        } else if jekyll_ignores(&name) || name == "node_modules" {
+        } else if jekyll_ignores(&name) {
             entries.skip_current_dir();
         }
     }
@@ -372,7 +375,8 @@ mod tests {
     fn finds_the_posts_folders_of_a_site() {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path();
-        for folder in ["_posts", "tech/_posts", "a/b/_posts", "_site/_posts", ".git/_posts", "node_modules/x/_posts"] {
+        let ignored = ["_site/_posts", ".git/_posts", "node_modules/x/_posts", "vendor/bundle/ruby/gems/jekyll/_posts"];
+        for folder in ["_posts", "tech/_posts", "a/b/_posts"].into_iter().chain(ignored) {
             std::fs::create_dir_all(site.join(folder)).unwrap();
         }
         std::fs::create_dir_all(site.join("_posts/sub/_posts")).unwrap();
