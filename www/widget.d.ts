@@ -81,8 +81,8 @@ export class JiansuoSearchElement extends HTMLElement {
   get strings(): JiansuoStrings;
   set strings(value: Partial<JiansuoStrings> | null);
   /** Extra engine options merged into every search; the panel's own filters win. Setting it searches again. */
-  get searchOptions(): Omit<SearchOptions, 'signal'>;
-  set searchOptions(value: Omit<SearchOptions, 'signal'> | null);
+  get searchOptions(): Omit<SearchOptions, 'signal' | 'limit' | 'offset' | 'sort' | 'facets'>;
+  set searchOptions(value: Omit<SearchOptions, 'signal' | 'limit' | 'offset' | 'sort' | 'facets'> | null);
   readonly query: string;
   readonly mode: 'inline' | 'modal';
   readonly pageSize: number;

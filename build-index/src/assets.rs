@@ -93,7 +93,6 @@ fn read_folder(root: &Path, dir: &Path, assets: &mut Vec<Asset>) -> Result<(), A
     Ok(())
 }
 
-/// The expected files that `assets` lacks.
 /// The names the assets take at the bundle's top level (a file's, or the folder it is in).
 pub fn top_level_names(assets: &[Asset]) -> Vec<String> {
     let mut names: Vec<String> =
@@ -103,6 +102,7 @@ pub fn top_level_names(assets: &[Asset]) -> Vec<String> {
     names
 }
 
+/// The expected files that `assets` lacks.
 pub fn missing(assets: &[Asset]) -> Vec<&'static str> {
     EXPECTED.iter().copied().filter(|name| !assets.iter().any(|a| a.name == *name)).collect()
 }

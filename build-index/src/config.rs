@@ -101,17 +101,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
         line: error.line,
         message: error.message,
     })?;
-    let exclude = match root.get("exclude").map(|node| &node.value) {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::List(items)) => items
-            .iter()
-            .map(|item| match &item.value {
-                Value::Scalar { text, .. } => Ok(text.trim_matches('/').to_string()),
-                _ => Err(ConfigError::NotText { path: path.to_path_buf(), line: item.line, key: "exclude" }),
-            })
-            .collect::<Result<_, _>>()?,
-        Some(_) => vec![text_of(root.get("exclude"), "exclude")?.unwrap_or_default().trim_matches('/').to_string()],
-    };
+    let exclude = exclude_of(root.get("exclude"), &mut warnings);
     // In the file's order, whichever setting was read first.
     warnings.sort_by_key(|warning| warning.line);
     Ok(SiteConfig {
@@ -129,6 +119,31 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
         exclude,
         warnings,
     })
+}
+
+/// `exclude` as Jekyll 4 reads it: a list of paths or patterns relative to the site, a leading `/` making no
+/// difference. What Jekyll would refuse or pass over (not a list, an entry that is not text) is left out here too,
+/// with a warning: it only tells which `_posts` folders the site publishes.
+fn exclude_of(node: Option<&Node>, warnings: &mut Vec<ConfigWarning>) -> Vec<String> {
+    let Some(node) = node.filter(|node| !node.is_null()) else { return Vec::new() };
+    let Value::List(items) = &node.value else {
+        let message = "exclude is not a list, which Jekyll 4 refuses; it is not used".to_string();
+        warnings.push(ConfigWarning { line: node.line, message });
+        return Vec::new();
+    };
+    let mut exclude = Vec::new();
+    for item in items {
+        match &item.value {
+            Value::Scalar { text, .. } if !text.trim_start_matches('/').is_empty() => {
+                exclude.push(text.trim_start_matches('/').to_string())
+            }
+            _ => warnings.push(ConfigWarning {
+                line: item.line,
+                message: "this exclude entry is not a path or a pattern; it is not used".to_string(),
+            }),
+        }
+    }
+    exclude
 }
 
 /// A switch as Jekyll reads it: Ruby takes every value but `false` and `nil` as true, so `future: "false"` or
@@ -204,11 +219,14 @@ mod tests {
     }
 
     #[test]
-    fn exclude_is_a_list_or_one_path() {
-        let config = parse("exclude:\n  - archive/\n  - \"drafts*\"\n", Path::new("c")).unwrap();
-        assert_eq!(config.exclude, ["archive", "drafts*"]);
-        assert_eq!(parse("exclude: /old\n", Path::new("c")).unwrap().exclude, ["old"]);
-        assert!(matches!(parse("exclude:\n  - [a]\n", Path::new("c")), Err(ConfigError::NotText { line: 2, .. })));
+    fn exclude_is_a_list_of_paths_or_patterns() {
+        let config = parse("exclude:\n  - archive/\n  - \"/drafts*\"\n  - [a]\n", Path::new("c")).unwrap();
+        assert_eq!(config.exclude, ["archive/", "drafts*"]);
+        assert_eq!(config.warnings.len(), 1);
+        assert_eq!(config.warnings[0].line, 4);
+        let one = parse("exclude: old\n", Path::new("c")).unwrap();
+        assert!(one.exclude.is_empty());
+        assert!(one.warnings[0].message.contains("not a list"), "{:?}", one.warnings);
     }
 
     #[test]

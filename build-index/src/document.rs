@@ -304,10 +304,20 @@ fn shorten(line: &str) -> String {
     };
     // Not between a character and a mark that composes with it (`e` + U+0301 is é, ｶﾞ is ガ): the title would hold
     // the bare character, which the text does not.
-    while line[cut..].starts_with(jiansuo::normalize::is_combining_mark) {
+    let at_mark = |cut: usize| line[cut..].starts_with(jiansuo::normalize::is_combining_mark);
+    let start = cut;
+    while at_mark(cut) {
         match line[..cut].char_indices().next_back() {
             Some((before, _)) if before > 0 => cut = before,
-            _ => break,
+            // Marks back to the line's start: after the run of them instead.
+            _ => {
+                cut = start;
+                while let Some(mark) = line[cut..].chars().next().filter(|&c| jiansuo::normalize::is_combining_mark(c))
+                {
+                    cut += mark.len_utf8();
+                }
+                break;
+            }
         }
     }
     let (title, rest) = line.split_at(cut);
@@ -373,6 +383,8 @@ mod tests {
         assert_eq!(shorten(&accented), format!("{}caf", "长".repeat(56)));
         let kana = format!("{}ｶﾞｿﾘﾝ", "长".repeat(59));
         assert_eq!(shorten(&kana), "长".repeat(59));
+        let marks = format!("e{}x", "\u{301}".repeat(70));
+        assert_eq!(shorten(&marks), format!("e{}", "\u{301}".repeat(70)));
         assert_eq!(shorten("！开头"), "！开头");
         assert_eq!(titleize_slug("hello-wORLD"), "Hello World");
     }

@@ -336,10 +336,17 @@ fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> R
 /// The site's `_posts` folders that are not among those given: Jekyll publishes their posts, so a search without them
 /// silently misses part of the site (`build-index _posts` on a site that also has `news/_posts`).
 fn posts_folders_left_out(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> Vec<Warning> {
-    // A config named with --config may live anywhere (a home folder): only the site found above the posts is looked in.
-    let Some(config_path) = config_path.filter(|_| cli.config.is_none()) else { return Vec::new() };
+    let Some(config_path) = config_path else { return Vec::new() };
+    let site = site_folder(config_path);
     let given: Vec<PathBuf> = cli.posts_dirs.iter().filter_map(|folder| std::fs::canonicalize(folder).ok()).collect();
-    posts::posts_folders_in(&site_folder(config_path), &site_config.collections_dir, &site_config.exclude)
+    // A config named with --config may live anywhere (a home folder): its folder is a site only when the posts
+    // folders given are in it, as they are in the one found above them.
+    let site_holds_them =
+        std::fs::canonicalize(&site).is_ok_and(|site| given.iter().all(|folder| folder.starts_with(&site)));
+    if !site_holds_them {
+        return Vec::new();
+    }
+    posts::posts_folders_in(&site, &site_config.collections_dir, &site_config.exclude)
         .into_iter()
         .filter(|folder| std::fs::canonicalize(folder).is_ok_and(|folder| !given.contains(&folder)))
         .map(|folder| Warning {

@@ -7,7 +7,8 @@
 //!
 //! A folder that is neither empty nor a previous bundle (no `manifest.bin`) is never replaced:
 //! `--out ~` by mistake must not delete a home folder. Nor is a bundle that holds anything else (a page Jekyll
-//! wrote at the bundle's URL, `_site/search/index.html`, a stylesheet): replacing it would delete that too.
+//! wrote at the bundle's URL, `_site/search/index.html`, a stylesheet): replacing it would delete that too. Desktop
+//! litter (`.DS_Store`, `Thumbs.db`, `desktop.ini`) is not counted: a folder with only that in it is empty.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ const INDEX_FOLDERS: &[&str] = &["t", "p", "m", "d", "f", "s"];
 /// The web assets build-index has written at a bundle's top level, in this version and earlier ones.
 const ASSET_NAMES: &[&str] = &[
     "jiansuo.js",
+    "host.js",
     "jiansuo_engine.js",
     "jiansuo_engine_bg.wasm",
     "jiansuo_engine_bg.wasm.deflate",
@@ -154,8 +156,9 @@ fn check_replaceable(target: &Path, own: &[String]) -> Result<bool, OutputError>
     let mut empty = true;
     for entry in std::fs::read_dir(target).map_err(io_error(target))? {
         let entry = entry.map_err(io_error(target))?;
-        empty = false;
         let name = entry.file_name().to_string_lossy().into_owned();
+        // A folder with only desktop litter in it is as good as empty.
+        empty &= DESKTOP_LITTER.contains(&name.as_str());
         if !belongs_to_bundle(&name, entry.file_type().is_ok_and(|kind| kind.is_dir()), own) {
             foreign.push(name);
         }
@@ -308,6 +311,7 @@ mod tests {
         assert!(matches!(replace_folder(Path::new("/"), &[], write_bundle("x")), Err(OutputError::NoFolderName(_))));
         let empty = dir.path().join("empty");
         std::fs::create_dir(&empty).unwrap();
+        std::fs::write(empty.join(".DS_Store"), "litter").unwrap();
         replace_folder(&empty, &[], write_bundle("x")).unwrap();
         assert!(empty.join(MANIFEST).is_file());
     }

@@ -58,45 +58,61 @@ pub enum DiscoverError {
 
 /// Whether Jekyll's `EntryFilter` leaves this name out.
 fn jekyll_ignores(name: &str) -> bool {
-    name.starts_with(['.', '_', '#']) || name.ends_with('~')
+    name.starts_with(['.', '_', '#', '~']) || name.ends_with('~')
 }
 
 /// Folders this deep below a site are not looked into for `_posts` (a site's own are one or two levels down).
 const MAX_POSTS_FOLDER_DEPTH: usize = 6;
 
+/// What Jekyll 4 excludes whatever the site's `exclude` says (its `DEFAULT_EXCLUDES`, less the names starting with
+/// `.`, ignored anyway): installed gems ship `_posts` of their own.
+const EXCLUDED_BY_DEFAULT: [&str; 8] = [
+    "gemfiles",
+    "Gemfile",
+    "Gemfile.lock",
+    "node_modules",
+    "vendor/bundle/",
+    "vendor/cache/",
+    "vendor/gems/",
+    "vendor/ruby/",
+];
+
+/// Whether Jekyll's `EntryFilter#glob_include?` leaves out the folder at `relative` (below the site, `/`-separated)
+/// for the `exclude` entry `pattern`: a `File.fnmatch` match, a plain string prefix (`news` leaves out `newsletter`
+/// too), or the pattern naming the folder with a trailing `/`. A `_posts` folder is not itself an entry Jekyll
+/// filters, its posts are: a pattern leaves them all out by prefix only (`**/_posts` matches none of them).
+fn jekyll_excludes(pattern: &str, relative: &str, is_posts: bool) -> bool {
+    relative.starts_with(pattern)
+        || pattern.strip_suffix('/') == Some(relative)
+        || (!is_posts && crate::defaults::wildcard_matches(pattern, relative))
+}
+
 /// The `_posts` folders Jekyll reads in the folder `below` of `site` (its `collections_dir`, or ""): its own and
-/// those of its subfolders (`news/_posts`), not inside folders Jekyll ignores (`.git`, `_site`, names ending in
-/// `~`), the site's `exclude` (paths or patterns relative to `site`) or what it excludes by default
-/// (`node_modules`, `vendor/bundle`…: gems ship `_posts` of their own); a `_posts` that is a link to a folder
-/// counts, other linked folders are not followed. Folders that cannot be read are passed over. Sorted.
+/// those of its subfolders (`news/_posts`), linked folders included, not inside folders Jekyll ignores (`.git`,
+/// `_site`, names ending in `~`), leaves out by the site's `exclude` (entries as written, relative to `site`) or by
+/// default (`node_modules`, `vendor/bundle/`…). Folders that cannot be read, and loops of links, are passed over;
+/// a folder reached twice through links counts once. Sorted.
 pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String]) -> Vec<PathBuf> {
-    const EXCLUDED_BY_DEFAULT: [&str; 5] =
-        ["node_modules", "vendor/bundle", "vendor/cache", "vendor/gems", "vendor/ruby"];
-    let excluded = |relative: &str| {
-        let patterns = exclude.iter().map(String::as_str).chain(EXCLUDED_BY_DEFAULT);
-        patterns.into_iter().any(|pattern: &str| {
-            relative == pattern
-                || relative.strip_prefix(pattern).is_some_and(|rest| rest.starts_with('/'))
-                || crate::defaults::wildcard_matches(pattern, relative)
-        })
-    };
     let mut found = Vec::new();
-    let walk = walkdir::WalkDir::new(site.join(below)).follow_links(false).max_depth(MAX_POSTS_FOLDER_DEPTH);
+    let mut seen = std::collections::HashSet::new();
+    let walk = walkdir::WalkDir::new(site.join(below)).follow_links(true).max_depth(MAX_POSTS_FOLDER_DEPTH);
     let mut entries = walk.sort_by_file_name().into_iter();
     while let Some(entry) = entries.next() {
         let Ok(entry) = entry else { continue };
-        let name = entry.file_name().to_string_lossy();
-        let is_posts = name == "_posts" && entry.path().is_dir();
-        if entry.depth() == 0 || !(entry.file_type().is_dir() || is_posts) {
+        if entry.depth() == 0 || !entry.file_type().is_dir() {
             continue;
         }
+        let name = entry.file_name().to_string_lossy();
+        let is_posts = name == "_posts";
         let relative = entry.path().strip_prefix(site).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-        if excluded(&relative) {
+        let mut patterns = exclude.iter().map(String::as_str).chain(EXCLUDED_BY_DEFAULT);
+        if patterns.any(|pattern| jekyll_excludes(pattern, &relative, is_posts)) || (!is_posts && jekyll_ignores(&name))
+        {
             entries.skip_current_dir();
         } else if is_posts {
-            found.push(entry.into_path());
-            entries.skip_current_dir();
-        } else if jekyll_ignores(&name) {
+            if seen.insert(std::fs::canonicalize(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf())) {
+                found.push(entry.into_path());
+            }
             entries.skip_current_dir();
         }
     }
@@ -375,7 +391,8 @@ mod tests {
     fn finds_the_posts_folders_of_a_site() {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path();
-        let ignored = ["_site/_posts", ".git/_posts", "node_modules/x/_posts", "vendor/bundle/ruby/gems/jekyll/_posts"];
+        let ignored =
+            ["_site/_posts", ".git/_posts", "~old/_posts", "node_modules/x/_posts", "vendor/bundle/gems/x/_posts"];
         for folder in ["_posts", "tech/_posts", "a/b/_posts"].into_iter().chain(ignored) {
             std::fs::create_dir_all(site.join(folder)).unwrap();
         }
@@ -384,18 +401,33 @@ mod tests {
             folders.iter().map(|f| f.strip_prefix(site).unwrap().display().to_string()).collect()
         };
         assert_eq!(relative(posts_folders_in(site, "", &[])), ["_posts", "a/b/_posts", "tech/_posts"]);
-        // The site's `exclude`, as paths or patterns; a `_posts` that links to a folder.
-        let exclude = ["a".to_string(), "t*h".to_string()];
-        assert_eq!(relative(posts_folders_in(site, "", &exclude)), ["_posts"]);
+        // The site's `exclude` as Jekyll reads it: string prefixes (`t` leaves out `tech`), fnmatch patterns for
+        // folders on the way, a trailing `/` for the folder alone; `**/_posts` matches no post.
+        let found = |exclude: &[&str]| {
+            relative(posts_folders_in(site, "", &exclude.iter().map(|e| e.to_string()).collect::<Vec<_>>()))
+        };
+        assert_eq!(found(&["a", "t"]), ["_posts"]);
+        assert_eq!(found(&["a/*", "tech/"]), ["_posts"]);
+        assert_eq!(found(&["te/"]), ["_posts", "a/b/_posts", "tech/_posts"]);
+        assert_eq!(found(&["**/_posts"]), ["_posts", "a/b/_posts", "tech/_posts"]);
         #[cfg(unix)]
         {
-            std::fs::create_dir_all(site.join("linked/real")).unwrap();
-            std::os::unix::fs::symlink(site.join("linked/real"), site.join("linked/_posts")).unwrap();
-            let found = relative(posts_folders_in(site, "", &[]));
-            assert_eq!(found, ["_posts", "a/b/_posts", "linked/_posts", "tech/_posts"]);
-            std::fs::remove_file(site.join("linked/_posts")).unwrap();
+            // Linked folders are read, a `_posts` that is a link among them, and the folders after it too; a loop of
+            // links is passed over, and a folder reached twice counts once.
+            std::fs::create_dir_all(site.join("elsewhere/news/_posts")).unwrap();
+            std::os::unix::fs::symlink(site.join("elsewhere/news"), site.join("linked")).unwrap();
+            std::os::unix::fs::symlink(site, site.join("a/loop")).unwrap();
+            let other = tempfile::tempdir().unwrap();
+            std::fs::create_dir_all(other.path().join("real")).unwrap();
+            std::os::unix::fs::symlink(other.path().join("real"), other.path().join("_posts")).unwrap();
+            std::fs::create_dir_all(other.path().join("news/_posts")).unwrap();
+            let in_other: Vec<String> = posts_folders_in(other.path(), "", &[])
+                .iter()
+                .map(|f| f.strip_prefix(other.path()).unwrap().display().to_string())
+                .collect();
+            assert_eq!(in_other, ["_posts", "news/_posts"]);
+            assert_eq!(found(&[]), ["_posts", "a/b/_posts", "elsewhere/news/_posts", "tech/_posts"]);
         }
-
         // The site folder given where its posts folders belong: an error naming them.
         let error = check_not_a_site(&[site.join("_posts"), site.to_path_buf()]).unwrap_err();
         let message = error.to_string();

@@ -482,6 +482,23 @@ fn posts_folders_of_the_site_left_out_or_the_site_folder_given() {
     assert!(!whole.stderr.contains("Jekyll publishes the posts in this folder too"), "{}", whole.stderr);
     assert!(whole.stderr.contains("2 posts found: 2 indexed"), "{}", whole.stderr);
 
+    // The same config named with --config: the same warning; a config elsewhere says nothing of this site's folders.
+    let config = site.join("_config.yml");
+    let named = build_index(&["--dry-run", "--config", path(&config), path(&site.join("_posts"))]);
+    assert!(named.stderr.contains(&left_out), "{}", named.stderr);
+    let elsewhere = dir.path().join("ci/site.yml");
+    std::fs::create_dir_all(dir.path().join("ci")).unwrap();
+    std::fs::write(&elsewhere, "timezone: Asia/Shanghai\n").unwrap();
+    let unrelated = build_index(&["--dry-run", "--config", path(&elsewhere), path(&site.join("_posts"))]);
+    assert_eq!(unrelated.code, 0, "{}", unrelated.stderr);
+    assert!(!unrelated.stderr.contains("Jekyll publishes the posts in this folder too"), "{}", unrelated.stderr);
+
+    // A folder the site excludes is not published, so leaving it out says nothing, under --strict too.
+    std::fs::write(&config, "timezone: Asia/Shanghai\nexclude:\n  - news/\n").unwrap();
+    let excluded = build_index(&["--dry-run", "--strict", path(&site.join("_posts"))]);
+    assert_eq!(excluded.code, 0, "{}", excluded.stderr);
+    std::fs::write(&config, "timezone: Asia/Shanghai\n").unwrap();
+
     // The site folder instead of its posts folders: an error naming them, before anything is read.
     let site_given = build_index(&["--dry-run", path(&site)]);
     assert_eq!(site_given.code, 2, "{}", site_given.stderr);
