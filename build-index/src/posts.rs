@@ -104,7 +104,7 @@ pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String]) -> Vec<Pat
         }
         let name = entry.file_name().to_string_lossy();
         let is_posts = name == "_posts";
-        let relative = entry.path().strip_prefix(site).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let relative = slash_separated(entry.path().strip_prefix(site).unwrap_or(entry.path()));
         let mut patterns = exclude.iter().map(String::as_str).chain(EXCLUDED_BY_DEFAULT);
         if patterns.any(|pattern| jekyll_excludes(pattern, &relative, is_posts)) || (!is_posts && jekyll_ignores(&name))
         {
@@ -261,13 +261,7 @@ fn walk(
             found.not_posts += 1;
             continue;
         };
-        let in_collection = path
-            .strip_prefix(root)
-            .unwrap_or(path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let in_collection = slash_separated(path.strip_prefix(root).unwrap_or(path));
         found.posts.push(PostFile {
             path: path.to_path_buf(),
             display: path.display().to_string(),
@@ -286,6 +280,11 @@ fn not_a_regular_file(format: Option<Format>, at: Location, found: &mut Discover
         Some(_) => found.skipped.push(Skip { at, reason: SkipReason::Unreadable("not a regular file".into()) }),
         None => found.not_posts += 1,
     }
+}
+
+/// A relative path as Jekyll writes it, `/`-separated whatever the system's separator.
+fn slash_separated(relative: &Path) -> String {
+    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// The folders from the site folder down to `folder` (links resolved), or `None` when it is not below it.
