@@ -19,16 +19,9 @@ pub const MANIFEST: &str = "manifest.bin";
 /// The folders of index files at a bundle's top level, one per kind.
 const INDEX_FOLDERS: &[&str] = &["t", "p", "m", "d", "f", "s"];
 
-/// The web assets build-index has written at a bundle's top level, in this version and earlier ones.
-const ASSET_NAMES: &[&str] = &[
-    "jiansuo.js",
-    "host.js",
-    "jiansuo_engine.js",
-    "jiansuo_engine_bg.wasm",
-    "jiansuo_engine_bg.wasm.deflate",
-    "worker.js",
-    "widget.js",
-];
+/// The web assets earlier versions of build-index wrote at a bundle's top level, beside this one's
+/// ([`crate::assets::EXPECTED`]).
+const EARLIER_ASSET_NAMES: &[&str] = &["host.js", "jiansuo_engine.js", "jiansuo_engine_bg.wasm", "worker.js"];
 
 /// Files a desktop leaves in any folder it shows, which nobody misses.
 const DESKTOP_LITTER: &[&str] = &[".DS_Store", "Thumbs.db", "desktop.ini"];
@@ -39,7 +32,11 @@ const DESKTOP_LITTER: &[&str] = &[".DS_Store", "Thumbs.db", "desktop.ini"];
 fn belongs_to_bundle(name: &str, is_dir: bool, own: &[String]) -> bool {
     let named = |list: &[&str]| list.contains(&name);
     own.iter().any(|own| own == name)
-        || if is_dir { named(INDEX_FOLDERS) } else { name == MANIFEST || named(ASSET_NAMES) || named(DESKTOP_LITTER) }
+        || if is_dir {
+            named(INDEX_FOLDERS)
+        } else {
+            name == MANIFEST || named(crate::assets::EXPECTED) || named(EARLIER_ASSET_NAMES) || named(DESKTOP_LITTER)
+        }
 }
 
 /// Foreign names shown in an error; the rest are counted.

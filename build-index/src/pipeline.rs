@@ -76,8 +76,10 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
         Some(_) => assets::load(&options.assets)?,
         None => Vec::new(),
     };
+    // What the assets write at the bundle's top level: a bundle being replaced may hold it.
+    let own_names = assets::top_level_names(&web_assets);
     if let Some(out) = &options.out {
-        output::check_target(out, &assets::top_level_names(&web_assets))?;
+        output::check_target(out, &own_names)?;
     }
     // jieba's dictionary loads (about half a second) while the folders are walked.
     let (found, segmenter) = std::thread::scope(|scope| {
@@ -135,8 +137,9 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
 
     let spinner = spinner("building and writing the index", options.progress);
     // On the same pool, so that --threads bounds the writer too.
-    let written =
-        pool.install(|| build_and_write(posts, web_assets, options.recency_half_life_days, out, &mut outcome.timings));
+    let written = pool.install(|| {
+        build_and_write(posts, web_assets, &own_names, options.recency_half_life_days, out, &mut outcome.timings)
+    });
     spinner.finish_and_clear();
     outcome.usage = Some(written?);
     Ok(outcome)
@@ -147,6 +150,7 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
 fn build_and_write(
     posts: Vec<Post>,
     web_assets: Vec<Asset>,
+    own_names: &[String],
     recency_half_life_days: f32,
     out: &std::path::Path,
     timings: &mut Timings,
@@ -162,8 +166,7 @@ fn build_and_write(
     let mut failure: Option<RunError> = None;
     let mut written: Vec<(String, u64)> = Vec::new();
     let mut index_files = 0;
-    let own_names = assets::top_level_names(&web_assets);
-    let replaced = output::replace_folder(out, &own_names, |folder| {
+    let replaced = output::replace_folder(out, own_names, |folder| {
         let sink = FolderSink::new(folder);
         let fail = |failure: &mut Option<RunError>, error: RunError| {
             let message = error.to_string();
