@@ -299,25 +299,22 @@ fn shorten(line: &str) -> String {
             return line[..end].to_string();
         }
     }
-    let Some((mut cut, _)) = line.char_indices().nth(MAX_CHARS) else {
+    let Some((start, _)) = line.char_indices().nth(MAX_CHARS) else {
         return line.to_string();
     };
     // Not between a character and a mark that composes with it (`e` + U+0301 is é, ｶﾞ is ガ): the title would hold
-    // the bare character, which the text does not.
-    let at_mark = |cut: usize| line[cut..].starts_with(jiansuo::normalize::is_combining_mark);
-    let start = cut;
-    while at_mark(cut) {
-        match line[..cut].char_indices().next_back() {
-            Some((before, _)) if before > 0 => cut = before,
-            // Marks back to the line's start: after the run of them instead.
-            _ => {
-                cut = start;
-                while let Some(mark) = line[cut..].chars().next().filter(|&c| jiansuo::normalize::is_combining_mark(c))
-                {
-                    cut += mark.len_utf8();
-                }
-                break;
-            }
+    // the bare character, which the text does not. Back before the character, or, when marks run back to the
+    // line's first character, on after them.
+    let mark_at = |cut: usize| line[cut..].chars().next().filter(|&c| jiansuo::normalize::is_combining_mark(c));
+    let before = |cut: usize| line[..cut].char_indices().next_back().map_or(0, |(i, _)| i);
+    let mut cut = start;
+    while mark_at(cut).is_some() && before(cut) > 0 {
+        cut = before(cut);
+    }
+    if mark_at(cut).is_some() {
+        cut = start;
+        while let Some(mark) = mark_at(cut) {
+            cut += mark.len_utf8();
         }
     }
     let (title, rest) = line.split_at(cut);
