@@ -133,14 +133,15 @@ fn exclude_of(node: Option<&Node>, warnings: &mut Vec<ConfigWarning>) -> Vec<Str
     };
     let mut exclude = Vec::new();
     for item in items {
-        match &item.value {
-            Value::Scalar { text, .. } if !text.trim_start_matches('/').is_empty() => {
-                exclude.push(text.trim_start_matches('/').to_string())
-            }
-            _ => warnings.push(ConfigWarning {
-                line: item.line,
-                message: "this exclude entry is not a path or a pattern; it is not used".to_string(),
-            }),
+        let path = match &item.value {
+            Value::Scalar { text, .. } => text.trim_start_matches('/'),
+            _ => "",
+        };
+        if path.is_empty() {
+            let message = "this exclude entry is not a path or a pattern; it is not used".to_string();
+            warnings.push(ConfigWarning { line: item.line, message });
+        } else {
+            exclude.push(path.to_string());
         }
     }
     exclude
