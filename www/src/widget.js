@@ -1081,10 +1081,11 @@ export class JiansuoSearchElement extends HTMLElement {
       return;
     }
     const known = { missing: s.missing, network: s.network, damaged: s.damaged, unsupported: s.unsupported };
-    // An index file (t/…, d/…: in a folder) missing while the manifest was found: a half-published or stale bundle,
-    // not a missing one. The engine missing is the page's assets' fault, not the index's: the general message.
+    // Another file missing than the manifest: an index file (t/…, d/…: in a folder) is a half-published or stale
+    // bundle, not a missing one; the engine is the page's assets' fault, not the index's: the general message.
     const file = error?.file ?? '';
-    const message = code !== 'missing' || file === 'manifest.bin' ? (known[code] ?? s.failed) : file.includes('/') ? s.incomplete : s.failed;
+    const partlyMissing = code === 'missing' && file !== 'manifest.bin';
+    const message = partlyMissing ? (file.includes('/') ? s.incomplete : s.failed) : (known[code] ?? s.failed);
     const detail = [code, error?.file, error?.detail === code ? null : error?.detail]
       .filter((x) => x != null && x !== '')
       .join(' · ');
