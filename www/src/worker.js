@@ -5,13 +5,13 @@
 //               | { op: 'abort', id }   (files: bytes as stored that the page has read already, or undefined)
 // Messages out: { id, ok: true, value } | { id, ok: false, error: { code, message, file, detail } }
 // An aborted search gets no answer: it stops at its next fetch round, and the page has already moved on.
-import init, { Engine } from './jiansuo_engine.js';
+import { Engine, initSync } from './jiansuo_engine.js';
 import { JiansuoError, openLocal } from './host.js';
 
 export { Engine };
 
-// What host.js uses of the glue, by name: the glue's other exports (initSync) stay out of the bundle.
-const glue = { default: init, Engine };
+// What host.js uses of the glue, by name: the glue's other exports (its asynchronous init) stay out of the bundle.
+const glue = { initSync, Engine };
 
 /** Opens a bundle in this thread; `files` as prefetch() (host.js) gives them. */
 export const openInThread = (source, files) => openLocal(glue, source, files);
