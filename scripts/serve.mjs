@@ -36,9 +36,10 @@ const TYPES = {
 
 /**
  * Serves `root`. Options: host ('127.0.0.1'), port (0 = any free port), delay (ms before each answer,
- * to watch loading states), log (function called with each request line), onRequest(pathname).
+ * to watch loading states), log (function called with each request line), onRequest(pathname), cacheControl
+ * (the files' Cache-Control; 'max-age=600' is what GitHub Pages sends).
  */
-export async function serve({ root = '.', host = '127.0.0.1', port = 0, delay = 0, log = null, onRequest = null } = {}) {
+export async function serve({ root = '.', host = '127.0.0.1', port = 0, delay = 0, log = null, onRequest = null, cacheControl = 'no-cache' } = {}) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     const done = (status, headers = {}, body = '') => {
@@ -74,7 +75,7 @@ export async function serve({ root = '.', host = '127.0.0.1', port = 0, delay = 
       ETag: etag,
       'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': info.size,
-      'Cache-Control': 'no-cache',
+      'Cache-Control': cacheControl,
       'X-Content-Type-Options': 'nosniff',
     });
     log?.(`200 ${req.method} ${req.url}`);

@@ -115,7 +115,10 @@ export interface SearchIndex {
 }
 
 export type JiansuoErrorCode =
-  /** A file is not there (HTTP 404/410, ENOENT): the bundle is missing or incomplete. */
+  /**
+   * A file is not there (HTTP 404/410, ENOENT): the bundle is missing or incomplete. (A file gone because the site
+   * published the index again is not an error: the index reads the new manifest and asks again.)
+   */
   | 'missing'
   /** A file could not be read: network failure, other HTTP status, I/O error. */
   | 'network'

@@ -2,10 +2,10 @@
 // bundle of sample/_posts served from 127.0.0.1.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { HOSTILE_POSTS, SAMPLE_POSTS } from '../js/helpers/bundle.mjs';
+import { HOSTILE_POSTS, SAMPLE_POSTS, nextPublication, realBundle, tempDir } from '../js/helpers/bundle.mjs';
 import { SCREENSHOTS, demoSite, shared, waitForAnswer, widget } from './helpers.mjs';
 
 const env = shared(SAMPLE_POSTS);
@@ -792,6 +792,33 @@ describe('when the bundle cannot be loaded', () => {
         assert.match(text, /missing · d\/[0-9a-f]+\/\d+\.bin · 404/);
       },
     );
+  });
+
+  test('the site published again while the page is open: the next search reads the new index', async () => {
+    // Files kept 10 minutes in the browser's cache, as GitHub Pages sends them: the manifest must be asked again.
+    const site = await demoSite(SAMPLE_POSTS, { cacheControl: 'max-age=600' });
+    const page = await env.browser.page();
+    try {
+      await page.goto(site.url);
+      const ui = widget(page);
+      await ui.input.click();
+      await ui.input.pressSequentially('长春', { delay: 20 });
+      const before = await waitForAnswer(page, '长春');
+      assert.ok(before.total > 0, JSON.stringify(before));
+      const posts = nextPublication(tempDir());
+      try {
+        realBundle(posts, join(site.dir, 'search'));
+      } finally {
+        rmSync(dirname(posts), { recursive: true, force: true });
+      }
+      await ui.input.fill('');
+      await ui.input.pressSequentially('猫头鹰', { delay: 20 });
+      assert.equal((await waitForAnswer(page, '猫头鹰')).total, 1);
+      assert.equal(await ui.titles.first().textContent(), '南湖公园再现猫头鹰');
+      await page.close();
+    } finally {
+      await site.close();
+    }
   });
 
   test('the engine file missing: the general message, neither "incomplete" nor "no index"', async () => {

@@ -59,16 +59,17 @@ export async function launch(options = {}) {
 
 /**
  * The demo site: www/demo/* at the root and a bundle of `posts` in search/. `prepare(dir)` may change the
- * site before it is served (remove files, …). Returns { url, dir, requests, close }.
+ * site before it is served (remove files, …); `cacheControl` as scripts/serve.mjs takes it. Returns
+ * { url, dir, requests, close }.
  */
-export async function demoSite(posts, { prepare, delay = 0 } = {}) {
+export async function demoSite(posts, { prepare, delay = 0, cacheControl } = {}) {
   const dir = tempDir('jiansuo-site-');
   cpSync(join(ROOT, 'www/demo'), dir, { recursive: true });
   mkdirSync(join(dir, 'search'));
   realBundle(posts, join(dir, 'search'));
   await prepare?.(dir);
   const requests = [];
-  const server = await serve({ root: dir, delay, onRequest: (path) => requests.push(path) });
+  const server = await serve({ root: dir, delay, cacheControl, onRequest: (path) => requests.push(path) });
   return {
     url: server.url,
     dir,

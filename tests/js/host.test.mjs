@@ -3,13 +3,13 @@
 // build-index's bundle of sample/_posts; what the host hands the engine is watched by wrapping the methods of
 // the engine's class (jiansuo.js exports it), failures come from damaged files in a copy of the bundle.
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { serve } from '../../scripts/serve.mjs';
-import { SAMPLE_POSTS, realBundle, remove, tempDir } from './helpers/bundle.mjs';
+import { SAMPLE_POSTS, nextPublication, realBundle, remove, tempDir } from './helpers/bundle.mjs';
 
 const WASM = 'jiansuo_engine_bg.wasm.deflate';
 let built; // the bundle of sample/_posts, built once; every test works on a copy
@@ -285,6 +285,49 @@ describe('typed errors', () => {
     const copy = api.JiansuoError.from(structuredClone(error.toJSON()));
     assert.ok(copy instanceof api.JiansuoError);
     assert.deepEqual({ ...copy.toJSON() }, { code: 'missing', message: 'gone', file: 'manifest.bin', detail: 404 });
+  });
+});
+
+/** The posts of the sample site's next publication (helpers/bundle.mjs), in a folder removed after the tests. */
+function published() {
+  const dir = tempDir();
+  dirs.push(dir);
+  return nextPublication(dir);
+}
+
+describe('the site publishes the index again while it is open', () => {
+  test('a query needing files the new bundle replaced is answered from the new bundle', async () => {
+    const { dir, api } = await fresh();
+    const index = await api.openIndex(dir);
+    const before = await index.search('长春');
+    realBundle(published(), dir); // build-index --out over the open bundle: the old files are gone
+    assert.ok(!existsSync(join(dir, dictionaryChunk)), 'the old dictionary chunk is still there');
+    const owl = await index.search('猫头鹰');
+    assert.equal(owl.total, 1);
+    assert.equal(owl.results[0].title, '南湖公园再现猫头鹰');
+    // The engine now reads the new bundle for every query, also for those it had the files of.
+    assert.equal((await index.search('长春')).total, before.total + 1);
+    index.close();
+  });
+
+  test('concurrent queries that all meet the old bundle share the new one', async () => {
+    const { dir, api } = await fresh();
+    const index = await api.openIndex(dir);
+    await index.search('黄金');
+    realBundle(published(), dir);
+    const [owl, changchun, completions] = await Promise.all([index.search('猫头鹰'), index.search('长春'), index.complete('猫头')]);
+    assert.equal(owl.total, 1);
+    assert.ok(changchun.results.some((r) => r.title === '南湖公园再现猫头鹰'));
+    assert.ok(completions.some((c) => c.text === '猫头鹰'), JSON.stringify(completions));
+  });
+
+  test('a newer bundle that is incomplete: code missing for the file it lacks', async () => {
+    const { dir, api } = await fresh();
+    const index = await api.openIndex(dir);
+    realBundle(published(), dir);
+    const documents = join(dir, 'd');
+    for (const folder of readdirSync(documents)) renameSync(join(documents, folder), join(dir, `away-${folder}`));
+    await assert.rejects(index.search('猫头鹰'), (e) => e.code === 'missing' && /^d\//.test(e.file));
   });
 });
 

@@ -95,8 +95,8 @@ export async function bundleBase(source) {
 // damaged manifest can never point the host at another origin or outside the bundle.
 const SAFE_NAME = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
 
-/** Reads one bundle file as stored (compressed). */
-export async function readRaw(base, name) {
+/** Reads one bundle file as stored (compressed); `init`: fetch's options. */
+export async function readRaw(base, name, init) {
   if (!SAFE_NAME.test(name)) {
     throw new JiansuoError('damaged', `the index names an invalid file: ${JSON.stringify(name)}`, { file: name });
   }
@@ -116,7 +116,7 @@ export async function readRaw(base, name) {
   }
   let response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, init);
   } catch (e) {
     throw new JiansuoError('network', `cannot fetch ${url}: ${e?.message ?? e}`, { file: name, cause: e });
   }
@@ -236,12 +236,14 @@ export class Searchable {
 export class LocalIndex extends Searchable {
   #engine;
   #base;
+  #manifest; // as stored: a different one on the site means that the site has published the index again
   #inflight = new Map(); // name -> Promise<void> while being fetched and added
 
-  constructor(engine, base) {
+  constructor(engine, base, manifest) {
     super();
     this.#engine = engine;
     this.#base = base;
+    this.#manifest = manifest;
   }
 
   /** The bundle folder, as an absolute URL ending in '/'. */
@@ -288,29 +290,59 @@ export class LocalIndex extends Searchable {
         throw new JiansuoError('engine', `the engine still needs files after ${MAX_ROUNDS} rounds`, { file: need[0] });
       }
       const files = eachLimited(need, FETCH_CONCURRENCY, (name) => this.#ensure(name));
-      if (signal) {
-        // Leave the fetches running (they fill the engine for the next query) but stop waiting for them.
+      try {
+        // Leave the fetches running when aborted (they fill the engine for the next query) but stop waiting for them.
         await new Promise((resolve, reject) => {
           const stop = () => reject(aborted(signal.reason));
-          if (signal.aborted) return stop();
-          signal.addEventListener('abort', stop, { once: true });
-          files.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+          if (signal?.aborted) return stop();
+          signal?.addEventListener('abort', stop, { once: true });
+          files.then(resolve, reject).finally(() => signal?.removeEventListener('abort', stop));
         });
-      } else {
-        await files;
+      } catch (e) {
+        if (!(await this.#renewed(e))) throw e;
       }
     }
   }
 
-  /** Fetches one file and adds it to the engine; concurrent requests for the same file share one fetch. */
+  /**
+   * After a file the manifest names was not found: whether the site has published the index again since it was
+   * opened (its files' names change with their content, and the old ones are gone). If so, the engine starts over
+   * on the new manifest and the query is asked again; if the manifest is the same, the index is incomplete.
+   */
+  async #renewed(error) {
+    const engine = this.#engine;
+    if (error?.code !== 'missing' || error.file === 'manifest.bin') return false;
+    // Asked of the server, not of the HTTP cache, which may keep the old manifest for minutes.
+    const stored = await readRaw(this.#base, 'manifest.bin', { cache: 'no-cache' }).catch(() => null);
+    const old = this.#manifest;
+    if (!stored || (stored.length === old.length && stored.every((byte, i) => byte === old[i]))) return false;
+    const manifest = await inflate(stored, 'manifest.bin');
+    // Another query may have renewed it meanwhile, or the index been closed.
+    if (engine && engine === this.#engine) {
+      try {
+        this.#engine = new engine.constructor(manifest);
+      } catch (e) {
+        throw engineError(e, 'manifest.bin');
+      }
+      this.#manifest = stored;
+      engine.free();
+    }
+    return true;
+  }
+
+  /**
+   * Fetches one file and adds it to the engine that asked for it (unless the index has been renewed or closed
+   * meanwhile); concurrent requests for the same file share one fetch.
+   */
   #ensure(name) {
+    const engine = this.#engine;
     let pending = this.#inflight.get(name);
     if (!pending) {
       pending = loadFile(this.#base, name)
         .then((bytes) => {
-          if (!this.#engine) throw new JiansuoError('closed', 'the index is closed');
+          if (engine !== this.#engine) return;
           try {
-            this.#engine.addFile(name, bytes);
+            engine.addFile(name, bytes);
           } catch (e) {
             throw engineError(e, name);
           }
@@ -348,9 +380,9 @@ export function latestOnly(fn) {
  */
 export async function openLocal(glue, source, files = {}) {
   const base = await bundleBase(source);
-  const manifestBytes = files.manifest ?? readRaw(base, 'manifest.bin');
+  const stored = Promise.resolve(files.manifest ?? readRaw(base, 'manifest.bin'));
   const [manifest] = await Promise.all([
-    Promise.resolve(manifestBytes).then((bytes) => inflate(bytes, 'manifest.bin')),
+    stored.then((bytes) => inflate(bytes, 'manifest.bin')),
     startEngine(glue, files.engine),
   ]);
   let engine;
@@ -359,5 +391,5 @@ export async function openLocal(glue, source, files = {}) {
   } catch (e) {
     throw engineError(e, 'manifest.bin');
   }
-  return new LocalIndex(engine, base);
+  return new LocalIndex(engine, base, await stored);
 }

@@ -1,7 +1,7 @@
 // Test bundles: realBundle() runs target/release/build-index (the product), so every test searches the real
 // engine in a real bundle.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,20 @@ export function realBundle(posts, out) {
     cpSync(join(ROOT, 'target/www-pkg/jiansuo_engine.js'), join(out, 'jiansuo_engine.js'));
   }
   return out;
+}
+
+/**
+ * A site's next publication, in `dir`/_posts: sample/_posts and one post more, in 长春 and about a word no sample
+ * post has (猫头鹰), titled 南湖公园再现猫头鹰. Returns the posts folder.
+ */
+export function nextPublication(dir) {
+  const posts = join(dir, '_posts');
+  cpSync(SAMPLE_POSTS, posts, { recursive: true });
+  writeFileSync(
+    join(posts, '2026-11-27-owl-in-nanhu-park.md'),
+    '---\ntitle: 南湖公园再现猫头鹰\ndate: 2026-11-27 08:00:00 +0800\ncategories: 城市\n---\n长春南湖公园的游客昨天拍到一只猫头鹰。\n',
+  );
+  return posts;
 }
 
 export function remove(dir) {
