@@ -747,7 +747,7 @@ describe('hostile content', () => {
 });
 
 describe('when the bundle cannot be loaded', () => {
-  /** Searches 长春 on a demo site that `prepare` broke, and hands the page, the widget and its answer to `check`. */
+  /** Searches 长春 on a demo site that `prepare` broke, and hands the page, the widget, its answer and the site's folder to `check`. */
   async function searchBrokenDemo(prepare, check) {
     const broken = await demoSite(SAMPLE_POSTS, { prepare });
     try {
@@ -756,7 +756,7 @@ describe('when the bundle cannot be loaded', () => {
       const ui = widget(page);
       await ui.input.click();
       await ui.input.pressSequentially('长春', { delay: 20 });
-      await check(page, ui, await waitForAnswer(page, '长春'));
+      await check(page, ui, await waitForAnswer(page, '长春'), broken.dir);
       await page.close();
     } finally {
       await broken.close();
@@ -775,6 +775,19 @@ describe('when the bundle cannot be loaded', () => {
         assert.equal(await ui.options.count(), 0);
         mkdirSync(SCREENSHOTS, { recursive: true });
         await page.locator('main').screenshot({ path: join(SCREENSHOTS, 'demo-error-missing-index.png') });
+      },
+    );
+  });
+
+  test('a manifest missing for a while (the site being published): the next search opens the index', async () => {
+    await searchBrokenDemo(
+      (dir) => renameSync(join(dir, 'search/manifest.bin'), join(dir, 'manifest.away')),
+      async (page, ui, answer, dir) => {
+        assert.equal(answer.error, 'missing');
+        renameSync(join(dir, 'manifest.away'), join(dir, 'search/manifest.bin'));
+        await ui.input.fill('');
+        await ui.input.pressSequentially('黄金', { delay: 20 });
+        assert.ok((await waitForAnswer(page, '黄金')).total > 0);
       },
     );
   });
