@@ -29,7 +29,8 @@ pub struct SiteConfig {
     pub collections_dir: String,
     /// `defaults:`, the front matter defaults (for posts; not yet globbed in the site folder).
     pub defaults: Defaults,
-    /// Jekyll's `exclude`: paths or `File.fnmatch` patterns, relative to the site folder, of what it does not read.
+    /// Jekyll's `exclude`: paths or `File.fnmatch` patterns, relative to the site folder, of what it does not read;
+    /// as written (a leading `/` is for [`crate::posts`] to weigh as Jekyll does).
     pub exclude: Vec<String>,
     /// Settings read but worth a word (a `future` that is not a YAML boolean…).
     pub warnings: Vec<ConfigWarning>,
@@ -121,9 +122,9 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
     })
 }
 
-/// `exclude` as Jekyll 4 reads it: a list of paths or patterns relative to the site, a leading `/` making no
-/// difference. What Jekyll would refuse or pass over (not a list, an entry that is not text) is left out here too,
-/// with a warning: it only tells which `_posts` folders the site publishes.
+/// `exclude` as Jekyll 4 reads it: a list of paths or patterns relative to the site, kept as written. What Jekyll
+/// would refuse or pass over (not a list, an entry that is not text or nothing but `/`) is left out here too, with a
+/// warning: it only tells which `_posts` folders the site publishes.
 fn exclude_of(node: Option<&Node>, warnings: &mut Vec<ConfigWarning>) -> Vec<String> {
     let Some(node) = node.filter(|node| !node.is_null()) else { return Vec::new() };
     let Value::List(items) = &node.value else {
@@ -133,15 +134,12 @@ fn exclude_of(node: Option<&Node>, warnings: &mut Vec<ConfigWarning>) -> Vec<Str
     };
     let mut exclude = Vec::new();
     for item in items {
-        let path = match &item.value {
-            Value::Scalar { text, .. } => text.trim_start_matches('/'),
-            _ => "",
-        };
-        if path.is_empty() {
-            let message = "this exclude entry is not a path or a pattern; it is not used".to_string();
-            warnings.push(ConfigWarning { line: item.line, message });
-        } else {
-            exclude.push(path.to_string());
+        match &item.value {
+            Value::Scalar { text, .. } if !text.trim_start_matches('/').is_empty() => exclude.push(text.clone()),
+            _ => {
+                let message = "this exclude entry is not a path or a pattern; it is not used".to_string();
+                warnings.push(ConfigWarning { line: item.line, message });
+            }
         }
     }
     exclude
@@ -222,7 +220,7 @@ mod tests {
     #[test]
     fn exclude_is_a_list_of_paths_or_patterns() {
         let config = parse("exclude:\n  - archive/\n  - \"/drafts*\"\n  - [a]\n", Path::new("c")).unwrap();
-        assert_eq!(config.exclude, ["archive/", "drafts*"]);
+        assert_eq!(config.exclude, ["archive/", "/drafts*"]);
         assert_eq!(config.warnings.len(), 1);
         assert_eq!(config.warnings[0].line, 4);
         let one = parse("exclude: old\n", Path::new("c")).unwrap();

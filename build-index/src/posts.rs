@@ -80,8 +80,11 @@ const EXCLUDED_BY_DEFAULT: [&str; 8] = [
 /// Whether Jekyll's `EntryFilter#glob_include?` leaves out the folder at `relative` (below the site, `/`-separated)
 /// for the `exclude` entry `pattern`: a `File.fnmatch` match, a plain string prefix (`news` leaves out `newsletter`
 /// too), or the pattern naming the folder with a trailing `/`. A `_posts` folder is not itself an entry Jekyll
-/// filters, its posts are: a pattern leaves them all out by prefix only (`**/_posts` matches none of them).
+/// filters, its posts are: a pattern leaves them all out by prefix only (`**/_posts` matches none of them). Jekyll
+/// joins the pattern to the site folder with `File.join`, so one leading `/` makes no difference and a second one
+/// stays (the pattern matches nothing).
 fn jekyll_excludes(pattern: &str, relative: &str, is_posts: bool) -> bool {
+    let pattern = pattern.strip_prefix('/').unwrap_or(pattern);
     relative.starts_with(pattern)
         || pattern.strip_suffix('/') == Some(relative)
         || (!is_posts && crate::defaults::wildcard_matches(pattern, relative))
@@ -406,6 +409,8 @@ mod tests {
             relative(posts_folders_in(site, "", &exclude.iter().map(|e| e.to_string()).collect::<Vec<_>>()))
         };
         assert_eq!(found(&["a", "t"]), ["_posts"]);
+        assert_eq!(found(&["/a", "/t"]), ["_posts"], "one leading / makes no difference");
+        assert_eq!(found(&["//t"]), ["_posts", "a/b/_posts", "tech/_posts"], "two make a path that is nowhere");
         assert_eq!(found(&["a/*", "tech/"]), ["_posts"]);
         assert_eq!(found(&["te/"]), ["_posts", "a/b/_posts", "tech/_posts"]);
         assert_eq!(found(&["**/_posts"]), ["_posts", "a/b/_posts", "tech/_posts"]);
