@@ -3,7 +3,8 @@
 //! Read: `permalink` (and `collections.posts.permalink`, which Jekyll 4 prefers), `baseurl`, `timezone`,
 //! `encoding`, `markdown_ext`, `unpublished` and `future` (the last two true for any value but `false` and null, as
 //! in Ruby), `collections_dir` (the folder below the site that holds `_posts`), the front matter `defaults`
-//! (see [`crate::defaults`]), and `exclude` (only to tell which `_posts` folders of the site the site publishes).
+//! (see [`crate::defaults`]), and `exclude` and `include` (only to tell which `_posts` folders of the site the site
+//! publishes).
 //! Command-line options override them.
 //! Everything else in the file is ignored.
 
@@ -30,8 +31,12 @@ pub struct SiteConfig {
     /// `defaults:`, the front matter defaults (for posts; not yet globbed in the site folder).
     pub defaults: Defaults,
     /// Jekyll's `exclude`: paths or `File.fnmatch` patterns, relative to the site folder, of what it does not read;
-    /// as written (a leading `/` is for [`crate::posts`] to weigh as Jekyll does).
+    /// as written (a leading `/` is for [`crate::posts`] to weigh as Jekyll does, and Jekyll takes out of it the entries
+    /// `include` holds letter for letter).
     pub exclude: Vec<String>,
+    /// Jekyll's `include`: names or `File.fnmatch` patterns of what it reads although the name starts with `.`, `_`,
+    /// `#` or `~`, or is excluded; as written. `None` when not set: Jekyll's default (`.htaccess`).
+    pub include: Option<Vec<String>>,
     /// Settings read but worth a word (a `future` that is not a YAML boolean…).
     pub warnings: Vec<ConfigWarning>,
 }
@@ -102,7 +107,8 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
         line: error.line,
         message: error.message,
     })?;
-    let exclude = exclude_of(root.get("exclude"), &mut warnings);
+    let exclude = paths_of(root.get("exclude"), "exclude", &mut warnings).unwrap_or_default();
+    let include = paths_of(root.get("include"), "include", &mut warnings);
     // In the file's order, whichever setting was read first.
     warnings.sort_by_key(|warning| warning.line);
     Ok(SiteConfig {
@@ -118,31 +124,33 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
             .unwrap_or_default(),
         defaults,
         exclude,
+        include,
         warnings,
     })
 }
 
-/// `exclude` as Jekyll 4 reads it: a list of paths or patterns relative to the site, kept as written. What Jekyll
-/// would refuse or pass over (not a list, an entry that is not text or nothing but `/`) is left out here too, with a
-/// warning: it only tells which `_posts` folders the site publishes.
-fn exclude_of(node: Option<&Node>, warnings: &mut Vec<ConfigWarning>) -> Vec<String> {
-    let Some(node) = node.filter(|node| !node.is_null()) else { return Vec::new() };
+/// `exclude` or `include` as Jekyll 4 reads it: a list of paths or patterns relative to the site, kept as written.
+/// What Jekyll would refuse or pass over (not a list, an entry that is not text, or nothing but `/`) is left out here
+/// too, with a warning: they only tell which `_posts` folders the site publishes. `None` when the setting is not
+/// there.
+fn paths_of(node: Option<&Node>, key: &str, warnings: &mut Vec<ConfigWarning>) -> Option<Vec<String>> {
+    let node = node.filter(|node| !node.is_null())?;
     let Value::List(items) = &node.value else {
-        let message = "exclude is not a list, which Jekyll 4 refuses; it is not used".to_string();
+        let message = format!("{key} is not a list, which Jekyll 4 refuses; it is not used");
         warnings.push(ConfigWarning { line: node.line, message });
-        return Vec::new();
+        return None;
     };
-    let mut exclude = Vec::new();
+    let mut paths = Vec::new();
     for item in items {
         match &item.value {
-            Value::Scalar { text, .. } if !text.trim_start_matches('/').is_empty() => exclude.push(text.clone()),
+            Value::Scalar { text, .. } if !text.trim_start_matches('/').is_empty() => paths.push(text.clone()),
             _ => {
-                let message = "this exclude entry is not a path or a pattern; it is not used".to_string();
+                let message = format!("this {key} entry is not a path or a pattern; it is not used");
                 warnings.push(ConfigWarning { line: item.line, message });
             }
         }
     }
-    exclude
+    Some(paths)
 }
 
 /// A switch as Jekyll reads it: Ruby takes every value but `false` and `nil` as true, so `future: "false"` or
@@ -226,6 +234,20 @@ mod tests {
         let one = parse("exclude: old\n", Path::new("c")).unwrap();
         assert!(one.exclude.is_empty());
         assert!(one.warnings[0].message.contains("not a list"), "{:?}", one.warnings);
+    }
+
+    #[test]
+    fn include_is_a_list_of_paths_or_patterns_or_not_set() {
+        let config =
+            parse("include:\n  - _archive\n  - \"/.well-known/\"\n  - \"/\"\n  - {a: b}\n", Path::new("c")).unwrap();
+        assert_eq!(config.include, Some(vec!["_archive".to_string(), "/.well-known/".to_string()]));
+        assert_eq!(config.warnings.iter().map(|w| w.line).collect::<Vec<_>>(), [4, 5]);
+        assert!(config.warnings[0].message.starts_with("this include entry"), "{:?}", config.warnings);
+        assert_eq!(parse("include: []\n", Path::new("c")).unwrap().include, Some(Vec::new()));
+        assert_eq!(parse("include:\n", Path::new("c")).unwrap().include, None);
+        let one = parse("include: _archive\n", Path::new("c")).unwrap();
+        assert_eq!(one.include, None);
+        assert!(one.warnings[0].message.starts_with("include is not a list"), "{:?}", one.warnings);
     }
 
     #[test]

@@ -346,7 +346,7 @@ fn posts_folders_left_out(cli: &Cli, site_config: &SiteConfig, config_path: Opti
     if !site_holds_them {
         return Vec::new();
     }
-    posts::posts_folders_in(&site, &site_config.collections_dir, &site_config.exclude)
+    posts::posts_folders_in(&site, &site_config.collections_dir, &site_config.exclude, site_config.include.as_deref())
         .into_iter()
         .filter(|folder| std::fs::canonicalize(folder).is_ok_and(|folder| !given.contains(&folder)))
         .map(|folder| Warning {

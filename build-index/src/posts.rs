@@ -64,9 +64,11 @@ fn jekyll_ignores(name: &str) -> bool {
 /// Folders this deep below a site are not looked into for `_posts` (a site's own are one or two levels down).
 const MAX_POSTS_FOLDER_DEPTH: usize = 6;
 
-/// What Jekyll 4 excludes whatever the site's `exclude` says (its `DEFAULT_EXCLUDES`, less the names starting with
-/// `.`, ignored anyway): installed gems ship `_posts` of their own.
-const EXCLUDED_BY_DEFAULT: [&str; 8] = [
+/// What Jekyll 4 excludes whatever the site's `exclude` says (its `DEFAULT_EXCLUDES`): installed gems ship `_posts`
+/// of their own. The names starting with `.` count too, as `include` can bring back what they hold.
+const EXCLUDED_BY_DEFAULT: [&str; 10] = [
+    ".sass-cache",
+    ".jekyll-cache",
     "gemfiles",
     "Gemfile",
     "Gemfile.lock",
@@ -77,25 +79,54 @@ const EXCLUDED_BY_DEFAULT: [&str; 8] = [
     "vendor/ruby/",
 ];
 
-/// Whether Jekyll's `EntryFilter#glob_include?` leaves out the folder at `relative` (below the site, `/`-separated)
-/// for the `exclude` entry `pattern`: a `File.fnmatch` match, a plain string prefix (`news` leaves out `newsletter`
-/// too), or the pattern naming the folder with a trailing `/`. A `_posts` folder is not itself an entry Jekyll
-/// filters, its posts are: a pattern leaves them all out by prefix only (`**/_posts` matches none of them). Jekyll
-/// joins the pattern to the site folder with `File.join`, so one leading `/` makes no difference and a second one
-/// stays (the pattern matches nothing).
-fn jekyll_excludes(pattern: &str, relative: &str, is_posts: bool) -> bool {
-    let pattern = pattern.strip_prefix('/').unwrap_or(pattern);
-    relative.starts_with(pattern)
-        || pattern.strip_suffix('/') == Some(relative)
-        || (!is_posts && crate::defaults::wildcard_matches(pattern, relative))
+/// Jekyll's `include` when the site does not set one.
+const INCLUDED_BY_DEFAULT: [&str; 1] = [".htaccess"];
+
+/// An `exclude` or `include` entry as Jekyll's `File.join` with the site folder takes it: one leading `/` makes no
+/// difference, a second one stays (and the entry matches nothing).
+fn below_site(pattern: &str) -> &str {
+    pattern.strip_prefix('/').unwrap_or(pattern)
+}
+
+/// Jekyll's `EntryFilter#glob_include?` for one `exclude` or `include` entry and an entry below the site
+/// (`/`-separated): a plain string prefix (`news` matches `newsletter` too), the pattern naming the folder with a
+/// trailing `/`, or `File.fnmatch` without flags. Jekyll joins both to the site folder first, which leaves no name at
+/// the start of the string for fnmatch's leading-`.` rule.
+fn jekyll_glob_matches(pattern: &str, entry: &str, entry_is_folder: bool) -> bool {
+    let pattern = below_site(pattern);
+    entry.starts_with(pattern)
+        || (entry_is_folder && pattern.strip_suffix('/') == Some(entry))
+        || crate::defaults::wildcard_matches(&format!("/{pattern}"), &format!("/{entry}"))
+}
+
+/// Whether Jekyll leaves out the posts of the `_posts` folder at `relative` for an `exclude` entry. The folder is not
+/// itself an entry Jekyll filters, its posts are: an entry leaves them all out by prefix only (`**/_posts` matches
+/// none of them). Posts an `include` entry brings back one by one are not looked for.
+fn jekyll_excludes_posts(pattern: &str, relative: &str) -> bool {
+    let pattern = below_site(pattern);
+    relative.starts_with(pattern) || pattern.strip_suffix('/') == Some(relative)
 }
 
 /// The `_posts` folders Jekyll reads in the folder `below` of `site` (its `collections_dir`, or ""): its own and
-/// those of its subfolders (`news/_posts`), linked folders included, not inside folders Jekyll ignores (`.git`,
-/// `_site`, names ending in `~`), leaves out by the site's `exclude` (entries as written, relative to `site`) or by
-/// default (`node_modules`, `vendor/bundle/`…). Folders that cannot be read, and loops of links, are passed over;
-/// a folder reached twice through links counts once. Sorted.
-pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String]) -> Vec<PathBuf> {
+/// those of its subfolders (`news/_posts`), linked folders included, as Jekyll's `EntryFilter` passes over folders:
+/// one the site's `include` names (`None`: Jekyll's default) is entered; any other is not when its name starts with
+/// `.`, `_`, `#` or `~` or ends with `~` (`.git`, `_site`), or when `exclude` (entries as written, relative to
+/// `site`; less those `include` holds too) or Jekyll's default excludes (`node_modules`, `vendor/bundle/`…) leave it
+/// out. Jekyll matches `include` against the folder's name alone, so `_archive` brings back every folder of that
+/// name, `blog/_archive` none. Folders that cannot be read, and loops of links, are passed over; a folder reached
+/// twice through links counts once. Sorted.
+pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String], include: Option<&[String]>) -> Vec<PathBuf> {
+    let include: Vec<&str> = match include {
+        Some(include) => include.iter().map(String::as_str).collect(),
+        None => INCLUDED_BY_DEFAULT.to_vec(),
+    };
+    // Jekyll's `site.exclude - site.include`: whole entries, letter for letter.
+    let exclude: Vec<&str> = exclude
+        .iter()
+        .map(String::as_str)
+        .chain(EXCLUDED_BY_DEFAULT)
+        .filter(|pattern| !include.contains(pattern))
+        .collect();
     let mut found = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let walk = walkdir::WalkDir::new(site.join(below)).follow_links(true).max_depth(MAX_POSTS_FOLDER_DEPTH);
@@ -106,11 +137,20 @@ pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String]) -> Vec<Pat
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        let is_posts = name == "_posts";
         let relative = slash_separated(entry.path().strip_prefix(site).unwrap_or(entry.path()));
-        let mut patterns = exclude.iter().map(String::as_str).chain(EXCLUDED_BY_DEFAULT);
-        if patterns.any(|pattern| jekyll_excludes(pattern, &relative, is_posts)) || (!is_posts && jekyll_ignores(&name))
-        {
+        let is_posts = name == "_posts";
+        let left_out = if is_posts {
+            exclude.iter().any(|pattern| jekyll_excludes_posts(pattern, &relative))
+        } else {
+            // For the trailing-`/` rule Jekyll asks whether the name alone, joined to the site folder, is a folder:
+            // `_archive/` brings back `blog/_archive` only beside a top-level `_archive`.
+            let name_is_a_top_folder = site.join(&*name).is_dir();
+            let included = include.iter().any(|pattern| jekyll_glob_matches(pattern, &name, name_is_a_top_folder));
+            !included
+                && (jekyll_ignores(&name)
+                    || exclude.iter().any(|pattern| jekyll_glob_matches(pattern, &relative, true)))
+        };
+        if left_out {
             entries.skip_current_dir();
         } else if is_posts {
             if seen.insert(std::fs::canonicalize(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf())) {
@@ -131,7 +171,7 @@ pub fn check_not_a_site(folders: &[PathBuf]) -> Result<(), DiscoverError> {
         if name.as_deref() == Some("_posts") || !folder.is_dir() {
             continue;
         }
-        let inner = posts_folders_in(folder, "", &[]);
+        let inner = posts_folders_in(folder, "", &[], None);
         if !inner.is_empty() {
             let shown = inner.iter().map(|f| f.display().to_string().trim_start_matches("./").to_string()).collect();
             return Err(DiscoverError::SiteFolder { folder: folder.clone(), posts_folders: shown });
@@ -402,11 +442,11 @@ mod tests {
         let relative = |folders: Vec<PathBuf>| -> Vec<String> {
             folders.iter().map(|f| f.strip_prefix(site).unwrap().display().to_string()).collect()
         };
-        assert_eq!(relative(posts_folders_in(site, "", &[])), ["_posts", "a/b/_posts", "tech/_posts"]);
+        assert_eq!(relative(posts_folders_in(site, "", &[], None)), ["_posts", "a/b/_posts", "tech/_posts"]);
         // The site's `exclude` as Jekyll reads it: string prefixes (`t` leaves out `tech`), fnmatch patterns for
         // folders on the way, a trailing `/` for the folder alone; `**/_posts` matches no post.
         let found = |exclude: &[&str]| {
-            relative(posts_folders_in(site, "", &exclude.iter().map(|e| e.to_string()).collect::<Vec<_>>()))
+            relative(posts_folders_in(site, "", &exclude.iter().map(|e| e.to_string()).collect::<Vec<_>>(), None))
         };
         assert_eq!(found(&["a", "t"]), ["_posts"]);
         assert_eq!(found(&["/a", "/t"]), ["_posts"], "one leading / makes no difference");
@@ -425,7 +465,7 @@ mod tests {
             std::fs::create_dir_all(other.path().join("real")).unwrap();
             std::os::unix::fs::symlink(other.path().join("real"), other.path().join("_posts")).unwrap();
             std::fs::create_dir_all(other.path().join("news/_posts")).unwrap();
-            let in_other: Vec<String> = posts_folders_in(other.path(), "", &[])
+            let in_other: Vec<String> = posts_folders_in(other.path(), "", &[], None)
                 .iter()
                 .map(|f| f.strip_prefix(other.path()).unwrap().display().to_string())
                 .collect();
@@ -443,6 +483,65 @@ mod tests {
         // A plain folder of posts, not Jekyll's layout, is read as before.
         std::fs::create_dir_all(site.join("plain")).unwrap();
         assert!(check_not_a_site(&[site.join("plain")]).is_ok());
+    }
+
+    #[test]
+    fn the_sites_include_brings_folders_back_as_in_jekyll() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path();
+        let folders = [
+            "_posts",
+            "_archive/_posts",
+            "_archive_old/_posts",
+            "blog/_archive/_posts",
+            "x/news/_posts",
+            ".blog/_posts",
+            ".blog/drafts/_posts",
+            ".jekyll-cache/_posts",
+        ];
+        for folder in folders {
+            std::fs::create_dir_all(site.join(folder)).unwrap();
+        }
+        let strings = |list: &[&str]| list.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+        let found = |exclude: &[&str], include: &[&str]| -> Vec<String> {
+            posts_folders_in(site, "", &strings(exclude), Some(&strings(include)))
+                .iter()
+                .map(|f| f.strip_prefix(site).unwrap().display().to_string())
+                .collect()
+        };
+        assert_eq!(found(&[], &[]), ["_posts", "x/news/_posts"]);
+        assert_eq!(
+            posts_folders_in(site, "", &[], None),
+            posts_folders_in(site, "", &[], Some(&strings(&[".htaccess"])))
+        );
+        // The folder's name alone is matched, by prefix or fnmatch, wherever the folder is; a path matches no name.
+        let every_archive =
+            ["_archive/_posts", "_archive_old/_posts", "_posts", "blog/_archive/_posts", "x/news/_posts"];
+        assert_eq!(found(&[], &["_archive"]), every_archive);
+        assert_eq!(found(&[], &["_arch*"]), every_archive);
+        assert_eq!(found(&[], &["blog/_archive"]), ["_posts", "x/news/_posts"]);
+        // A trailing `/` names the folder alone, if the site has a folder of that name at its top.
+        assert_eq!(found(&[], &["_archive/"]), ["_archive/_posts", "_posts", "blog/_archive/_posts", "x/news/_posts"]);
+        // An included folder is entered although excluded; what is below it is not included with it.
+        assert_eq!(found(&["_archive"], &["_archive"]), every_archive);
+        assert_eq!(
+            found(&["blog"], &["_archive"]),
+            ["_archive/_posts", "_archive_old/_posts", "_posts", "x/news/_posts"]
+        );
+        assert_eq!(
+            found(&["_archive/"], &["_archive"]),
+            ["_archive_old/_posts", "_posts", "blog/_archive/_posts", "x/news/_posts"],
+            "the posts below _archive/ are still excluded"
+        );
+        // Jekyll takes out of `exclude` the entries `include` holds letter for letter, which brings back a path.
+        assert_eq!(found(&["x/news"], &[]), ["_posts"]);
+        assert_eq!(found(&["x/news"], &["x/news"]), ["_posts", "x/news/_posts"]);
+        assert_eq!(found(&["/x/news"], &["x/news"]), ["_posts"]);
+        // Below an included folder whose name starts with `.`, exclude patterns match as they do elsewhere, and
+        // Jekyll's default excludes count.
+        assert_eq!(found(&["*/drafts"], &[".blog"]), [".blog/_posts", "_posts", "x/news/_posts"]);
+        assert_eq!(found(&[], &[".jekyll"]), ["_posts", "x/news/_posts"]);
+        assert_eq!(found(&[], &[".jekyll-cache"]), [".jekyll-cache/_posts", "_posts", "x/news/_posts"]);
     }
 
     #[test]

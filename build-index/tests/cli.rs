@@ -508,6 +508,34 @@ fn posts_folders_of_the_site_left_out_or_the_site_folder_given() {
 }
 
 #[test]
+fn a_folder_the_site_includes_is_published_and_left_out_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    write_site(
+        &site,
+        &[
+            ("_posts/2024-01-01-a.md", "---\ntitle: 甲\n---\n正文甲\n"),
+            ("_archive/_posts/2020-01-01-old.md", "---\ntitle: 旧\n---\n正文旧\n"),
+        ],
+    );
+    let left_out =
+        format!("{}:1: Jekyll publishes the posts in this folder too", site.join("_archive/_posts").display());
+
+    // Jekyll passes over a folder whose name starts with `_`, so leaving it out says nothing, under --strict too.
+    std::fs::write(site.join("_config.yml"), "timezone: Asia/Shanghai\n").unwrap();
+    let ignored = build_index(&["--dry-run", "--strict", path(&site.join("_posts"))]);
+    assert_eq!(ignored.code, 0, "{}", ignored.stderr);
+    assert!(!ignored.stderr.contains(&left_out), "{}", ignored.stderr);
+
+    // `include` brings it back, over an `exclude` that names it too.
+    std::fs::write(site.join("_config.yml"), "timezone: Asia/Shanghai\nexclude: [_archive]\ninclude: [_archive]\n")
+        .unwrap();
+    let included = build_index(&["--dry-run", path(&site.join("_posts"))]);
+    assert_eq!(included.code, 0, "{}", included.stderr);
+    assert!(included.stderr.contains(&left_out), "{}", included.stderr);
+}
+
+#[test]
 fn a_bundle_folder_that_holds_a_page_is_not_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("_site/search");
