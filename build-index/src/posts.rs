@@ -146,9 +146,11 @@ pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String], include: O
             // `_archive/` brings back `blog/_archive` only beside a top-level `_archive`.
             let name_is_a_top_folder = site.join(&*name).is_dir();
             let included = include.iter().any(|pattern| jekyll_glob_matches(pattern, &name, name_is_a_top_folder));
-            !included
-                && (jekyll_ignores(&name)
-                    || exclude.iter().any(|pattern| jekyll_glob_matches(pattern, &relative, true)))
+            // Jekyll never enters a folder whose name ends in `.`, whatever `include` says.
+            name.ends_with('.')
+                || !included
+                    && (jekyll_ignores(&name)
+                        || exclude.iter().any(|pattern| jekyll_glob_matches(pattern, &relative, true)))
         };
         if left_out {
             entries.skip_current_dir();
@@ -498,6 +500,7 @@ mod tests {
             ".blog/_posts",
             ".blog/drafts/_posts",
             ".jekyll-cache/_posts",
+            "v1./_posts",
         ];
         for folder in folders {
             std::fs::create_dir_all(site.join(folder)).unwrap();
@@ -510,6 +513,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(found(&[], &[]), ["_posts", "x/news/_posts"]);
+        assert!(!found(&[], &["v1."]).contains(&"v1./_posts".to_string()), "a name ending in . is never entered");
         assert_eq!(
             posts_folders_in(site, "", &[], None),
             posts_folders_in(site, "", &[], Some(&strings(&[".htaccess"])))
