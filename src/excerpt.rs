@@ -134,7 +134,8 @@ fn find_hits(text: &str, chars: &[(usize, char)], keywords: &[&str]) -> Vec<Hit>
     merged
 }
 
-/// The character range of the excerpt.
+/// The character range of the excerpt: about `window` characters from a little before the first hit of the window
+/// with the most distinct keywords, then the most hits. Its edges do not cut a hit, a Latin word or a number.
 fn choose_window(chars: &[(usize, char)], hits: &[Hit], window: usize) -> (usize, usize) {
     let len = chars.len();
     if len <= window {
@@ -153,9 +154,22 @@ fn choose_window(chars: &[(usize, char)], hits: &[Hit], window: usize) -> (usize
     let Some((_, _, first)) = best else {
         return (0, window);
     };
-    let start = hits[first].start.saturating_sub(LEAD_IN);
-    let start = start.min(len - window);
-    (start, start + window)
+    let first_hit = hits[first].start;
+    let mut start = first_hit.saturating_sub(LEAD_IN).min(len - window);
+    let mut end = start + window;
+    // On to the end of a hit the window would cut.
+    let last_hit_end = hits.iter().rev().find(|h| h.start < end).map_or(0, |h| h.end);
+    end = end.max(last_hit_end);
+    // Both sides of `i` in one Latin word or number (`.` included: a number's point, an abbreviation's).
+    let in_word = |j: usize| chars.get(j).is_some_and(|&(_, c)| c.is_ascii_alphanumeric() || c == '.');
+    let inside_word = |i: usize| in_word(i.wrapping_sub(1)) && in_word(i);
+    while start < first_hit && inside_word(start) {
+        start += 1;
+    }
+    while end > last_hit_end && inside_word(end) {
+        end -= 1;
+    }
+    (start, end)
 }
 
 fn push_escaped(html: &mut String, c: char) {
@@ -207,6 +221,21 @@ mod tests {
         let html = excerpt(&text, &["雨", "长"], 100);
         // The window with both keywords (it was the opening, with 雨 alone).
         assert!(html.contains("<mark>雨</mark>春<mark>长</mark>"), "{html}");
+    }
+
+    #[test]
+    fn the_edges_cut_no_hit_latin_word_or_number() {
+        // The window's end would cut the second 习近平: it goes on to the hit's end.
+        let text = format!("乙乙乙乙乙乙乙习近平{}习近平{}", "丙".repeat(88), "丁".repeat(100));
+        assert!(excerpt(&text, &["习近平"], 100).ends_with("丙<mark>习近平</mark>…"));
+        // Its start in a Latin word: on to the word's end.
+        let text = format!("{}{}乙乙人工智能{}", "甲".repeat(50), "A".repeat(20), "丙".repeat(100));
+        assert!(excerpt(&text, &["人工智能"], 100).starts_with("…乙乙<mark>人工智能</mark>丙"));
+        // Its end in a number (its point included) or a word: back before it.
+        for number in ["2024年", "2.88%", "iPhone"] {
+            let text = format!("人工智能{}{number}{}", "丙".repeat(94), "丁".repeat(50));
+            assert!(excerpt(&text, &["人工智能"], 100).ends_with("丙…"), "{number}");
+        }
     }
 
     #[test]
