@@ -287,6 +287,24 @@ fn a_pinyin_alternative_counts_the_results_its_search_shows() {
 }
 
 #[test]
+fn letters_that_find_posts_are_not_replaced_by_a_word_they_are_the_initials_of() {
+    let mut docs = corpus();
+    // WTO in two posts; 唯特偶 (initials wto) in three, so it would find more.
+    for d in docs.iter_mut().take(3) {
+        d.text.push_str("唯特偶公告。");
+        d.words.push("唯特偶".into());
+    }
+    for d in docs.iter_mut().skip(3).take(2) {
+        d.text.push_str("WTO 规则。");
+    }
+    let (_dir, mut index) = build(docs);
+    let page = index.search("WTO", &SearchOptions::default()).unwrap();
+    assert_eq!((page.total, page.rewrite), (2, None));
+    let offered: Vec<(&str, u32)> = page.alternatives.iter().map(|a| (a.query.as_str(), a.count)).collect();
+    assert_eq!(offered, [("唯特偶", 3)]);
+}
+
+#[test]
 fn typos_in_latin_words_are_forgiven() {
     let (_dir, mut index) = build(corpus());
     for (typed, meant) in [("iphnoe", "iphone"), ("ipohne", "iphone"), ("souce", "source")] {

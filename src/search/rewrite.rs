@@ -21,12 +21,15 @@ impl Index {
         if !query.has_positive() || filters.exact {
             return Ok(Ok(ranked));
         }
-        let few = ranked.ranking.len() < FEW_RESULTS;
+        let found = ranked.ranking.len();
+        let few = found < FEW_RESULTS;
         if let Some(letters) = pinyin::letters(query).filter(|l| few || pinyin::is_initials(l)) {
-            if let Some((word, count)) = ready!(self.pinyin_word(&letters)) {
+            if let Some((word, count, by_initials)) = ready!(self.pinyin_word(&letters)) {
                 let rewritten =
                     Query { clauses: vec![Clause { alternatives: vec![Keyword { text: word }], negated: false }] };
-                if few {
+                // Letters that find something are not replaced by a word they are only the initials of (WTO is no
+                // 唯特偶, MSN no 每十年): that word is offered beside what they find.
+                if few && !(by_initials && found > 0) {
                     if let Some(better) = ready!(self.rank_rewritten(rewritten, RewriteKind::Pinyin, &ranked, filters))
                     {
                         return Ok(Ok(better));
@@ -74,15 +77,16 @@ impl Index {
         Ok(Ok(Some(retry)))
     }
 
-    /// The most common vocabulary word that reads `letters` (full pinyin first, then initials), with its count.
-    fn pinyin_word(&self, letters: &str) -> Fetch<Option<(String, u32)>> {
+    /// The most common vocabulary word that reads `letters` (full pinyin first, then initials), with its count and
+    /// whether `letters` are its initials.
+    fn pinyin_word(&self, letters: &str) -> Fetch<Option<(String, u32, bool)>> {
         let prefixes = [pinyin::reading_prefix(letters), pinyin::initials_prefix(letters)];
         let ranges: Vec<std::ops::Range<usize>> = prefixes.iter().map(|p| self.bounded_range(p)).collect();
         let missing = self.missing_chunks(ranges.iter().cloned().flatten());
         if !missing.is_empty() {
             return Ok(Err(missing));
         }
-        for (prefix, range) in prefixes.iter().zip(ranges) {
+        for (by_initials, (prefix, range)) in [false, true].into_iter().zip(prefixes.iter().zip(ranges)) {
             let mut best: Option<(String, pinyin::Weighted)> = None;
             for chunk in range.filter_map(|c| self.chunks.get(&c)) {
                 for (key, info) in chunk.prefixed(prefix)? {
@@ -94,7 +98,7 @@ impl Index {
                 }
             }
             if let Some((word, weighted)) = best {
-                return Ok(Ok(Some((word, weighted.results))));
+                return Ok(Ok(Some((word, weighted.results, by_initials))));
             }
         }
         Ok(Ok(None))
