@@ -793,6 +793,18 @@ fn text_codes(documents: &[Document]) -> TextCodes {
     TextCodes::from_counts(counts)
 }
 
+/// The text a document stores for its excerpts: without the `【title】` that finance feeds put at the top of the
+/// text, which the reader sees as the result's title already (a third of the excerpts on the corpus repeated it).
+/// The index keeps the whole text: the headline's words still find the post.
+fn text_for_excerpts<'a>(title: &str, text: &'a str) -> &'a str {
+    let title = title.trim();
+    let after_headline = text.trim_start().strip_prefix('【').and_then(|t| t.strip_prefix(title)?.strip_prefix('】'));
+    match after_headline {
+        Some(rest) if !title.is_empty() && !rest.trim().is_empty() => rest.trim_start(),
+        _ => text,
+    }
+}
+
 fn write_documents(documents: &[Document], codes: &TextCodes) -> (u64, Vec<(u32, Vec<u8>)>) {
     let sealed: Vec<(u32, Vec<u8>, u64)> = documents
         .par_iter()
@@ -804,7 +816,7 @@ fn write_documents(documents: &[Document], codes: &TextCodes) -> (u64, Vec<(u32,
                 date: d.date.clone(),
                 categories: d.categories.clone(),
                 tags: d.tags.clone(),
-                text: d.text.clone(),
+                text: text_for_excerpts(&d.title, &d.text).to_string(),
                 needs_folding: [&d.title, &d.text].iter().any(|t| crate::normalize::has_traditional(t)),
             };
             let (bytes, checksum) = format::seal_file(FileKind::Document, &stored.encode(codes));

@@ -322,6 +322,33 @@ fn typos_in_latin_words_are_forgiven() {
 }
 
 #[test]
+fn a_headline_repeated_at_the_top_of_the_text_is_not_shown_again_in_the_excerpt() {
+    let mut docs = corpus();
+    let title = "纽约联储调查显示美国消费者更为乐观";
+    docs.push(doc(
+        "/em",
+        120,
+        title,
+        &format!("【{title}】纽约联储周五公布的一项调查显示，就业前景改善。"),
+        &["eastmoney"],
+        &[],
+    ));
+    docs.push(doc("/other", 119, "另一个标题", "【不同的标题】纽约联储的另一项调查。", &["cls"], &[]));
+    let (_dir, mut index) = build(docs);
+    let page = index.search("纽约联储", &SearchOptions { sort: SortOrder::Date, ..Default::default() }).unwrap();
+    let excerpts: Vec<&str> = page.results.iter().map(|r| r.excerpt.as_str()).collect();
+    assert_eq!(
+        excerpts,
+        [
+            "<mark>纽约联储</mark>周五公布的一项调查显示，就业前景改善。",
+            "【不同的标题】<mark>纽约联储</mark>的另一项调查。"
+        ]
+    );
+    // The headline's words still find the post (the index has the whole text).
+    assert_eq!(index.search("消费者更为乐观", &SearchOptions::default()).unwrap().total, 1);
+}
+
+#[test]
 fn one_story_from_several_feeds_is_shown_once() {
     let story = "国家统计局今日发布数据显示，7月份全国规模以上工业增加值同比增长5.7%，环比增长0.38%。1—7月份，规模以上工业增加值同比增长6.3%。";
     let mut docs = corpus();
