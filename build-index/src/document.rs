@@ -288,43 +288,149 @@ fn decode(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<Stri
     }
 }
 
-/// The start of a line of text, short enough for a title: up to the first sentence end, or 60
-/// characters. No ellipsis: the title is searched like the post's own text, and an ellipsis (NFKC `...`)
-/// would make `.` or `…` find a post that has none.
+const MAX_TITLE_CHARS: usize = 60;
+
+/// The start of a line of text, short enough for a title: up to the first sentence end, or about 60 characters.
+/// No ellipsis: the title is searched like the post's own text, and an ellipsis (NFKC `...`) would make `.` or `…`
+/// find a post that has none.
 fn shorten(line: &str) -> String {
-    const MAX_CHARS: usize = 60;
-    let sentence_end = line.char_indices().take(MAX_CHARS).find(|(_, c)| matches!(c, '。' | '！' | '？' | '!' | '?'));
+    let sentence_end = line.char_indices().take(MAX_TITLE_CHARS).find(|&(_, c)| is_sentence_end(c));
     if let Some((end, _)) = sentence_end {
         if end > 0 {
             return line[..end].to_string();
         }
     }
-    let Some((start, _)) = line.char_indices().nth(MAX_CHARS) else {
+    let Some((limit, _)) = line.char_indices().nth(MAX_TITLE_CHARS) else {
         return line.to_string();
     };
-    // Not between a character and a mark that composes with it (`e` + U+0301 is é, ｶﾞ is ガ): the title would hold
-    // the bare character, which the text does not. Back before the character, or, when marks run back to the
-    // line's first character, on after them.
-    let mark_at = |cut: usize| line[cut..].chars().next().filter(|&c| jiansuo::normalize::is_combining_mark(c));
-    let before = |cut: usize| line[..cut].char_indices().next_back().map_or(0, |(i, _)| i);
-    let mut cut = start;
-    while mark_at(cut).is_some() && before(cut) > 0 {
-        cut = before(cut);
+    let title = &line[..cut_before(line, limit)];
+    // An opening bracket or quote whose words were cut off says nothing either.
+    let trimmed = title.trim_end_matches(|c: char| {
+        is_clause_boundary(c) || matches!(c, ',' | ';' | ':' | '（' | '(' | '【' | '《' | '“' | '「' | '[')
+    });
+    if trimmed.is_empty() { title } else { trimmed }.to_string()
+}
+
+/// Where to end a title that `limit` would cut: at a clause boundary when one is in the last third (a title of
+/// 40 characters or more that ends where a clause does reads whole, where a cut word or number does not);
+/// otherwise at `limit`, moved so as not to split a character from its marks, a unit after a `/`, or a number or
+/// Latin word.
+fn cut_before(line: &str, limit: usize) -> usize {
+    const BOUNDARY_REACH: usize = MAX_TITLE_CHARS / 3;
+    if line[limit..].starts_with(|c| is_clause_boundary(c) || is_sentence_end(c)) {
+        return limit;
     }
-    if mark_at(cut).is_some() {
-        cut = start;
-        while let Some(mark) = mark_at(cut) {
-            cut += mark.len_utf8();
+    let boundary = line[..limit].char_indices().rev().take(BOUNDARY_REACH).find(|&(_, c)| is_clause_boundary(c));
+    if let Some((at, _)) = boundary {
+        return at;
+    }
+    outside_run(line, before_unit_slash(line, outside_cluster(line, limit)))
+}
+
+/// Not between a character and a mark that composes with it (`e` + U+0301 is é, ｶﾞ is ガ): the title would hold the
+/// bare character, which the text does not. Back before the character, or, when marks run back to the line's first
+/// character, on after them.
+fn outside_cluster(line: &str, cut: usize) -> usize {
+    let mark_at = |cut: usize| line[cut..].chars().next().filter(|&c| jiansuo::normalize::is_combining_mark(c));
+    let mut before = cut;
+    while mark_at(before).is_some() && char_before(line, before).is_some_and(|(at, _)| at > 0) {
+        before = char_before(line, before).map_or(0, |(at, _)| at);
+    }
+    if mark_at(before).is_none() {
+        return before;
+    }
+    let mut after = cut;
+    while let Some(mark) = mark_at(after) {
+        after += mark.len_utf8();
+    }
+    after
+}
+
+/// Not in a unit after a `/` between Chinese characters (`美元/盎司`, `元/吨`): a title ending in `美元/盎` names no
+/// unit. A cut up to two characters past such a `/` moves before it, which covers units of up to three characters.
+fn before_unit_slash(line: &str, cut: usize) -> usize {
+    const MAX_UNIT_CHARS_CUT: usize = 2;
+    let mut at = cut;
+    for _ in 0..=MAX_UNIT_CHARS_CUT {
+        match char_before(line, at) {
+            Some((slash, '/' | '／')) => {
+                let between_chinese = char_before(line, slash).is_some_and(|(_, c)| is_chinese(c))
+                    && line[slash..].chars().nth(1).is_some_and(is_chinese);
+                return if between_chinese { slash } else { cut };
+            }
+            Some((previous, c)) if is_chinese(c) => at = previous,
+            _ => return cut,
         }
     }
-    let (title, rest) = line.split_at(cut);
-    // A number's point cut from its decimals (`2.` of `2.2%`) would be a point of its own in the title, which `.`
-    // finds and the text's `2.2` does not give; so would the points NFKC makes `.` (one-dot leader, small stop).
-    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
-    match title.strip_suffix(['.', '．', '\u{2024}', '\u{FE52}']) {
-        Some(number) if number.ends_with(is_digit) && rest.starts_with(is_digit) => number.to_string(),
-        _ => title.to_string(),
+    cut
+}
+
+/// Not inside a number or Latin word: `仓单2` of `仓单22580手`, `跌2.8` of `跌2.88%` show a wrong figure. Back to the
+/// start of the run, or, when the run starts the line, on to its end.
+fn outside_run(line: &str, cut: usize) -> usize {
+    let mut start = cut;
+    while splits_run(line, start) {
+        start = char_before(line, start).map_or(0, |(at, _)| at);
     }
+    if start > 0 {
+        return start;
+    }
+    let mut end = cut;
+    while splits_run(line, end) {
+        end += line[end..].chars().next().map_or(0, char::len_utf8);
+    }
+    end
+}
+
+/// Whether `line[..at]` and `line[at..]` split a run: ASCII or full-width letters and digits; a decimal point,
+/// thousands separator, `/` or `:` between digits (`3.855`, `3,873`, `2026/27`, `10:30`; NFKC makes `．`, `․` and `﹒`
+/// a `.` too); a hyphen between letters or digits (`F-16`, `QDII-LOF`, `60-70`); and a `%` or 万 or 亿 after a digit
+/// (`2480亿` cut before 亿 would read as 2480).
+fn splits_run(line: &str, at: usize) -> bool {
+    let (Some((before_at, before)), Some(after)) = (char_before(line, at), line[at..].chars().next()) else {
+        return false;
+    };
+    let before_before = char_before(line, before_at).map(|(_, c)| c);
+    let after_after = line[at..].chars().nth(1);
+    (is_alphanumeric(before) && is_alphanumeric(after))
+        || run_joiner(after).is_some_and(|joins| joins(before) && after_after.is_some_and(joins))
+        || run_joiner(before).is_some_and(|joins| joins(after) && before_before.is_some_and(joins))
+        || (is_digit(before) && matches!(after, '%' | '％' | '‰' | '万' | '亿'))
+}
+
+/// For a character that joins two parts of a run, which characters it joins.
+fn run_joiner(c: char) -> Option<fn(char) -> bool> {
+    match c {
+        '.' | '．' | '\u{2024}' | '\u{FE52}' | ',' | '/' | ':' => Some(is_digit),
+        '-' => Some(is_alphanumeric),
+        _ => None,
+    }
+}
+
+fn char_before(line: &str, at: usize) -> Option<(usize, char)> {
+    line[..at].char_indices().next_back()
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?')
+}
+
+/// Where a clause ends: white space and Chinese clause punctuation. The ASCII `,` and `:` are left out, as they also
+/// sit inside numbers and times (`1,000`, `10:30`); in English they come with a space after them.
+fn is_clause_boundary(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '，' | '、' | '；' | '：')
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+fn is_alphanumeric(c: char) -> bool {
+    c.is_ascii_alphanumeric() || is_digit(c) || ('Ａ'..='Ｚ').contains(&c) || ('ａ'..='ｚ').contains(&c)
+}
+
+fn is_chinese(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// `Utils.titleize_slug`: `hello-world` → `Hello World`.
@@ -371,19 +477,82 @@ mod tests {
         assert_eq!(shorten("财联社8月1日电，某公司发布公告。后续内容"), "财联社8月1日电，某公司发布公告");
         assert_eq!(shorten(&"长".repeat(70)), "长".repeat(60));
         let long = |tail: &str| format!("{}{tail}", "长".repeat(58));
-        assert_eq!(shorten(&long("2.2%，后续内容")), long("2"));
-        assert_eq!(shorten(&long("２．２%，后续内容")), long("２"));
+        // A number's point is never left dangling (`2.` of `2.2%`): the number goes whole.
+        assert_eq!(shorten(&long("2.2%，后续内容")), long(""));
+        assert_eq!(shorten(&long("２．２%，后续内容")), long(""));
         assert_eq!(shorten(&long("2.，后续内容")), long("2."));
-        assert_eq!(shorten(&long("2\u{2024}5")), long("2"));
+        assert_eq!(shorten(&long("2\u{2024}5")), long(""));
         // Not between a character and its combining mark: `cafe` must not find a title the text has as café.
         let accented = format!("{}cafe\u{301}，后续", "长".repeat(56));
-        assert_eq!(shorten(&accented), format!("{}caf", "长".repeat(56)));
+        assert_eq!(shorten(&accented), "长".repeat(56));
         let kana = format!("{}ｶﾞｿﾘﾝ", "长".repeat(59));
         assert_eq!(shorten(&kana), "长".repeat(59));
         let marks = format!("e{}x", "\u{301}".repeat(70));
         assert_eq!(shorten(&marks), format!("e{}", "\u{301}".repeat(70)));
         assert_eq!(shorten("！开头"), "！开头");
         assert_eq!(titleize_slug("hello-wORLD"), "Hello World");
+    }
+
+    #[test]
+    fn a_cut_title_ends_at_a_clause_in_its_last_third() {
+        // cls-2458222: 60 characters ended in 多晶硅期货仓单2, of 22580手.
+        let warrants = "财联社8月19日电，广期所品种仓单及变化如下：碳酸锂期货仓单38608手，环比上个交易日增加1239手；多晶硅期货仓单22580手，环比上个交易日增加270手。";
+        assert_eq!(
+            shorten(warrants),
+            "财联社8月19日电，广期所品种仓单及变化如下：碳酸锂期货仓单38608手，环比上个交易日增加1239手"
+        );
+        // cls-2444395: …西部数据跌2.8, of 2.88%.
+        let drops = "财联社8月3日电，美股存储板块跌幅扩大，美光科技跌3.44%，SK海力士跌3.62%，闪迪跌3.89%，西部数据跌2.88%，希捷科技跌2.5%。";
+        assert_eq!(
+            shorten(drops),
+            "财联社8月3日电，美股存储板块跌幅扩大，美光科技跌3.44%，SK海力士跌3.62%，闪迪跌3.89%"
+        );
+        // A sentence end or clause boundary right at the limit ends a title of the full length.
+        let full = format!("{}。后续", "长".repeat(60));
+        assert_eq!(shorten(&full), "长".repeat(60));
+        // A boundary further back than the last third is not worth the words it would drop.
+        let early = format!("{}，{}", "长".repeat(30), "短".repeat(40));
+        assert_eq!(shorten(&early), format!("{}，{}", "长".repeat(30), "短".repeat(29)));
+    }
+
+    #[test]
+    fn a_cut_title_keeps_numbers_and_latin_words_whole() {
+        // cls-2457249: no clause boundary in the last third, and 60 characters ended in 从6, of 6.03%.
+        let holding = "财联社8月18日电，香港交易所信息显示，GIC Private Limited在立讯精密H股的持股比例于08月13日从6.03%降至5.97%，卖出的平均股价为61.2654港元。";
+        assert_eq!(
+            shorten(holding),
+            "财联社8月18日电，香港交易所信息显示，GIC Private Limited在立讯精密H股的持股比例于08月13日从"
+        );
+        let long = |chars: usize, tail: &str| format!("{}{tail}", "长".repeat(chars));
+        for (chars, run) in [
+            (58, "88%"),
+            (58, "88％"),
+            (56, "2480亿比索"),
+            (57, "3,873美元"),
+            (55, "2026/27年度"),
+            (57, "10:30"),
+            (56, "SIDECAR机制"),
+            (59, "ＡＩ芯片"),
+            (57, "F-16战机"),
+        ] {
+            assert_eq!(shorten(&long(chars, run)), long(chars, ""), "{run}");
+        }
+        // The bracket the cut word was in goes too: cls-2448210's …基金（QDII-LOF）.
+        assert_eq!(shorten(&long(55, "（QDII-LOF）")), long(55, ""));
+        assert_eq!(shorten(&long(55, "2480亿比索")), long(55, "2480亿"));
+        // A run that starts the line is kept whole.
+        let hash = "0123456789abcdef".repeat(5);
+        assert_eq!(shorten(&format!("{hash}是哈希")), hash);
+    }
+
+    #[test]
+    fn a_cut_title_keeps_a_unit_after_a_slash_whole() {
+        // cls-2451018: …报65.06美元/盎, of 美元/盎司.
+        let long = |chars: usize, tail: &str| format!("{}{tail}", "长".repeat(chars));
+        assert_eq!(shorten(&long(57, "美元/盎司")), long(57, "美元"));
+        assert_eq!(shorten(&long(56, "美元/盎司")), long(56, "美元"));
+        assert_eq!(shorten(&long(55, "元/吨左右浮动")), long(55, "元/吨左右"));
+        assert_eq!(shorten(&long(56, "a/b单位")), long(56, "a/b单"));
     }
 
     #[test]
