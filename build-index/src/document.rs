@@ -172,7 +172,7 @@ pub fn convert(file: &PostFile, site: &Site, segmenter: &Segmenter) -> Result<Po
             let stand_in = extracted
                 .first_heading
                 .clone()
-                .or_else(|| extracted.text.lines().next().map(shorten))
+                .or_else(|| extracted.text.lines().next().map(stand_in_title))
                 .unwrap_or_else(|| titleize_slug(slug));
             warn(missing.map_or(1, |(_, line)| line), WarningReason::NoTitle(stand_in.clone()));
             stand_in
@@ -288,7 +288,87 @@ fn decode(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<Stri
     }
 }
 
+/// A post's title when it has neither a title nor a heading: the start of its first line, without the news
+/// dateline that opens it (`财联社8月21日电，`, `央视网消息（新闻联播）：`) when what follows makes a title of
+/// [`MIN_TITLE_CHARS`] or more. Only a prefix is dropped, so the title stays a piece of the text: a keyword that
+/// finds the title finds the text too.
+fn stand_in_title(line: &str) -> String {
+    if let Some(after_dateline) = dateline_len(line).map(|len| &line[len..]) {
+        let title = shorten(after_dateline);
+        if title.chars().count() >= MIN_TITLE_CHARS {
+            return title;
+        }
+    }
+    shorten(line)
+}
+
 const MAX_TITLE_CHARS: usize = 60;
+
+/// Shorter than this, the words after a dateline read as a fragment (`A股收涨`), and the dateline is kept.
+const MIN_TITLE_CHARS: usize = 8;
+
+/// The bytes of the dateline that opens `line`, with the separator and spaces after it. A dateline is a source
+/// and place, a date and 电 or 讯 (`新华社北京8月21日电`, `《科创板日报》19日讯`, a newspaper's `本报讯` without a
+/// date), or a date and 消息 (`8月1日消息`); then a credit in brackets (`（记者 张三）`) or a separator (，：space).
+/// 消息 without a date needs the credit (`央视网消息（新闻联播）`): `市场消息：` and `据中国海事局网站消息，` say where
+/// the news comes from, which the reader should see.
+fn dateline_len(line: &str) -> Option<usize> {
+    const MAX_SOURCE_CHARS: usize = 12;
+    // `12 月 31 日`, spaced.
+    const MAX_DATE_CHARS: usize = 10;
+    for (at, _) in line.char_indices().take(MAX_SOURCE_CHARS + MAX_DATE_CHARS) {
+        let head = &line[..at];
+        let ends_clause = |c: char| is_sentence_end(c) || matches!(c, '，' | '、' | '；' | '：' | ',' | ';' | ':');
+        if head.contains(ends_clause) {
+            return None;
+        }
+        let Some((marker, after_marker)) =
+            ["电", "讯", "消息"].into_iter().find_map(|marker| Some((marker, line[at..].strip_prefix(marker)?)))
+        else {
+            continue;
+        };
+        let (source, dated) = strip_date(head).map_or((head, false), |source| (source, true));
+        let source = source.trim();
+        let credit = credit_len(after_marker);
+        let is_dateline = source.chars().count() <= MAX_SOURCE_CHARS
+            && match marker {
+                "电" => dated,
+                "讯" => dated || source.ends_with('报'),
+                _ => (dated && source.is_empty()) || (!source.is_empty() && credit > 0),
+            };
+        let after_credit = &after_marker[credit..];
+        let separator = after_credit.chars().next().filter(|&c| is_clause_boundary(c) || matches!(c, ',' | ':'));
+        if is_dateline && (credit > 0 || separator.is_some()) {
+            let after_separator = &after_credit[separator.map_or(0, char::len_utf8)..];
+            return Some(line.len() - after_separator.trim_start().len());
+        }
+    }
+    None
+}
+
+/// `head` less the date that ends it (`8月21日`, `19日`, `8 月 1 日`; ASCII or full-width digits), or `None`.
+fn strip_date(head: &str) -> Option<&str> {
+    let before_day = strip_number_and(head, '日')?;
+    Some(strip_number_and(before_day, '月').unwrap_or(before_day))
+}
+
+/// `text` less the one- or two-digit number and `unit` that end it, spaces around them included.
+fn strip_number_and(text: &str, unit: char) -> Option<&str> {
+    let number = text.trim_end().strip_suffix(unit)?.trim_end();
+    let before = number.trim_end_matches(is_digit);
+    (1..=2).contains(&number[before.len()..].chars().count()).then_some(before)
+}
+
+/// The bytes of the bracketed credit that starts `text` (`（记者 张三）`, `(新闻联播)`), or 0.
+fn credit_len(text: &str) -> usize {
+    const MAX_CREDIT_CHARS: usize = 30;
+    let close = match text.chars().next() {
+        Some('（') => '）',
+        Some('(') => ')',
+        _ => return 0,
+    };
+    text.char_indices().take(MAX_CREDIT_CHARS).find(|&(_, c)| c == close).map_or(0, |(at, c)| at + c.len_utf8())
+}
 
 /// The start of a line of text, short enough for a title: up to the first sentence end, or about 60 characters.
 /// No ellipsis: the title is searched like the post's own text, and an ellipsis (NFKC `...`) would make `.` or `…`
@@ -451,6 +531,9 @@ fn titleize_slug(slug: &str) -> String {
 mod tests {
     use super::*;
 
+    /// cls-2458222.
+    const WARRANTS: &str = "财联社8月19日电，广期所品种仓单及变化如下：碳酸锂期货仓单38608手，环比上个交易日增加1239手；多晶硅期货仓单22580手，环比上个交易日增加270手。";
+
     #[test]
     fn file_names_follow_jekylls_matcher() {
         let name = parse_file_name("sub/2021-12-08-科技.新闻..md").unwrap();
@@ -495,10 +578,9 @@ mod tests {
 
     #[test]
     fn a_cut_title_ends_at_a_clause_in_its_last_third() {
-        // cls-2458222: 60 characters ended in 多晶硅期货仓单2, of 22580手.
-        let warrants = "财联社8月19日电，广期所品种仓单及变化如下：碳酸锂期货仓单38608手，环比上个交易日增加1239手；多晶硅期货仓单22580手，环比上个交易日增加270手。";
+        // 60 characters ended in 多晶硅期货仓单2, of 22580手.
         assert_eq!(
-            shorten(warrants),
+            shorten(WARRANTS),
             "财联社8月19日电，广期所品种仓单及变化如下：碳酸锂期货仓单38608手，环比上个交易日增加1239手"
         );
         // cls-2444395: …西部数据跌2.8, of 2.88%.
@@ -553,6 +635,40 @@ mod tests {
         assert_eq!(shorten(&long(56, "美元/盎司")), long(56, "美元"));
         assert_eq!(shorten(&long(55, "元/吨左右浮动")), long(55, "元/吨左右"));
         assert_eq!(shorten(&long(56, "a/b单位")), long(56, "a/b单"));
+    }
+
+    #[test]
+    fn a_stand_in_title_drops_a_leading_dateline() {
+        assert_eq!(
+            stand_in_title(WARRANTS),
+            "广期所品种仓单及变化如下：碳酸锂期货仓单38608手，环比上个交易日增加1239手；多晶硅期货仓单22580手"
+        );
+        let tablets = "《科创板日报》19日讯，国际数据公司IDC发布报告显示，2026年第二季度全球平板电脑出货量降至3361万台，环比下降5.2%，同比下降12.3%。";
+        assert_eq!(
+            stand_in_title(tablets),
+            "国际数据公司IDC发布报告显示，2026年第二季度全球平板电脑出货量降至3361万台，环比下降5.2%"
+        );
+        let cctv = "央视网消息（新闻联播）：全国人大常委会委员长赵乐际8月21日上午在北京会见约旦国王阿卜杜拉二世。";
+        assert_eq!(stand_in_title(cctv), "全国人大常委会委员长赵乐际8月21日上午在北京会见约旦国王阿卜杜拉二世");
+        let datacenter = "8 月 18 日消息，阿里云在韩国的第三座数据中心正式上线。";
+        assert_eq!(stand_in_title(datacenter), "阿里云在韩国的第三座数据中心正式上线");
+        let xinhua = "新华社北京8月21日电（记者 张三）国务院新闻办公室21日举行新闻发布会。";
+        assert_eq!(stand_in_title(xinhua), "国务院新闻办公室21日举行新闻发布会");
+        let paper = "本报讯（记者 李四） 8月21日，全市首批智能网联公交线路开通。";
+        assert_eq!(stand_in_title(paper), "8月21日，全市首批智能网联公交线路开通");
+        // Too little follows it for a title.
+        assert_eq!(stand_in_title("财联社8月1日电，A股收涨。"), "财联社8月1日电，A股收涨");
+        // Where the news comes from is worth reading; and 电 or 讯 that start a word are no dateline.
+        for line in [
+            "据中国海事局网站消息，三亚海事局发布航行警告",
+            "市场消息：特朗普继续推进解雇丽莎·库克的计划",
+            "有消息称，两家公司正在商谈合并",
+            "8月1日电网负荷创历史新高",
+            "腾讯，阿里巴巴和百度股价上涨",
+            "欧盟委员会发言人表示，欧盟将于8月末对进口自巴西的食品实施审计",
+        ] {
+            assert_eq!(stand_in_title(line), line);
+        }
     }
 
     #[test]
