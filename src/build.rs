@@ -498,9 +498,11 @@ fn facet_and_folding_files(documents: &[Document]) -> SmallFiles {
 
 /// (document, story) for every document that tells the story of a newer one.
 fn duplicate_stories(documents: &[Document]) -> Vec<(u32, u32)> {
-    let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
-    let timestamps: Vec<i64> = documents.iter().map(|d| d.timestamp).collect();
-    let clusters = crate::dedup::clusters(&texts, &timestamps);
+    let posts: Vec<crate::dedup::Post> = documents
+        .iter()
+        .map(|d| crate::dedup::Post { title: &d.title, text: &d.text, timestamp: d.timestamp })
+        .collect();
+    let clusters = crate::dedup::clusters(&posts);
     clusters
         .into_iter()
         .enumerate()
