@@ -22,11 +22,14 @@ const { values: opts } = parseArgs({
   },
 });
 const EXAMPLES = Number(opts.examples) || 6;
-// The build's rule (src/dedup.rs): SIMILARITY, MIN_CHARS, SHINGLE, WINDOW_SECONDS.
+// The build's rule (src/dedup.rs): SIMILARITY, MIN_CHARS, SHINGLE, WINDOW_SECONDS, CONTAINMENT,
+// MIN_CHARS_SAME_HEADLINE.
 const SIMILARITY = 0.6;
-const MIN_CHARS = 20; // shorter bodies are never called duplicates
+const MIN_CHARS = 20; // shorter bodies are compared only under the same headline
 const SHINGLE = 4;
 const WINDOW_MS = 6 * 3600 * 1000; // posts further apart are never one story
+const CONTAINMENT = 0.8; // under the same headline: the share of the shorter body's shingles inside the longer
+const MIN_CHARS_SAME_HEADLINE = 8;
 
 if (!existsSync(opts.bin)) throw new Error(`${opts.bin} is not built: cargo build --release --example duplicate_stories`);
 if (!existsSync(join(opts.bundle, 'manifest.bin'))) throw new Error(`no bundle in ${opts.bundle}: run bench/suggest/run.mjs first`);
@@ -77,18 +80,34 @@ for (const folder of readdirSync(opts.corpus).sort()) {
 const feedOf = (slug) => posts.get(slug)?.feed ?? '?';
 
 const letters = (text) => [...text.normalize('NFKC').toLowerCase()].filter((c) => /[\p{L}\p{N}]/u.test(c));
-function shingles(text) {
-  const chars = letters(text);
+function shinglesOf(chars) {
   const set = new Set();
   for (let i = 0; i + SHINGLE <= chars.length; i++) set.add(chars.slice(i, i + SHINGLE).join(''));
   return set;
 }
+const shingles = (text) => shinglesOf(letters(text));
+const common = (x, y) => [...x].filter((s) => y.has(s)).length;
 /** Exact Jaccard similarity of two bodies' shingles (the build estimates it with MinHash). */
 function similarity(a, b) {
   const [x, y] = [shingles(a), shingles(b)];
-  let common = 0;
-  for (const s of x) if (y.has(s)) common++;
-  return common / (x.size + y.size - common || 1);
+  const both = common(x, y);
+  return both / (x.size + y.size - both || 1);
+}
+/** A headline as the build compares it: folded, letters and digits only. */
+const headline = (title) => letters(title).join('');
+/**
+ * The share of the smaller body's shingles found in the other, as the build computes it for two posts with the same
+ * headline: the whole bodies, or what follows the headline a body opens with (`【标题】…`), whichever is more.
+ */
+function containment(a, b, title = '') {
+  const head = headline(title);
+  const rest = (chars) =>
+    head && chars.length - head.length >= MIN_CHARS_SAME_HEADLINE && chars.slice(0, head.length).join('') === head
+      ? chars.slice(head.length)
+      : chars;
+  const inside = (x, y) => common(x, y) / (Math.min(x.size, y.size) || 1);
+  const [x, y] = [letters(a), letters(b)];
+  return Math.max(inside(shinglesOf(x), shinglesOf(y)), inside(shinglesOf(rest(x)), shinglesOf(rest(y))));
 }
 
 // The corpus's own matching (SOURCE.md): the first 40 characters after `财联社8月1日电，` (cls) or `【title】` (eastmoney).
@@ -107,13 +126,44 @@ for (const slugs of crossFeed) {
   const stories = new Set(slugs.map(story));
   (stories.size === 1 ? verdicts.whole : stories.size < slugs.length ? verdicts.part : verdicts.none).push(slugs);
 }
-const short = (slugs) => slugs.some((s) => letters(posts.get(s).text).length < MIN_CHARS);
 const unfoldedPairs = [...verdicts.none, ...verdicts.part].map((slugs) => {
   const apart = slugs.filter((s) => story(s) !== story(slugs[0]));
   const pair = [slugs[0], apart[0] ?? slugs[1]];
   const [a, b] = pair.map((slug) => posts.get(slug));
-  return { pair, short: short(pair), apart: Math.abs(a.time - b.time) > WINDOW_MS, sim: similarity(a.text, b.text) };
+  const sameHeadline = headline(a.title) !== '' && headline(a.title) === headline(b.title);
+  const shortest = Math.min(letters(a.text).length, letters(b.text).length);
+  return {
+    pair,
+    sameHeadline,
+    short: shortest < (sameHeadline ? MIN_CHARS_SAME_HEADLINE : MIN_CHARS),
+    apart: Math.abs(a.time - b.time) > WINDOW_MS,
+    sim: similarity(a.text, b.text),
+    inside: containment(a.text, b.text, sameHeadline ? a.title : ''),
+  };
 });
+
+// The audit's measure: posts of more than one feed with the same headline, published within an hour of the first.
+const byHeadline = new Map(); // headline → slugs, oldest first
+for (const [slug, post] of [...posts].sort((a, b) => a[1].time - b[1].time)) {
+  const key = post.folder === 'caijing-kuaixun' ? headline(post.title) : '';
+  if (!key) continue;
+  if (!byHeadline.has(key)) byHeadline.set(key, []);
+  byHeadline.get(key).push(slug);
+}
+const headlineGroups = [];
+for (const slugs of byHeadline.values()) {
+  let run = [];
+  for (const slug of [...slugs, null]) {
+    if (slug && run.length && posts.get(slug).time - posts.get(run[0]).time <= 3600_000) {
+      run.push(slug);
+      continue;
+    }
+    if (new Set(run.map(feedOf)).size > 1) headlineGroups.push(run);
+    run = slug ? [slug] : [];
+  }
+}
+const headlineGroupsWhole = headlineGroups.filter((slugs) => new Set(slugs.map(story)).size === 1).length;
+const untitled = (u) => u.pair.some((s) => headline(posts.get(s).title) === '');
 
 // ---- the report --------------------------------------------------------------------------------------
 
@@ -144,18 +194,29 @@ lines.push(`Days between a folded post and its story's newest post: ${gaps.map((
 lines.push('## Beside the corpus\'s own count', '');
 lines.push(`caijing-kuaixun, matched as SOURCE.md says (the first 40 characters after \`财联社…电，\` or \`【…】\`): ${crossFeed.length} groups`);
 lines.push(`of posts from more than one feed (SOURCE.md: about 2,480). The build folded ${verdicts.whole.length} of them whole (${pct(verdicts.whole.length, crossFeed.length)}),`);
-lines.push(`${verdicts.part.length} in part, ${verdicts.none.length} not at all. Of the ${unfoldedPairs.length} groups not wholly folded, ${unfoldedPairs.filter((u) => u.short).length} have a body shorter`);
-lines.push(`than the ${MIN_CHARS} letters the build requires and ${unfoldedPairs.filter((u) => !u.short && u.apart).length} more were published over ${WINDOW_MS / 3600_000} hours apart; the others' exact`);
-lines.push(`shingle similarity (${SHINGLE} characters, as the build's MinHash estimates it; it folds from ${SIMILARITY}):`);
+const near = unfoldedPairs.filter((u) => !u.apart);
+const underHeadline = near.filter((u) => u.sameHeadline);
+const otherHeadlines = near.filter((u) => !u.sameHeadline);
+const long = otherHeadlines.filter((u) => !u.short);
+lines.push(`${verdicts.part.length} in part, ${verdicts.none.length} not at all. Of the ${unfoldedPairs.length} groups not wholly folded, ${unfoldedPairs.length - near.length} were published over`);
+lines.push(`${WINDOW_MS / 3600_000} hours apart; ${underHeadline.length} have the same headline (folded, letters and digits) but a body under`);
+lines.push(`${MIN_CHARS_SAME_HEADLINE} letters (${underHeadline.filter((u) => u.short).length}) or under ${CONTAINMENT * 100} % inside the other (${underHeadline.filter((u) => !u.short).length});`);
+lines.push(`${otherHeadlines.length} have other headlines (${otherHeadlines.filter(untitled).length} a post without one): ${otherHeadlines.length - long.length} a body under the ${MIN_CHARS} letters the build then requires, and the others'`);
+lines.push(`exact shingle similarity (${SHINGLE} characters, as the build's MinHash estimates it; it folds from ${SIMILARITY}):`);
 const buckets = [[SIMILARITY, 1.01, `≥ ${SIMILARITY} (MinHash missed)`], [0.4, SIMILARITY, `0.4–${SIMILARITY}`], [0.2, 0.4, '0.2–0.4'], [0, 0.2, '< 0.2']];
-const long = unfoldedPairs.filter((u) => !u.short && !u.apart);
-lines.push(buckets.map(([lo, hi, label]) => `${label}: ${long.filter((u) => u.sim >= lo && u.sim < hi).length}`).join(', ') + '.', '');
+lines.push(buckets.map(([lo, hi, label]) => `${label}: ${long.filter((u) => u.sim >= lo && u.sim < hi).length}`).join(', ') + ';');
+lines.push(`${long.filter((u) => u.sim < SIMILARITY && u.inside >= CONTAINMENT).length} of those under ${SIMILARITY} have the shorter body ${CONTAINMENT * 100} % or more inside the longer (folded only under the same headline).`, '');
+lines.push(`Posts of more than one feed with the same headline (folded), published within an hour of the first: ${headlineGroups.length} groups,`);
+lines.push(`${headlineGroupsWhole} folded whole (${pct(headlineGroupsWhole, headlineGroups.length)}).`, '');
 
 lines.push('### Folded pairs, to eyeball (a random-looking but fixed sample)', '');
 const step = Math.max(1, Math.floor(folded.length / EXAMPLES));
 for (let i = 0; i < folded.length && i < step * EXAMPLES; i += step) {
   const f = folded[i];
-  lines.push(`- sim ${similarity(posts.get(f.slug)?.text ?? '', posts.get(f.storySlug)?.text ?? '').toFixed(2)}`);
+  const [a, b] = [posts.get(f.slug), posts.get(f.storySlug)];
+  const sameHeadline = headline(a?.title ?? '') !== '' && headline(a?.title ?? '') === headline(b?.title ?? '');
+  const inside = containment(a?.text ?? '', b?.text ?? '', sameHeadline ? a?.title : '');
+  lines.push(`- sim ${similarity(a?.text ?? '', b?.text ?? '').toFixed(2)}, inside ${inside.toFixed(2)}${sameHeadline ? ' (same headline)' : ''}`);
   lines.push(`  - ${show(f.storySlug)}`, `  - ${show(f.slug)}`);
 }
 lines.push('', '### The largest stories', '');
@@ -171,10 +232,14 @@ for (const f of folded.filter((x) => x.gap > 7).slice(0, EXAMPLES)) {
 }
 lines.push('', '### Near misses: same story by the corpus\'s match, not folded, body long enough', '');
 for (const u of long.sort((a, b) => b.sim - a.sim).slice(0, EXAMPLES)) {
-  lines.push(`- sim ${u.sim.toFixed(2)}`, `  - ${show(u.pair[0])}`, `  - ${show(u.pair[1])}`);
+  lines.push(`- sim ${u.sim.toFixed(2)}, inside ${u.inside.toFixed(2)}`, `  - ${show(u.pair[0])}`, `  - ${show(u.pair[1])}`);
+}
+lines.push('', '### Near misses: same headline, not folded', '');
+for (const u of underHeadline.sort((a, b) => b.inside - a.inside).slice(0, EXAMPLES)) {
+  lines.push(`- inside ${u.inside.toFixed(2)}, sim ${u.sim.toFixed(2)}`, `  - ${show(u.pair[0])}`, `  - ${show(u.pair[1])}`);
 }
 lines.push('', '### Near misses: too short to be compared', '');
-for (const u of unfoldedPairs.filter((x) => x.short).slice(0, EXAMPLES)) {
+for (const u of near.filter((x) => x.short).slice(0, EXAMPLES)) {
   lines.push(`- ${u.pair.map((s) => letters(posts.get(s).text).length).join(' and ')} letters, sim ${u.sim.toFixed(2)}`, `  - ${show(u.pair[0])}`, `  - ${show(u.pair[1])}`);
 }
 
