@@ -4,6 +4,8 @@
 // the engine's class (jiansuo.js exports it), failures come from damaged files in a copy of the bundle.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -328,6 +330,51 @@ describe('the site publishes the index again while it is open', () => {
     const documents = join(dir, 'd');
     for (const folder of readdirSync(documents)) renameSync(join(documents, folder), join(dir, `away-${folder}`));
     await assert.rejects(index.search('猫头鹰'), (e) => e.code === 'missing' && /^d\//.test(e.file));
+  });
+
+  /**
+   * Serves `dir` over HTTP as a host would that answers a missing file late (`slowMissing`: paths starting so wait
+   * 300 ms for their 404) or with its fallback page (`fallbackPage`: 200 and HTML, as a single-page app's host does).
+   */
+  async function host(dir, { slowMissing = null, fallbackPage = false } = {}) {
+    const server = createServer(async (req, res) => {
+      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname).slice(1);
+      const body = await readFile(join(dir, path)).catch(() => null);
+      if (body) return res.writeHead(200).end(body);
+      if (fallbackPage) return res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!DOCTYPE html><p>not here</p>');
+      setTimeout(() => res.writeHead(404).end(), slowMissing && path.startsWith(slowMissing) ? 300 : 0);
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  test('a query whose missing file is reported after another query renewed the engine asks the new one', async () => {
+    const { dir, api } = await fresh();
+    const served = await host(dir, { slowMissing: 'd/' });
+    try {
+      const index = await api.openIndex(served.url);
+      const before = await index.search('长春', { limit: 1 }); // its dictionary entries are in the engine now
+      realBundle(published(), dir);
+      // 长春 needs only documents (late 404s); 北京 a dictionary chunk first (a quick 404), which renews the engine.
+      const [changchun, beijing] = await Promise.all([index.search('长春'), index.search('北京')]);
+      assert.equal(changchun.total, before.total + 1);
+      assert.ok(beijing.total > 0);
+    } finally {
+      await served.close();
+    }
+  });
+
+  test("a host that answers a missing file with its fallback page (200, HTML): the new bundle is read", async () => {
+    const { dir, api } = await fresh();
+    const served = await host(dir, { fallbackPage: true });
+    try {
+      const index = await api.openIndex(served.url);
+      await index.search('黄金');
+      realBundle(published(), dir);
+      assert.equal((await index.search('猫头鹰')).total, 1);
+    } finally {
+      await served.close();
+    }
   });
 });
 

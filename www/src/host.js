@@ -274,10 +274,11 @@ export class LocalIndex extends Searchable {
   async #ask(ask, answer, signal) {
     for (let round = 0; ; round++) {
       if (signal?.aborted) throw aborted(signal.reason);
-      if (!this.#engine) throw new JiansuoError('closed', 'the index is closed');
+      const engine = this.#engine;
+      if (!engine) throw new JiansuoError('closed', 'the index is closed');
       let step;
       try {
-        step = ask(this.#engine);
+        step = ask(engine);
       } catch (e) {
         throw engineError(e);
       }
@@ -289,7 +290,7 @@ export class LocalIndex extends Searchable {
       if (round >= MAX_ROUNDS) {
         throw new JiansuoError('engine', `the engine still needs files after ${MAX_ROUNDS} rounds`, { file: need[0] });
       }
-      const files = eachLimited(need, FETCH_CONCURRENCY, (name) => this.#ensure(name));
+      const files = eachLimited(need, FETCH_CONCURRENCY, (name) => this.#ensure(engine, name));
       try {
         // Leave the fetches running when aborted (they fill the engine for the next query) but stop waiting for them.
         await new Promise((resolve, reject) => {
@@ -299,44 +300,47 @@ export class LocalIndex extends Searchable {
           files.then(resolve, reject).finally(() => signal?.removeEventListener('abort', stop));
         });
       } catch (e) {
-        if (!(await this.#renewed(e))) throw e;
+        if (!(await this.#renewed(e, engine))) throw e;
       }
     }
   }
 
   /**
-   * After a file the manifest names was not found: whether the site has published the index again since it was
-   * opened (its files' names change with their content, and the old ones are gone). If so, the engine starts over
-   * on the new manifest and the query is asked again; if the manifest is the same, the index is incomplete.
+   * After a round of `asked` (the engine that named the files) failed on a file that is not there (or that a
+   * host's fallback page stood in for, which does not inflate): whether the site has published the index again
+   * since it was opened (its files' names change with their content, and the old ones are gone). If so, the engine
+   * starts over on the new manifest, or already has for another query, and the query is asked again; if the
+   * manifest is the same, the index is incomplete or damaged.
    */
-  async #renewed(error) {
-    const engine = this.#engine;
-    if (error?.code !== 'missing' || error.file === 'manifest.bin') return false;
-    // Asked of the server, not of the HTTP cache, which may keep the old manifest for minutes.
-    const stored = await readRaw(this.#base, 'manifest.bin', { cache: 'no-cache' }).catch(() => null);
+  async #renewed(error, asked) {
+    if (error?.code !== 'missing' && error?.code !== 'damaged') return false;
     const old = this.#manifest;
+    // Asked of the server, not of the HTTP cache, which may keep the old manifest for minutes.
+    const stored = asked === this.#engine && (await readRaw(this.#base, 'manifest.bin', { cache: 'no-cache' }).catch(() => null));
+    // Renewed by another query meanwhile, or closed: the next round asks the engine there is now.
+    if (asked !== this.#engine) return true;
     if (!stored || (stored.length === old.length && stored.every((byte, i) => byte === old[i]))) return false;
     const manifest = await inflate(stored, 'manifest.bin');
-    // Another query may have renewed it meanwhile, or the index been closed.
-    if (engine && engine === this.#engine) {
+    if (asked === this.#engine) {
       try {
-        this.#engine = new engine.constructor(manifest);
+        this.#engine = new asked.constructor(manifest);
       } catch (e) {
         throw engineError(e, 'manifest.bin');
       }
       this.#manifest = stored;
-      engine.free();
+      this.#inflight = new Map();
+      asked.free();
     }
     return true;
   }
 
   /**
-   * Fetches one file and adds it to the engine that asked for it (unless the index has been renewed or closed
-   * meanwhile); concurrent requests for the same file share one fetch.
+   * Fetches one file and adds it to `engine`, which asked for it (unless the index has been renewed or closed
+   * meanwhile); concurrent requests of one engine for the same file share one fetch.
    */
-  #ensure(name) {
-    const engine = this.#engine;
-    let pending = this.#inflight.get(name);
+  #ensure(engine, name) {
+    const inflight = this.#inflight;
+    let pending = inflight.get(name);
     if (!pending) {
       pending = loadFile(this.#base, name)
         .then((bytes) => {
@@ -347,8 +351,8 @@ export class LocalIndex extends Searchable {
             throw engineError(e, name);
           }
         })
-        .finally(() => this.#inflight.delete(name));
-      this.#inflight.set(name, pending);
+        .finally(() => inflight.delete(name));
+      inflight.set(name, pending);
     }
     return pending;
   }

@@ -801,8 +801,9 @@ export class JiansuoSearchElement extends HTMLElement {
       if (!opening) {
         opening = openIndex(bundle, { worker });
         indexes.set(key, opening);
-        // Let a later attempt retry after a transient failure, or a manifest missing while the site is published.
-        opening.catch((e) => ['network', 'missing'].includes(e?.code) && indexes.get(key) === opening && indexes.delete(key));
+        // Let a later attempt retry after a transient failure, or a manifest missing while the site is published
+        // (or answered by the host's fallback page, which does not inflate).
+        opening.catch((e) => ['network', 'missing', 'damaged'].includes(e?.code) && indexes.get(key) === opening && indexes.delete(key));
       }
       this.#index = opening;
       this.#search = null;
