@@ -151,15 +151,23 @@ fn choose_window(chars: &[(usize, char)], hits: &[Hit], window: usize) -> (usize
             best = Some((score.0, score.1, i));
         }
     }
-    let Some((_, _, first)) = best else {
-        return (0, window);
-    };
-    let first_hit = hits[first].start;
+    // Without hits, the opening.
+    let first_hit = best.map_or(0, |(_, _, first)| hits[first].start);
     let mut start = first_hit.saturating_sub(LEAD_IN).min(len - window);
     let mut end = start + window;
-    // On to the end of a hit the window would cut.
-    let last_hit_end = hits.iter().rev().find(|h| h.start < end).map_or(0, |h| h.end);
-    end = end.max(last_hit_end);
+    let mut last_hit_end = 0;
+    // A hit an edge would cut is shown whole, unless it runs on (overlapping hits of a repeated pattern merge).
+    for hit in hits {
+        if hit.start < start && start < hit.end && hit.start + LEAD_IN >= start {
+            start = hit.start;
+        }
+        if hit.start < end {
+            if end < hit.end && hit.end <= end + LEAD_IN {
+                end = hit.end;
+            }
+            last_hit_end = hit.end.min(end);
+        }
+    }
     // Both sides of `i` in one Latin word or number (`.` included: a number's point, an abbreviation's).
     let in_word = |j: usize| chars.get(j).is_some_and(|&(_, c)| c.is_ascii_alphanumeric() || c == '.');
     let inside_word = |i: usize| in_word(i.wrapping_sub(1)) && in_word(i);
@@ -235,7 +243,16 @@ mod tests {
         for number in ["2024年", "2.88%", "iPhone"] {
             let text = format!("人工智能{}{number}{}", "丙".repeat(94), "丁".repeat(50));
             assert!(excerpt(&text, &["人工智能"], 100).ends_with("丙…"), "{number}");
+            // The same for the opening shown when no keyword is in the text.
+            assert!(excerpt(&text, &["无"], 100).ends_with("丙…"), "{number}");
         }
+        // Its start in an earlier hit: back to that hit's start.
+        let text =
+            format!("{}习近平{}习近平{}李强{}", "甲".repeat(50), "乙".repeat(14), "丙".repeat(70), "丁".repeat(100));
+        assert!(excerpt(&text, &["习近平", "李强"], 100).starts_with("…<mark>习近平</mark>乙"));
+        // Overlapping hits of a repeated pattern merge into one: it is cut, not shown whole.
+        let html = excerpt(&"一二".repeat(3000), &["一二", "二一"], 100);
+        assert_eq!(html.chars().count(), "<mark></mark>…".chars().count() + 100);
     }
 
     #[test]
