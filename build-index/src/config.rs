@@ -130,9 +130,10 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
 }
 
 /// `exclude` or `include` as Jekyll 4 reads it: a list of paths or patterns relative to the site, kept as written.
-/// What Jekyll would refuse or pass over (not a list, an entry that is not text, or nothing but `/`) is left out here
-/// too, with a warning: they only tell which `_posts` folders the site publishes. `None` when the setting is not
-/// there.
+/// What Jekyll refuses (not a list) and entries that are not text are left out here, with a warning; so is an empty
+/// entry or one of nothing but `/`, which Jekyll reads as the whole site (an `exclude` of it publishes nothing): a
+/// site hardly means that, and these settings only tell which `_posts` folders the site publishes. `None` when the
+/// setting is not there.
 fn paths_of(node: Option<&Node>, key: &str, warnings: &mut Vec<ConfigWarning>) -> Option<Vec<String>> {
     let node = node.filter(|node| !node.is_null())?;
     let Value::List(items) = &node.value else {

@@ -99,12 +99,24 @@ fn jekyll_glob_matches(pattern: &str, entry: &str, entry_is_folder: bool) -> boo
         || crate::defaults::wildcard_matches(&format!("/{pattern}"), &format!("/{entry}"))
 }
 
-/// Whether Jekyll leaves out the posts of the `_posts` folder at `relative` for an `exclude` entry. The folder is not
-/// itself an entry Jekyll filters, its posts are: an entry leaves them all out by prefix only (`**/_posts` matches
-/// none of them). Posts an `include` entry brings back one by one are not looked for.
-fn jekyll_excludes_posts(pattern: &str, relative: &str) -> bool {
-    let pattern = below_site(pattern);
-    relative.starts_with(pattern) || pattern.strip_suffix('/') == Some(relative)
+/// Whether Jekyll publishes a post of the `_posts` folder `folder` (at `relative` below the site). The folder is not
+/// itself an entry Jekyll filters, its posts are, each by its path below the site: a file named as a post (at any
+/// depth) is published unless an `exclude` entry matches that path (by prefix, or `File.fnmatch` where `*` crosses
+/// `/`: `x/*` and `*.md` leave posts out, `**/_posts` none) or its name is one Jekyll ignores, and `include` does not
+/// bring it back by its path in the folder or its name.
+fn publishes_a_post(folder: &Path, relative: &str, exclude: &[&str], include: &[&str]) -> bool {
+    let posts = walkdir::WalkDir::new(folder).follow_links(true).into_iter().filter_map(Result::ok);
+    posts.filter(|file| file.file_type().is_file()).any(|file| {
+        let name = file.file_name().to_string_lossy();
+        let in_folder = slash_separated(file.path().strip_prefix(folder).unwrap_or(file.path()));
+        let included = include.iter().any(|pattern| {
+            jekyll_glob_matches(pattern, &in_folder, false) || jekyll_glob_matches(pattern, &name, false)
+        });
+        let path = format!("{relative}/{in_folder}");
+        let excluded =
+            jekyll_ignores(&name) || exclude.iter().any(|pattern| jekyll_glob_matches(pattern, &path, false));
+        crate::document::parse_file_name(&name).is_some() && (included || !excluded)
+    })
 }
 
 /// The `_posts` folders Jekyll reads in the folder `below` of `site` (its `collections_dir`, or ""): its own and
@@ -140,7 +152,7 @@ pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String], include: O
         let relative = slash_separated(entry.path().strip_prefix(site).unwrap_or(entry.path()));
         let is_posts = name == "_posts";
         let left_out = if is_posts {
-            exclude.iter().any(|pattern| jekyll_excludes_posts(pattern, &relative))
+            !publishes_a_post(entry.path(), &relative, &exclude, &include)
         } else {
             // For the trailing-`/` rule Jekyll asks whether the name alone, joined to the site folder, is a folder:
             // `_archive/` brings back `blog/_archive` only beside a top-level `_archive`.
@@ -431,6 +443,12 @@ mod tests {
         assert_eq!(names, ["2024-06-01-alias.md", "a/2024-06-09-original.md"]);
     }
 
+    /// A `_posts` folder at `folder` with a post in it.
+    fn posts_folder(folder: &Path) {
+        std::fs::create_dir_all(folder).unwrap();
+        std::fs::write(folder.join("2024-01-01-a.md"), "---\n---\n").unwrap();
+    }
+
     #[test]
     fn finds_the_posts_folders_of_a_site() {
         let dir = tempfile::tempdir().unwrap();
@@ -438,9 +456,11 @@ mod tests {
         let ignored =
             ["_site/_posts", ".git/_posts", "~old/_posts", "node_modules/x/_posts", "vendor/bundle/gems/x/_posts"];
         for folder in ["_posts", "tech/_posts", "a/b/_posts"].into_iter().chain(ignored) {
-            std::fs::create_dir_all(site.join(folder)).unwrap();
+            posts_folder(&site.join(folder));
         }
-        std::fs::create_dir_all(site.join("_posts/sub/_posts")).unwrap();
+        posts_folder(&site.join("_posts/sub/_posts"));
+        // A `_posts` folder without posts publishes nothing.
+        std::fs::create_dir_all(site.join("empty/_posts")).unwrap();
         let relative = |folders: Vec<PathBuf>| -> Vec<String> {
             folders.iter().map(|f| f.strip_prefix(site).unwrap().display().to_string()).collect()
         };
@@ -456,17 +476,21 @@ mod tests {
         assert_eq!(found(&["a/*", "tech/"]), ["_posts"]);
         assert_eq!(found(&["te/"]), ["_posts", "a/b/_posts", "tech/_posts"]);
         assert_eq!(found(&["**/_posts"]), ["_posts", "a/b/_posts", "tech/_posts"]);
+        // Jekyll matches each post's path, where fnmatch's `*` crosses `/`: `a/*` or `*.md` leave posts out.
+        assert_eq!(found(&["a/b/_posts/*"]), ["_posts", "tech/_posts"]);
+        assert_eq!(found(&["*.md"]), Vec::<String>::new());
+        assert_eq!(found(&["*/2024-01-01-a.md"]), Vec::<String>::new());
         #[cfg(unix)]
         {
             // Linked folders are read, a `_posts` that is a link among them, and the folders after it too; a loop of
             // links is passed over, and a folder reached twice counts once.
-            std::fs::create_dir_all(site.join("elsewhere/news/_posts")).unwrap();
+            posts_folder(&site.join("elsewhere/news/_posts"));
             std::os::unix::fs::symlink(site.join("elsewhere/news"), site.join("linked")).unwrap();
             std::os::unix::fs::symlink(site, site.join("a/loop")).unwrap();
             let other = tempfile::tempdir().unwrap();
-            std::fs::create_dir_all(other.path().join("real")).unwrap();
+            posts_folder(&other.path().join("real"));
             std::os::unix::fs::symlink(other.path().join("real"), other.path().join("_posts")).unwrap();
-            std::fs::create_dir_all(other.path().join("news/_posts")).unwrap();
+            posts_folder(&other.path().join("news/_posts"));
             let in_other: Vec<String> = posts_folders_in(other.path(), "", &[], None)
                 .iter()
                 .map(|f| f.strip_prefix(other.path()).unwrap().display().to_string())
@@ -503,7 +527,7 @@ mod tests {
             "v1./_posts",
         ];
         for folder in folders {
-            std::fs::create_dir_all(site.join(folder)).unwrap();
+            posts_folder(&site.join(folder));
         }
         let strings = |list: &[&str]| list.iter().map(|e| e.to_string()).collect::<Vec<_>>();
         let found = |exclude: &[&str], include: &[&str]| -> Vec<String> {
