@@ -446,8 +446,10 @@ fn before_unit_slash(line: &str, cut: usize) -> usize {
 }
 
 /// Not inside a number or Latin word: `仓单2` of `仓单22580手`, `跌2.8` of `跌2.88%` show a wrong figure. Back to the
-/// start of the run, or, when the run starts the line, on to its end.
+/// start of the run, or, when the run starts the line, on to its end, unless it goes on for more than a third of a
+/// title (a link, a long code): then where the title ends, less a point that would be left dangling.
 fn outside_run(line: &str, cut: usize) -> usize {
+    const MAX_OVERRUN_CHARS: usize = MAX_TITLE_CHARS / 3;
     let mut start = cut;
     while splits_run(line, start) {
         start = char_before(line, start).map_or(0, |(at, _)| at);
@@ -456,8 +458,13 @@ fn outside_run(line: &str, cut: usize) -> usize {
         return start;
     }
     let mut end = cut;
+    let mut overrun = 0;
     while splits_run(line, end) {
+        if overrun == MAX_OVERRUN_CHARS {
+            return line[..cut].trim_end_matches(['.', '．', '\u{2024}', '\u{FE52}']).len();
+        }
         end += line[end..].chars().next().map_or(0, char::len_utf8);
+        overrun += 1;
     }
     end
 }
@@ -559,6 +566,10 @@ mod tests {
     fn shortening_and_titleizing() {
         assert_eq!(shorten("财联社8月1日电，某公司发布公告。后续内容"), "财联社8月1日电，某公司发布公告");
         assert_eq!(shorten(&"长".repeat(70)), "长".repeat(60));
+        // A run that starts the line goes whole, unless it runs on past a third of a title more.
+        assert_eq!(shorten(&format!("{}，后续", "A".repeat(75))), "A".repeat(75));
+        assert_eq!(shorten(&"A".repeat(500)), "A".repeat(60));
+        assert_eq!(shorten(&format!("{}.5{}", "1".repeat(59), "1".repeat(100))), "1".repeat(59));
         let long = |tail: &str| format!("{}{tail}", "长".repeat(58));
         // A number's point is never left dangling (`2.` of `2.2%`): the number goes whole.
         assert_eq!(shorten(&long("2.2%，后续内容")), long(""));
