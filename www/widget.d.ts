@@ -28,6 +28,8 @@ export interface JiansuoStrings {
   missing: string;
   network: string;
   damaged: string;
+  /** The site published its index again, made by a jiansuo of another index format version, while the page was open. */
+  updated: string;
   unsupported: string;
   badQuery: string;
   categories: string;

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { HOSTILE_POSTS, SAMPLE_POSTS, nextPublication, realBundle, tempDir } from '../js/helpers/bundle.mjs';
 import { SCREENSHOTS, demoSite, shared, waitForAnswer, widget } from './helpers.mjs';
 
@@ -828,6 +829,38 @@ describe('when the bundle cannot be loaded', () => {
       await ui.input.pressSequentially('猫头鹰', { delay: 20 });
       assert.equal((await waitForAnswer(page, '猫头鹰')).total, 1);
       assert.equal(await ui.titles.first().textContent(), '南湖公园再现猫头鹰');
+      await page.close();
+    } finally {
+      await site.close();
+    }
+  });
+
+  test('the site published again by a jiansuo of another index format while the page is open: reload, not "damaged"', async () => {
+    const site = await demoSite(SAMPLE_POSTS);
+    const page = await env.browser.page();
+    try {
+      await page.goto(site.url);
+      const ui = widget(page);
+      await ui.input.click();
+      await ui.input.pressSequentially('长春', { delay: 20 });
+      assert.ok((await waitForAnswer(page, '长春')).total > 0);
+      const posts = nextPublication(tempDir());
+      try {
+        realBundle(posts, join(site.dir, 'search'));
+      } finally {
+        rmSync(dirname(posts), { recursive: true, force: true });
+      }
+      // The header's version byte (src/format.rs), as another format version writes it.
+      const manifest = join(site.dir, 'search/manifest.bin');
+      const bytes = inflateRawSync(readFileSync(manifest));
+      bytes[4]++;
+      writeFileSync(manifest, deflateRawSync(bytes));
+      await ui.input.fill('');
+      await ui.input.pressSequentially('猫头鹰', { delay: 20 });
+      assert.equal((await waitForAnswer(page, '猫头鹰')).error, 'damaged');
+      const text = await ui.status.textContent();
+      assert.match(text, /请刷新页面/);
+      assert.match(text, /version-mismatch/);
       await page.close();
     } finally {
       await site.close();

@@ -43,6 +43,7 @@ const STRINGS = {
     incomplete: '搜索索引不完整，缺少文件，请重新发布整个索引文件夹。',
     network: '网络错误，搜索索引加载失败，请稍后重试。',
     damaged: '搜索索引已损坏，请重新生成索引。',
+    updated: '站点已用另一版本重新生成搜索索引，请刷新页面后再搜索。',
     unsupported: '当前浏览器不支持站内搜索，请升级浏览器。',
     badQuery: '搜索词过长或无法识别，请换个说法。',
     categories: '分类',
@@ -85,6 +86,7 @@ const STRINGS = {
     incomplete: 'The search index is incomplete: a file is missing. Please publish the whole index folder again.',
     network: 'A network error stopped the search index from loading. Please try again.',
     damaged: 'The search index is damaged; please rebuild it.',
+    updated: 'The site has rebuilt its search index with another version: reload the page to search.',
     unsupported: 'This browser cannot run the site search.',
     badQuery: 'That search is too long or could not be understood.',
     categories: 'Categories',
@@ -854,8 +856,10 @@ export class JiansuoSearchElement extends HTMLElement {
       options.facets = true;
       this.#facetRun++; // this answer's counts supersede those of a facet request under way
     }
+    let opened = false;
     try {
       const index = await this.#prepare();
+      opened = true;
       this.#search ??= index.searcher();
       const suggestions = append ? null : this.#suggestions(index, query);
       const page = await this.#search(query, options);
@@ -892,7 +896,7 @@ export class JiansuoSearchElement extends HTMLElement {
       this.#show([], 0, false);
       this.#showFilters(this.#filtered); // the filters that led here can still be changed
       this.#showSuggestions(null);
-      this.#error(error);
+      this.#error(error, opened);
       this.#emit('jiansuo-error', { query, error });
     } finally {
       if (append) ui.more.removeAttribute('aria-disabled');
@@ -1070,7 +1074,8 @@ export class JiansuoSearchElement extends HTMLElement {
     status.replaceChildren(text, ...(note ? [h('span', { class: 'note' }, note)] : []));
   }
 
-  #error(error) {
+  /** `opened`: the index had opened, so that a manifest of another format version is a new publication's. */
+  #error(error, opened) {
     const s = this.strings;
     const code = error?.code;
     const { status } = this.#ui;
@@ -1086,7 +1091,11 @@ export class JiansuoSearchElement extends HTMLElement {
     // bundle, not a missing one; the engine is the page's assets' fault, not the index's: the general message.
     const file = error?.file ?? '';
     const partlyMissing = code === 'missing' && file !== 'manifest.bin';
-    const message = partlyMissing ? (file.includes('/') ? s.incomplete : s.failed) : (known[code] ?? s.failed);
+    const message = partlyMissing
+      ? file.includes('/') ? s.incomplete : s.failed
+      : opened && error?.detail === 'version-mismatch'
+        ? s.updated
+        : (known[code] ?? s.failed);
     const detail = [code, error?.file, error?.detail === code ? null : error?.detail]
       .filter((x) => x != null && x !== '')
       .join(' · ');
