@@ -747,6 +747,16 @@ describe('hostile content', () => {
   });
 });
 
+/** The demo site's next publication (helpers/bundle.mjs: one post more) written over its bundle. */
+function publishAgain(site) {
+  const posts = nextPublication(tempDir());
+  try {
+    realBundle(posts, join(site.dir, 'search'));
+  } finally {
+    rmSync(dirname(posts), { recursive: true, force: true });
+  }
+}
+
 describe('when the bundle cannot be loaded', () => {
   /** Searches 长春 on a demo site that `prepare` broke, and hands the page, the widget, its answer and the site's folder to `check`. */
   async function searchBrokenDemo(prepare, check) {
@@ -819,12 +829,7 @@ describe('when the bundle cannot be loaded', () => {
       await ui.input.pressSequentially('长春', { delay: 20 });
       const before = await waitForAnswer(page, '长春');
       assert.ok(before.total > 0, JSON.stringify(before));
-      const posts = nextPublication(tempDir());
-      try {
-        realBundle(posts, join(site.dir, 'search'));
-      } finally {
-        rmSync(dirname(posts), { recursive: true, force: true });
-      }
+      publishAgain(site);
       await ui.input.fill('');
       await ui.input.pressSequentially('猫头鹰', { delay: 20 });
       assert.equal((await waitForAnswer(page, '猫头鹰')).total, 1);
@@ -844,12 +849,7 @@ describe('when the bundle cannot be loaded', () => {
       await ui.input.click();
       await ui.input.pressSequentially('长春', { delay: 20 });
       assert.ok((await waitForAnswer(page, '长春')).total > 0);
-      const posts = nextPublication(tempDir());
-      try {
-        realBundle(posts, join(site.dir, 'search'));
-      } finally {
-        rmSync(dirname(posts), { recursive: true, force: true });
-      }
+      publishAgain(site);
       // The header's version byte (src/format.rs), as another format version writes it.
       const manifest = join(site.dir, 'search/manifest.bin');
       const bytes = inflateRawSync(readFileSync(manifest));
