@@ -135,7 +135,8 @@ fn find_hits(text: &str, chars: &[(usize, char)], keywords: &[&str]) -> Vec<Hit>
 }
 
 /// The character range of the excerpt: about `window` characters from a little before the first hit of the window
-/// with the most distinct keywords, then the most hits. Its edges do not cut a hit, a Latin word or a number.
+/// with the most distinct keywords, then the most hits. Its edges do not cut a hit (unless it runs on for more than
+/// [`LEAD_IN`] characters past the edge), a Latin word or a number.
 fn choose_window(chars: &[(usize, char)], hits: &[Hit], window: usize) -> (usize, usize) {
     let len = chars.len();
     if len <= window {
@@ -155,7 +156,8 @@ fn choose_window(chars: &[(usize, char)], hits: &[Hit], window: usize) -> (usize
     let first_hit = best.map_or(0, |(_, _, first)| hits[first].start);
     let mut start = first_hit.saturating_sub(LEAD_IN).min(len - window);
     let mut end = start + window;
-    let mut last_hit_end = 0;
+    // Without hits, the end backs off a word or number no further than half the window.
+    let mut last_hit_end = window / 2;
     // A hit an edge would cut is shown whole, unless it runs on (overlapping hits of a repeated pattern merge).
     for hit in hits {
         if hit.start < start && start < hit.end && hit.start + LEAD_IN >= start {
@@ -251,6 +253,8 @@ mod tests {
             format!("{}习近平{}习近平{}李强{}", "甲".repeat(50), "乙".repeat(14), "丙".repeat(70), "丁".repeat(100));
         assert!(excerpt(&text, &["习近平", "李强"], 100).starts_with("…<mark>习近平</mark>乙"));
         // Overlapping hits of a repeated pattern merge into one: it is cut, not shown whole.
+        // An opening without hits that is one long word keeps half the window.
+        assert_eq!(excerpt(&"A".repeat(150), &["无"], 100), format!("{}…", "A".repeat(50)));
         let html = excerpt(&"一二".repeat(3000), &["一二", "二一"], 100);
         assert_eq!(html.chars().count(), "<mark></mark>…".chars().count() + 100);
     }

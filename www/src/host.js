@@ -339,6 +339,7 @@ export class LocalIndex extends Searchable {
    * meanwhile); concurrent requests of one engine for the same file share one fetch.
    */
   #ensure(engine, name) {
+    if (engine !== this.#engine) return;
     const inflight = this.#inflight;
     let pending = inflight.get(name);
     if (!pending) {
