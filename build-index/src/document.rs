@@ -447,7 +447,7 @@ fn before_unit_slash(line: &str, cut: usize) -> usize {
 
 /// Not inside a number or Latin word: `仓单2` of `仓单22580手`, `跌2.8` of `跌2.88%` show a wrong figure. Back to the
 /// start of the run, or, when the run starts the line, on to its end, unless it goes on for more than a third of a
-/// title (a link, a long code): then where the title ends, less a point that would be left dangling.
+/// title (a link, a long code): then where the title ends, less a point, hyphen or slash that would be left dangling.
 fn outside_run(line: &str, cut: usize) -> usize {
     const MAX_OVERRUN_CHARS: usize = MAX_TITLE_CHARS / 3;
     let mut start = cut;
@@ -461,7 +461,7 @@ fn outside_run(line: &str, cut: usize) -> usize {
     let mut overrun = 0;
     while splits_run(line, end) {
         if overrun == MAX_OVERRUN_CHARS {
-            return line[..cut].trim_end_matches(['.', '．', '\u{2024}', '\u{FE52}']).len();
+            return line[..cut].trim_end_matches(['.', '．', '\u{2024}', '\u{FE52}', '-', '/', '／']).len();
         }
         end += line[end..].chars().next().map_or(0, char::len_utf8);
         overrun += 1;
@@ -570,6 +570,8 @@ mod tests {
         assert_eq!(shorten(&format!("{}，后续", "A".repeat(75))), "A".repeat(75));
         assert_eq!(shorten(&"A".repeat(500)), "A".repeat(60));
         assert_eq!(shorten(&format!("{}.5{}", "1".repeat(59), "1".repeat(100))), "1".repeat(59));
+        assert_eq!(shorten(&"AB-".repeat(40)), "AB-".repeat(20).trim_end_matches('-'));
+        assert_eq!(shorten(&format!("{}/{}", "1".repeat(59), "2".repeat(60))), "1".repeat(59));
         let long = |tail: &str| format!("{}{tail}", "长".repeat(58));
         // A number's point is never left dangling (`2.` of `2.2%`): the number goes whole.
         assert_eq!(shorten(&long("2.2%，后续内容")), long(""));
