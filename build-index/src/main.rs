@@ -310,10 +310,7 @@ fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> R
         posts_dirs: cli.posts_dirs.clone(),
         out: if cli.dry_run { None } else { cli.out.clone() },
         site,
-        markdown_extensions: site_config
-            .markdown_ext
-            .clone()
-            .unwrap_or_else(|| DEFAULT_MARKDOWN_EXTENSIONS.iter().map(|e| e.to_string()).collect()),
+        markdown_extensions: markdown_extensions(site_config),
         // Folder categories and default scopes count from the collections' folder.
         site_root: config_path.map(|path| site_folder(path).join(&site_config.collections_dir)),
         assets,
@@ -333,6 +330,14 @@ fn options(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> R
     })
 }
 
+/// The site's `markdown_ext`, or Jekyll's default.
+fn markdown_extensions(site_config: &SiteConfig) -> Vec<String> {
+    site_config
+        .markdown_ext
+        .clone()
+        .unwrap_or_else(|| DEFAULT_MARKDOWN_EXTENSIONS.iter().map(|e| e.to_string()).collect())
+}
+
 /// The site's `_posts` folders that are not among those given: Jekyll publishes their posts, so a search without them
 /// silently misses part of the site (`build-index _posts` on a site that also has `news/_posts`).
 fn posts_folders_left_out(cli: &Cli, site_config: &SiteConfig, config_path: Option<&Path>) -> Vec<Warning> {
@@ -346,7 +351,9 @@ fn posts_folders_left_out(cli: &Cli, site_config: &SiteConfig, config_path: Opti
     if !site_holds_them {
         return Vec::new();
     }
-    posts::posts_folders_in(&site, &site_config.collections_dir, &site_config.exclude, site_config.include.as_deref())
+    let markdown_extensions = markdown_extensions(site_config);
+    let include = site_config.include.as_deref();
+    posts::posts_folders_in(&site, &site_config.collections_dir, &site_config.exclude, include, &markdown_extensions)
         .into_iter()
         .filter(|folder| std::fs::canonicalize(folder).is_ok_and(|folder| !given.contains(&folder)))
         .map(|folder| Warning {

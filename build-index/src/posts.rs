@@ -99,24 +99,48 @@ fn jekyll_glob_matches(pattern: &str, entry: &str, entry_is_folder: bool) -> boo
         || crate::defaults::wildcard_matches(&format!("/{pattern}"), &format!("/{entry}"))
 }
 
-/// Whether Jekyll publishes a post of the `_posts` folder `folder` (at `relative` below the site). The folder is not
-/// itself an entry Jekyll filters, its posts are, each by its path below the site: a file named as a post (at any
-/// depth) is published unless an `exclude` entry matches that path (by prefix, or `File.fnmatch` where `*` crosses
-/// `/`: `x/*` and `*.md` leave posts out, `**/_posts` none) or its name is one Jekyll ignores, and `include` does not
-/// bring it back by its path in the folder or its name.
-fn publishes_a_post(folder: &Path, relative: &str, exclude: &[&str], include: &[&str]) -> bool {
-    let posts = walkdir::WalkDir::new(folder).follow_links(true).into_iter().filter_map(Result::ok);
-    posts.filter(|file| file.file_type().is_file()).any(|file| {
-        let name = file.file_name().to_string_lossy();
-        let in_folder = slash_separated(file.path().strip_prefix(folder).unwrap_or(file.path()));
-        let included = include.iter().any(|pattern| {
-            jekyll_glob_matches(pattern, &in_folder, false) || jekyll_glob_matches(pattern, &name, false)
-        });
-        let path = format!("{relative}/{in_folder}");
-        let excluded =
-            jekyll_ignores(&name) || exclude.iter().any(|pattern| jekyll_glob_matches(pattern, &path, false));
-        crate::document::parse_file_name(&name).is_some() && (included || !excluded)
-    })
+/// Whether Jekyll publishes a post of the `_posts` folder `folder` (at `relative` below the site) that [`discover`]
+/// would read if the folder were given. The folder is not itself an entry Jekyll filters, its posts are, each by its
+/// path below the site: a file named as a post (at any depth) is published unless an `exclude` entry matches that
+/// path (by prefix, or `File.fnmatch` where `*` crosses `/`: `x/*` and `*.md` leave posts out, `**/_posts` none) or
+/// its name is one Jekyll ignores, and `include` does not bring it back by its path in the folder or its name. The
+/// folder is walked as [`discover`] walks it: subfolders whose names Jekyll ignores (`_old`, `.hidden`, `#x`, `~x`,
+/// `x~`) are not entered at any depth, whatever `include` says, nor are linked folders (Ruby's `**/*` does not enter
+/// them either); linked files count. Only a post's formats count: a `markdown_extensions` extension or
+/// `.html`/`.htm` (`2024-01-01-photo.jpg` is no post), and only regular files.
+fn publishes_a_post(
+    folder: &Path,
+    relative: &str,
+    exclude: &[&str],
+    include: &[&str],
+    markdown_extensions: &[String],
+) -> bool {
+    let walk = walkdir::WalkDir::new(folder).follow_links(false).into_iter();
+    let entries = walk
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_type().is_dir() || !jekyll_ignores(&entry.file_name().to_string_lossy())
+        })
+        .filter_map(Result::ok);
+    entries.filter(|file| is_a_regular_file(file) && format_of(file.path(), markdown_extensions).is_some()).any(
+        |file| {
+            let name = file.file_name().to_string_lossy();
+            let in_folder = slash_separated(file.path().strip_prefix(folder).unwrap_or(file.path()));
+            let included = include.iter().any(|pattern| {
+                jekyll_glob_matches(pattern, &in_folder, false) || jekyll_glob_matches(pattern, &name, false)
+            });
+            let path = format!("{relative}/{in_folder}");
+            let excluded =
+                jekyll_ignores(&name) || exclude.iter().any(|pattern| jekyll_glob_matches(pattern, &path, false));
+            crate::document::parse_file_name(&name).is_some() && (included || !excluded)
+        },
+    )
+}
+
+/// A regular file, or a link to one: what [`walk`] reads as a post when its name says so.
+fn is_a_regular_file(entry: &walkdir::DirEntry) -> bool {
+    let file_type = entry.file_type();
+    file_type.is_file()
+        || file_type.is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|target| target.is_file())
 }
 
 /// The `_posts` folders Jekyll reads in the folder `below` of `site` (its `collections_dir`, or ""): its own and
@@ -125,9 +149,16 @@ fn publishes_a_post(folder: &Path, relative: &str, exclude: &[&str], include: &[
 /// `.`, `_`, `#` or `~` or ends with `~` (`.git`, `_site`), or when `exclude` (entries as written, relative to
 /// `site`; less those `include` holds too) or Jekyll's default excludes (`node_modules`, `vendor/bundle/`…) leave it
 /// out. Jekyll matches `include` against the folder's name alone, so `_archive` brings back every folder of that
-/// name, `blog/_archive` none. Folders that cannot be read, and loops of links, are passed over; a folder reached
-/// twice through links counts once. Sorted.
-pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String], include: Option<&[String]>) -> Vec<PathBuf> {
+/// name, `blog/_archive` none. A `_posts` folder counts when it publishes a post that [`discover`] would read, with
+/// the site's `markdown_ext` as `markdown_extensions` (see [`publishes_a_post`]). Folders that cannot be read, and
+/// loops of links, are passed over; a folder reached twice through links counts once. Sorted.
+pub fn posts_folders_in(
+    site: &Path,
+    below: &str,
+    exclude: &[String],
+    include: Option<&[String]>,
+    markdown_extensions: &[String],
+) -> Vec<PathBuf> {
     let include: Vec<&str> = match include {
         Some(include) => include.iter().map(String::as_str).collect(),
         None => INCLUDED_BY_DEFAULT.to_vec(),
@@ -152,7 +183,7 @@ pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String], include: O
         let relative = slash_separated(entry.path().strip_prefix(site).unwrap_or(entry.path()));
         let is_posts = name == "_posts";
         let left_out = if is_posts {
-            !publishes_a_post(entry.path(), &relative, &exclude, &include)
+            !publishes_a_post(entry.path(), &relative, &exclude, &include, markdown_extensions)
         } else {
             // For the trailing-`/` rule Jekyll asks whether the name alone, joined to the site folder, is a folder:
             // `_archive/` brings back `blog/_archive` only beside a top-level `_archive`.
@@ -177,7 +208,8 @@ pub fn posts_folders_in(site: &Path, below: &str, exclude: &[String], include: O
 }
 
 /// A folder given as a posts folder that is a site's folder instead (`.` or `news` rather than `_posts` and
-/// `news/_posts`): an error naming the posts folders in it, as indexing it would find none of its posts.
+/// `news/_posts`): an error naming the posts folders in it, as indexing it would find none of its posts. It runs before
+/// the site's config is read, so its posts are those of Jekyll's default `markdown_ext` and HTML.
 pub fn check_not_a_site(folders: &[PathBuf]) -> Result<(), DiscoverError> {
     for folder in folders {
         let name =
@@ -185,7 +217,8 @@ pub fn check_not_a_site(folders: &[PathBuf]) -> Result<(), DiscoverError> {
         if name.as_deref() == Some("_posts") || !folder.is_dir() {
             continue;
         }
-        let inner = posts_folders_in(folder, "", &[], None);
+        let markdown: Vec<String> = DEFAULT_MARKDOWN_EXTENSIONS.iter().map(|e| e.to_string()).collect();
+        let inner = posts_folders_in(folder, "", &[], None, &markdown);
         if !inner.is_empty() {
             let shown = inner.iter().map(|f| f.display().to_string().trim_start_matches("./").to_string()).collect();
             return Err(DiscoverError::SiteFolder { folder: folder.clone(), posts_folders: shown });
@@ -464,11 +497,20 @@ mod tests {
         let relative = |folders: Vec<PathBuf>| -> Vec<String> {
             folders.iter().map(|f| f.strip_prefix(site).unwrap().display().to_string()).collect()
         };
-        assert_eq!(relative(posts_folders_in(site, "", &[], None)), ["_posts", "a/b/_posts", "tech/_posts"]);
+        assert_eq!(
+            relative(posts_folders_in(site, "", &[], None, &markdown())),
+            ["_posts", "a/b/_posts", "tech/_posts"]
+        );
         // The site's `exclude` as Jekyll reads it: string prefixes (`t` leaves out `tech`), fnmatch patterns for
         // folders on the way, a trailing `/` for the folder alone; `**/_posts` matches no post.
         let found = |exclude: &[&str]| {
-            relative(posts_folders_in(site, "", &exclude.iter().map(|e| e.to_string()).collect::<Vec<_>>(), None))
+            relative(posts_folders_in(
+                site,
+                "",
+                &exclude.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+                None,
+                &markdown(),
+            ))
         };
         assert_eq!(found(&["a", "t"]), ["_posts"]);
         assert_eq!(found(&["/a", "/t"]), ["_posts"], "one leading / makes no difference");
@@ -491,7 +533,7 @@ mod tests {
             posts_folder(&other.path().join("real"));
             std::os::unix::fs::symlink(other.path().join("real"), other.path().join("_posts")).unwrap();
             posts_folder(&other.path().join("news/_posts"));
-            let in_other: Vec<String> = posts_folders_in(other.path(), "", &[], None)
+            let in_other: Vec<String> = posts_folders_in(other.path(), "", &[], None, &markdown())
                 .iter()
                 .map(|f| f.strip_prefix(other.path()).unwrap().display().to_string())
                 .collect();
@@ -509,6 +551,72 @@ mod tests {
         // A plain folder of posts, not Jekyll's layout, is read as before.
         std::fs::create_dir_all(site.join("plain")).unwrap();
         assert!(check_not_a_site(&[site.join("plain")]).is_ok());
+    }
+
+    /// A site whose only `_posts` holds the files `files` (paths below it): whether its `_posts` counts, and how many
+    /// posts [`discover`] reads in it.
+    fn counted_and_read(files: &[&str], markdown_extensions: &[String]) -> (bool, usize) {
+        let dir = tempfile::tempdir().unwrap();
+        let posts = dir.path().join("_posts");
+        std::fs::create_dir(&posts).unwrap();
+        for file in files {
+            let path = posts.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "---\n---\n").unwrap();
+        }
+        let counted = !posts_folders_in(dir.path(), "", &[], None, markdown_extensions).is_empty();
+        (counted, discover(&[posts], markdown_extensions, Some(dir.path())).unwrap().posts.len())
+    }
+
+    #[test]
+    fn a_posts_folder_counts_only_posts_that_discover_reads() {
+        // Folders Jekyll ignores are not entered, at any depth, as `discover` does not enter them.
+        for file in [
+            "_old/2024-01-01-a.md",
+            ".hidden/2024-01-01-a.md",
+            "#x/2024-01-01-a.md",
+            "~x/2024-01-01-a.md",
+            "x~/2024-01-01-a.md",
+            "sub/_old/2024-01-01-a.md",
+            "sub/.hidden/2024-01-01-a.md",
+        ] {
+            assert_eq!(counted_and_read(&[file], &markdown()), (false, 0), "{file}");
+        }
+        // Only a post's formats count: a file named as a post that is not Markdown or HTML is no post.
+        for file in ["2024-01-01-photo.jpg", "2024-01-01-notes.txt", "sub/2024-01-01-a.mdx"] {
+            assert_eq!(counted_and_read(&[file], &markdown()), (false, 0), "{file}");
+        }
+        // The site's `markdown_ext` says which extensions are Markdown.
+        let mdx = vec!["mdx".to_string()];
+        assert_eq!(counted_and_read(&["2024-01-01-a.mdx"], &mdx), (true, 1));
+        assert_eq!(counted_and_read(&["2024-01-01-a.md"], &mdx), (false, 0));
+        // Posts in plain subfolders, and HTML posts, count.
+        for file in ["sub/deeper/2024-01-01-a.md", "2024-01-01-a.HTML", "2024-01-01-a.htm", "2024-01-01-a.markdown"] {
+            assert_eq!(counted_and_read(&[file], &markdown()), (true, 1), "{file}");
+        }
+        assert_eq!(counted_and_read(&["_old/2024-01-01-a.md", "2024-01-01-b.md"], &markdown()), (true, 1));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_folder_in_posts_is_not_entered_and_a_linked_post_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path();
+        posts_folder(&site.join("elsewhere"));
+        std::fs::create_dir(site.join("_posts")).unwrap();
+        std::os::unix::fs::symlink("../elsewhere", site.join("_posts/linked")).unwrap();
+        let read = || discover(&[site.join("_posts")], &markdown(), Some(site)).unwrap().posts.len();
+        assert!(posts_folders_in(site, "", &[], None, &markdown()).is_empty());
+        assert_eq!(read(), 0);
+        // A linked file is a post of its own, as `discover` reads it.
+        std::os::unix::fs::symlink("../elsewhere/2024-01-01-a.md", site.join("_posts/2024-02-01-b.md")).unwrap();
+        assert_eq!(posts_folders_in(site, "", &[], None, &markdown()), [site.join("_posts")]);
+        assert_eq!(read(), 1);
+        // A link to a folder named as a post is no post.
+        std::fs::create_dir(site.join("2024-03-01-c.md")).unwrap();
+        std::fs::remove_file(site.join("_posts/2024-02-01-b.md")).unwrap();
+        std::os::unix::fs::symlink("../2024-03-01-c.md", site.join("_posts/2024-03-01-c.md")).unwrap();
+        assert!(posts_folders_in(site, "", &[], None, &markdown()).is_empty());
     }
 
     #[test]
@@ -531,7 +639,7 @@ mod tests {
         }
         let strings = |list: &[&str]| list.iter().map(|e| e.to_string()).collect::<Vec<_>>();
         let found = |exclude: &[&str], include: &[&str]| -> Vec<String> {
-            posts_folders_in(site, "", &strings(exclude), Some(&strings(include)))
+            posts_folders_in(site, "", &strings(exclude), Some(&strings(include)), &markdown())
                 .iter()
                 .map(|f| f.strip_prefix(site).unwrap().display().to_string())
                 .collect()
@@ -539,8 +647,8 @@ mod tests {
         assert_eq!(found(&[], &[]), ["_posts", "x/news/_posts"]);
         assert!(!found(&[], &["v1."]).contains(&"v1./_posts".to_string()), "a name ending in . is never entered");
         assert_eq!(
-            posts_folders_in(site, "", &[], None),
-            posts_folders_in(site, "", &[], Some(&strings(&[".htaccess"])))
+            posts_folders_in(site, "", &[], None, &markdown()),
+            posts_folders_in(site, "", &[], Some(&strings(&[".htaccess"])), &markdown())
         );
         // The folder's name alone is matched, by prefix or fnmatch, wherever the folder is; a path matches no name.
         let every_archive =
