@@ -747,36 +747,46 @@ describe('hostile content', () => {
   });
 });
 
-/** The demo site's next publication (helpers/bundle.mjs: one post more) written over its bundle. */
-function publishAgain(site) {
+/** The demo site's next publication (helpers/bundle.mjs: one post more) written over its bundle in `dir`. */
+function publishAgain(dir) {
   const posts = nextPublication(tempDir());
   try {
-    realBundle(posts, join(site.dir, 'search'));
+    realBundle(posts, join(dir, 'search'));
   } finally {
     rmSync(dirname(posts), { recursive: true, force: true });
   }
 }
 
-describe('when the bundle cannot be loaded', () => {
-  /** Searches 长春 on a demo site that `prepare` broke, and hands the page, the widget, its answer and the site's folder to `check`. */
-  async function searchBrokenDemo(prepare, check) {
-    const broken = await demoSite(SAMPLE_POSTS, { prepare });
+/** Clears the inline widget, types `query` and waits for its answer. */
+async function searchAgain(page, ui, query) {
+  await ui.input.fill('');
+  await ui.input.pressSequentially(query, { delay: 20 });
+  return waitForAnswer(page, query);
+}
+
+describe('when the bundle cannot be loaded, or is published again', () => {
+  /**
+   * Searches 长春 on a demo site served with `siteOptions` (demoSite's: `prepare` breaks it), and hands the page, the
+   * widget, its answer and the site's folder to `check`.
+   */
+  async function searchDemo(siteOptions, check) {
+    const site = await demoSite(SAMPLE_POSTS, siteOptions);
     try {
       const page = await env.browser.page();
-      await page.goto(broken.url);
+      await page.goto(site.url);
       const ui = widget(page);
       await ui.input.click();
       await ui.input.pressSequentially('长春', { delay: 20 });
-      await check(page, ui, await waitForAnswer(page, '长春'), broken.dir);
+      await check(page, ui, await waitForAnswer(page, '长春'), site.dir);
       await page.close();
     } finally {
-      await broken.close();
+      await site.close();
     }
   }
 
   test('a missing index shows a clear message (and the error code for the site owner)', async () => {
-    await searchBrokenDemo(
-      (dir) => rmSync(join(dir, 'search/manifest.bin')),
+    await searchDemo(
+      { prepare: (dir) => rmSync(join(dir, 'search/manifest.bin')) },
       async (page, ui, answer) => {
         assert.equal(answer.error, 'missing');
         const status = ui.status;
@@ -791,22 +801,22 @@ describe('when the bundle cannot be loaded', () => {
   });
 
   test('a manifest missing for a while (the site being published): the next search opens the index', async () => {
-    await searchBrokenDemo(
-      (dir) => renameSync(join(dir, 'search/manifest.bin'), join(dir, 'manifest.away')),
+    await searchDemo(
+      { prepare: (dir) => renameSync(join(dir, 'search/manifest.bin'), join(dir, 'manifest.away')) },
       async (page, ui, answer, dir) => {
         assert.equal(answer.error, 'missing');
         renameSync(join(dir, 'manifest.away'), join(dir, 'search/manifest.bin'));
-        await ui.input.fill('');
-        await ui.input.pressSequentially('黄金', { delay: 20 });
-        assert.ok((await waitForAnswer(page, '黄金')).total > 0);
+        assert.ok((await searchAgain(page, ui, '黄金')).total > 0);
       },
     );
   });
 
   test('a file of the index missing (a half-published bundle): incomplete, not "no index"', async () => {
-    await searchBrokenDemo(
-      (dir) => {
-        for (const folder of readdirSync(join(dir, 'search/d'))) rmSync(join(dir, 'search/d', folder), { recursive: true });
+    await searchDemo(
+      {
+        prepare: (dir) => {
+          for (const folder of readdirSync(join(dir, 'search/d'))) rmSync(join(dir, 'search/d', folder), { recursive: true });
+        },
       },
       async (page, ui, answer) => {
         assert.equal(answer.error, 'missing');
@@ -820,56 +830,33 @@ describe('when the bundle cannot be loaded', () => {
 
   test('the site published again while the page is open: the next search reads the new index', async () => {
     // Files kept 10 minutes in the browser's cache, as GitHub Pages sends them: the manifest must be asked again.
-    const site = await demoSite(SAMPLE_POSTS, { cacheControl: 'max-age=600' });
-    const page = await env.browser.page();
-    try {
-      await page.goto(site.url);
-      const ui = widget(page);
-      await ui.input.click();
-      await ui.input.pressSequentially('长春', { delay: 20 });
-      const before = await waitForAnswer(page, '长春');
+    await searchDemo({ cacheControl: 'max-age=600' }, async (page, ui, before, dir) => {
       assert.ok(before.total > 0, JSON.stringify(before));
-      publishAgain(site);
-      await ui.input.fill('');
-      await ui.input.pressSequentially('猫头鹰', { delay: 20 });
-      assert.equal((await waitForAnswer(page, '猫头鹰')).total, 1);
+      publishAgain(dir);
+      assert.equal((await searchAgain(page, ui, '猫头鹰')).total, 1);
       assert.equal(await ui.titles.first().textContent(), '南湖公园再现猫头鹰');
-      await page.close();
-    } finally {
-      await site.close();
-    }
+    });
   });
 
   test('the site published again by a jiansuo of another index format while the page is open: reload, not "damaged"', async () => {
-    const site = await demoSite(SAMPLE_POSTS);
-    const page = await env.browser.page();
-    try {
-      await page.goto(site.url);
-      const ui = widget(page);
-      await ui.input.click();
-      await ui.input.pressSequentially('长春', { delay: 20 });
-      assert.ok((await waitForAnswer(page, '长春')).total > 0);
-      publishAgain(site);
+    await searchDemo({}, async (page, ui, before, dir) => {
+      assert.ok(before.total > 0);
+      publishAgain(dir);
       // The header's version byte (src/format.rs), as another format version writes it.
-      const manifest = join(site.dir, 'search/manifest.bin');
+      const manifest = join(dir, 'search/manifest.bin');
       const bytes = inflateRawSync(readFileSync(manifest));
       bytes[4]++;
       writeFileSync(manifest, deflateRawSync(bytes));
-      await ui.input.fill('');
-      await ui.input.pressSequentially('猫头鹰', { delay: 20 });
-      assert.equal((await waitForAnswer(page, '猫头鹰')).error, 'damaged');
+      assert.equal((await searchAgain(page, ui, '猫头鹰')).error, 'damaged');
       const text = await ui.status.textContent();
       assert.match(text, /请刷新页面/);
       assert.match(text, /version-mismatch/);
-      await page.close();
-    } finally {
-      await site.close();
-    }
+    });
   });
 
   test('the engine file missing: the general message, neither "incomplete" nor "no index"', async () => {
-    await searchBrokenDemo(
-      (dir) => rmSync(join(dir, 'search/jiansuo_engine_bg.wasm.deflate')),
+    await searchDemo(
+      { prepare: (dir) => rmSync(join(dir, 'search/jiansuo_engine_bg.wasm.deflate')) },
       async (page, ui, answer) => {
         assert.equal(answer.error, 'missing');
         const text = await ui.status.textContent();
