@@ -2,8 +2,9 @@
 # Builds the web assets of jiansuo into www/dist/:
 #   jiansuo_engine_bg.wasm.deflate  the engine (crate `jiansuo`, release, wasm32-unknown-unknown), deflate-raw
 #   jiansuo.js   the API with the engine's host (www/src/jiansuo.js + worker.js + host.js + the wasm-bindgen glue,
-#                --target web) in one file, bundled by esbuild: the page imports it, and the search worker is
-#                started on the same file, which the browser has then already
+#                --target web, less the branches host.js never takes: scripts/trim-glue.mjs) in one file, bundled
+#                by esbuild: the page imports it, and the search worker is started on the same file, which the
+#                browser has then already
 #   widget.js    www/src/widget.js (imports ./jiansuo.js)
 # all minified. Without esbuild (npm ci) the files of www/src and the glue are copied as they are.
 #
@@ -77,6 +78,7 @@ if [[ $js_only == 0 ]]; then
   # has TextEncoder.encodeInto: the glue needs neither fallback.
   "$bindgen" --target web --encode-into always --omit-default-module-path \
     --out-name jiansuo_engine --out-dir "$pkg" "$wasm"
+  node scripts/trim-glue.mjs "$pkg/jiansuo_engine.js"
   echo "build-www: cargo run --release -p wasm-prune"
   cargo run --quiet --release -p wasm-prune -- "$pkg/jiansuo_engine_bg.wasm" "$pkg/jiansuo_engine_bg.wasm"
 
