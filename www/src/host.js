@@ -8,7 +8,7 @@ const NODE_URL = 'node:url';
 
 /** Whether this module was loaded from disk by Node (or a runtime that behaves like it). */
 const onDisk =
-  typeof process === 'object' && !!process?.versions?.node && import.meta.url.startsWith('file:');
+  typeof process === 'object' && process?.versions?.node && import.meta.url.startsWith('file:');
 
 /**
  * Every failure that reaches the caller is a JiansuoError.

@@ -20,7 +20,7 @@ let opening = null;
 const running = new Map(); // id -> AbortController
 
 const reply = (id, ok, payload) =>
-  self.postMessage(ok ? { id, ok, value: payload } : { id, ok, error: JiansuoError.from(toError(payload)).toJSON() });
+  self.postMessage(ok ? { id, ok, value: payload } : { id, ok, error: toError(payload).toJSON() });
 
 const toError = (e) =>
   e instanceof JiansuoError ? e : new JiansuoError('engine', e?.message ?? String(e), { cause: e });
