@@ -1,7 +1,8 @@
 //! What the reader probably meant, when a query finds little: the Chinese word its pinyin reads as
 //! ([`crate::pinyin`]), the Latin word it misspells ([`crate::typo`]), or its keywords split into the index's words
 //! ([`crate::segment`]). Each is ranked as a query of its own and replaces the typed one only when it finds more;
-//! initials (`rgzn`) that find something themselves get their word offered beside the results instead.
+//! initials (`rgzn`) that find something themselves get their word offered beside the results instead, when it
+//! finds more.
 
 use super::{Alternative, Fetch, Filters, Index, Ranked, Rewrite, RewriteKind};
 use crate::query::{Clause, Keyword, Query};
@@ -34,7 +35,8 @@ impl Index {
                     {
                         return Ok(Ok(better));
                     }
-                } else {
+                } else if count as usize > found {
+                    // Offered only when it would find more: GDP's hundreds of posts are no misspelt 各党派.
                     ranked.alternatives.push(Alternative {
                         query: rewritten.to_string(),
                         kind: RewriteKind::Pinyin,
