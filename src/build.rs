@@ -584,6 +584,15 @@ impl Vocabulary {
         }
     }
 
+    /// Adds a word the documents do not list (a phrase of two of their words), cut out of `doc_freq` documents.
+    pub fn add_word(&mut self, word: &str, doc_freq: u32) {
+        let word = normalize(word);
+        if word.chars().count() >= 2 {
+            let known = self.doc_freqs.entry(word).or_default();
+            *known = (*known).max(doc_freq);
+        }
+    }
+
     /// The counts of both (of disjoint sets of documents).
     pub fn merge(self, other: Vocabulary) -> Vocabulary {
         let (mut larger, smaller) =

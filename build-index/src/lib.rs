@@ -5,7 +5,7 @@
 //!
 //! - [`posts`] finds post files and reads them; [`document`] turns one into a search document,
 //!   using [`frontmatter`] (on [`yaml`]), [`date`], [`permalink`], [`liquid`], [`kramdown`], [`extract`] and
-//!   [`segment`];
+//!   [`segment`], which counts [`phrases`] too;
 //! - [`config`] reads `_config.yml`, with the front matter [`defaults`] it sets; [`assets`] supplies the web assets; [`output`] swaps the
 //!   bundle folder in; [`report`] accounts for every post; [`pipeline`] runs it all.
 
@@ -21,6 +21,7 @@ pub mod liquid;
 pub mod markdown;
 pub mod output;
 pub mod permalink;
+pub mod phrases;
 pub mod pipeline;
 pub mod posts;
 pub mod report;

@@ -98,6 +98,8 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
     let (converted, mut skipped) = pool.install(|| convert_all(&found.posts, &options.site, &segmenter, &progress));
     progress.finish_and_clear();
     timings.lap("read, extract, segment");
+    let phrases = segmenter.phrases();
+    drop(segmenter);
     let (posts, shared_url_skips) = settle_shared_urls(converted);
     skipped.extend(found.skipped);
     skipped.extend(shared_url_skips);
@@ -138,17 +140,26 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
     let spinner = spinner("building and writing the index", options.progress);
     // On the same pool, so that --threads bounds the writer too.
     let written = pool.install(|| {
-        build_and_write(posts, web_assets, &own_names, options.recency_half_life_days, out, &mut outcome.timings)
+        build_and_write(
+            posts,
+            phrases,
+            web_assets,
+            &own_names,
+            options.recency_half_life_days,
+            out,
+            &mut outcome.timings,
+        )
     });
     spinner.finish_and_clear();
     outcome.usage = Some(written?);
     Ok(outcome)
 }
 
-/// Hands the documents to the writer, which writes the index files into a fresh folder as they are ready, adds
-/// the web assets and puts the folder in place.
+/// Hands the documents and the vocabulary (their words and the phrases found among them) to the writer, which
+/// writes the index files into a fresh folder as they are ready, adds the web assets and puts the folder in place.
 fn build_and_write(
     posts: Vec<Post>,
+    phrases: Vec<(String, u32)>,
     web_assets: Vec<Asset>,
     own_names: &[String],
     recency_half_life_days: f32,
@@ -156,7 +167,11 @@ fn build_and_write(
     timings: &mut Timings,
 ) -> Result<Vec<Usage>, RunError> {
     let mut builder = IndexBuilder::new(BuildOptions { recency_half_life_days });
-    builder.add_vocabulary(Vocabulary::of_documents(&posts, |post: &Post| post.words.lines()));
+    let mut vocabulary = Vocabulary::of_documents(&posts, |post: &Post| post.words.lines());
+    for (phrase, posts) in phrases {
+        vocabulary.add_word(&phrase, posts);
+    }
+    builder.add_vocabulary(vocabulary);
     for post in posts {
         builder.add(post.document);
     }

@@ -9,8 +9,11 @@ use std::collections::HashSet;
 
 use jieba_rs::Jieba;
 
+use crate::phrases::{PhraseCounter, PostPhrases};
+
 pub struct Segmenter {
     jieba: Jieba,
+    phrases: PhraseCounter,
 }
 
 impl Default for Segmenter {
@@ -22,30 +25,39 @@ impl Default for Segmenter {
 impl Segmenter {
     /// Loads jieba's default dictionary (about half a second; build one and share it).
     pub fn new() -> Self {
-        Segmenter { jieba: Jieba::new() }
+        Segmenter { jieba: Jieba::new(), phrases: PhraseCounter::default() }
+    }
+
+    /// The phrases of the posts cut so far (see [`crate::phrases`]), with the number of posts each is in.
+    pub fn phrases(&self) -> Vec<(String, u32)> {
+        self.phrases.phrases()
     }
 
     /// The distinct words of `title` and `text`, title first, one per line: a post's words in one allocation
-    /// (a `String` each took more memory than the posts' text).
+    /// (a `String` each took more memory than the posts' text). Counts the post's pairs of words for
+    /// [`Segmenter::phrases`].
     pub fn words(&self, title: &str, text: &str) -> String {
         let mut seen = HashSet::new();
         let mut seen_lines = HashSet::new();
         let mut words = String::new();
+        let mut phrases = PostPhrases::default();
         for part in [title, text] {
             // One line at a time: a line never holds a word that spans it, and jieba's working
             // memory stays small for very long posts. A repeated line (boilerplate, a body pasted
             // twice) cannot add a word, so it is not cut again.
             for line in part.lines().filter(|line| seen_lines.insert(*line)) {
-                for token in self.jieba.cut(line, true) {
-                    let word = token.word;
+                let cut: Vec<&str> = self.jieba.cut(line, true).into_iter().map(|token| token.word).collect();
+                for &word in &cut {
                     // Words never contain white space (see is_vocabulary), so a newline separates them.
                     if is_vocabulary(word) && seen.insert(word) {
                         words.push_str(word);
                         words.push('\n');
                     }
                 }
+                phrases.add_line(&cut);
             }
         }
+        self.phrases.add_post(phrases);
         words.shrink_to_fit();
         words
     }

@@ -548,3 +548,35 @@ fn a_bundle_folder_that_holds_a_page_is_not_replaced() {
     assert!(again.stderr.contains("also holds index.html that replacing it would delete"), "{}", again.stderr);
     assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "<h1>搜索</h1>");
 }
+
+#[test]
+fn words_jieba_cuts_apart_that_come_together_are_completed_and_read_as_pinyin() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    // jieba cuts 一带一路 as 一带 + 一路 and 英伟达 as 英 + 伟达; in these six posts they always come together.
+    let cities = ["长春", "西安", "成都", "重庆", "武汉", "南京"];
+    let posts: Vec<(String, String)> = cities
+        .iter()
+        .enumerate()
+        .map(|(i, city)| {
+            let name = format!("_posts/2024-0{}-1{i}-post{i}.md", i + 1);
+            let text = format!(
+                "---\ntitle: {city}新闻\n---\n{city}推进一带一路建设，第{i}个项目开工。英伟达芯片在{city}发布。\n"
+            );
+            (name, text)
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = posts.iter().map(|(name, text)| (name.as_str(), text.as_str())).collect();
+    write_site(&site, &files);
+    let out = dir.path().join("search");
+    let run = build_index(&["--no-assets", "--out", path(&out), path(&site.join("_posts"))]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut index = jiansuo::local::LocalIndex::open(&out).unwrap();
+    for (typed, phrase) in [("一带", "一带一路"), ("英伟", "英伟达")] {
+        let completions: Vec<String> = index.complete(typed, 8).unwrap().into_iter().map(|c| c.text).collect();
+        assert!(completions.contains(&phrase.to_string()), "{typed}: {completions:?}");
+    }
+    let page = index.search("yidaiyilu", &jiansuo::search::SearchOptions::default()).unwrap();
+    assert_eq!(page.rewrite.map(|r| r.query).as_deref(), Some("一带一路"));
+    assert_eq!(page.total, 6);
+}
