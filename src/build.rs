@@ -584,6 +584,11 @@ impl Vocabulary {
         }
     }
 
+    /// In how many documents `word` was listed.
+    pub fn doc_freq(&self, word: &str) -> u32 {
+        self.doc_freqs.get(&normalize(word)).copied().unwrap_or(0)
+    }
+
     /// Adds a word the documents do not list (a phrase of two of their words), cut out of `doc_freq` documents.
     pub fn add_word(&mut self, word: &str, doc_freq: u32) {
         let word = normalize(word);

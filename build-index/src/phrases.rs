@@ -3,8 +3,8 @@
 //! of them was a word of the vocabulary: typing 一带 completed to nothing and `yidaiyilu` found nothing, on a
 //! corpus where 一带一路 is in 1,235 posts.
 //!
-//! While the posts are cut, [`PhraseCounter`] counts in how many posts each pair of adjacent Chinese words occurs,
-//! and each word on its own. A pair becomes a phrase when it is in at least [`MIN_POSTS`] posts and its words
+//! While the posts are cut, [`PhraseCounter`] counts in how many posts each pair of adjacent Chinese words occurs
+//! (the vocabulary counts the words on their own). A pair becomes a phrase when it is in at least [`MIN_POSTS`] posts and its words
 //! mostly come together: the geometric mean of P(the second follows the first) and P(the first precedes the
 //! second), over posts, is at least [`MIN_COHESION`] (一带一路 0.91, 英伟达 0.84, 高质量发展 0.46; 的节录 0.03,
 //! 日下午 0.19). Phrases join the vocabulary, which completions, pinyin and the splitting of unspaced queries use;
@@ -28,52 +28,62 @@ const CHARS: std::ops::RangeInclusive<usize> = 3..=6;
 /// with one of them is a fragment of a sentence (日下午, 的节录), not a phrase.
 const FUNCTION_CHARACTERS: &str =
     "的了在是和与及等于也都就将对把被从向为以而并或很又还更最已日月年下上中内后前时个这那其之所着过地得你我他她它们有无不没要会能可让给到说";
-const SHARDS: usize = 16;
+const SHARD_BITS: u32 = 4;
+const SHARDS: usize = 1 << SHARD_BITS;
 
-/// A pair's text → (posts, byte length of its first word).
-type PairCounts = FxHashMap<Box<str>, (u32, u8)>;
-
-/// Counts, across posts, the pairs of adjacent Chinese words and the words themselves; see the module doc.
+/// Counts, across posts, the pairs of adjacent Chinese words, and the single characters that may start one; see
+/// the module doc. The posts each word of two characters or more is in are the vocabulary's counts, which the
+/// pipeline has anyway: [`PhraseCounter::phrases`] takes them.
 pub struct PhraseCounter {
-    /// Per shard.
-    pairs: Vec<Mutex<PairCounts>>,
-    /// Per shard: a Chinese word → posts.
-    words: Vec<Mutex<FxHashMap<Box<str>, u32>>>,
+    /// Per shard (the hash's top bits).
+    pairs: Vec<Mutex<Pairs>>,
+    /// A single character that may start a phrase → the posts jieba cut it out of as a word of its own.
+    characters: Mutex<FxHashMap<char, u32>>,
+}
+
+#[derive(Default)]
+struct Pairs {
+    /// A pair's hash → the posts it is in.
+    posts: FxHashMap<u64, u32>,
+    /// A pair's hash → its text and the byte length of its first word, for the pairs in [`MIN_POSTS`] posts or
+    /// more (a million pairs of the corpus's 1.25 million are in fewer).
+    texts: FxHashMap<u64, (Box<str>, u8)>,
 }
 
 impl Default for PhraseCounter {
     fn default() -> Self {
-        PhraseCounter {
-            pairs: (0..SHARDS).map(|_| Mutex::default()).collect(),
-            words: (0..SHARDS).map(|_| Mutex::default()).collect(),
-        }
+        PhraseCounter { pairs: (0..SHARDS).map(|_| Mutex::default()).collect(), characters: Mutex::default() }
     }
 }
 
-/// What one post adds to the counts: its pairs and words, each counted once.
+/// What one post adds to the counts: its pairs (with their hashes) and single-character words, each counted once.
 #[derive(Default)]
 pub struct PostPhrases<'a> {
-    pairs: Vec<(&'a str, &'a str)>,
-    words: Vec<&'a str>,
+    pairs: Vec<(u64, &'a str, &'a str)>,
+    characters: Vec<char>,
 }
 
 impl<'a> PostPhrases<'a> {
     /// Adds the words of one line, in the order jieba cut them.
     pub fn add_line(&mut self, words: &[&'a str]) {
-        let chinese = |word: &str| !word.is_empty() && word.chars().all(is_chinese);
-        self.words.extend(words.iter().copied().filter(|word| chinese(word)));
-        for pair in words.windows(2) {
-            let (first, second) = (pair[0], pair[1]);
-            let (first_chars, second_chars) = (first.chars().count(), second.chars().count());
+        for (i, &first) in words.iter().enumerate() {
+            let mut chars = first.chars();
+            let (Some(c), single) = (chars.next(), chars.next().is_none()) else { continue };
             // A single character may start a phrase (英伟达, 净买入) but not end one (资金净 of 资金净买入), and a
             // particle, preposition or time word starts none.
-            let ok = chinese(first)
-                && chinese(second)
-                && second_chars >= 2
-                && !(first_chars == 1 && FUNCTION_CHARACTERS.contains(first))
-                && CHARS.contains(&(first_chars + second_chars));
-            if ok {
-                self.pairs.push((first, second));
+            if !is_chinese(c) || (single && FUNCTION_CHARACTERS.contains(c)) || !first.chars().all(is_chinese) {
+                continue;
+            }
+            if single {
+                self.characters.push(c);
+            }
+            let Some(&second) = words.get(i + 1) else { continue };
+            let second_chars = second.chars().count();
+            if second_chars >= 2
+                && second.chars().all(is_chinese)
+                && CHARS.contains(&(first.chars().count() + second_chars))
+            {
+                self.pairs.push((hash_of(first, second), first, second));
             }
         }
     }
@@ -83,14 +93,10 @@ fn is_chinese(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
 }
 
-/// The shard of the text `parts` make together.
-fn shard_of(parts: &[&str]) -> usize {
-    // FNV-1a: any spread will do, but the same on every run.
-    let hash = parts
-        .iter()
-        .flat_map(|part| part.bytes())
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    (hash % SHARDS as u64) as usize
+/// FNV-1a of the two words with a separator: the same on every run, so the shards and the kept texts are too.
+fn hash_of(first: &str, second: &str) -> u64 {
+    let bytes = first.bytes().chain([0xFF]).chain(second.bytes());
+    bytes.fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Locks a shard; a thread that panicked while holding it left counts that are still counts.
@@ -99,57 +105,46 @@ fn lock<T>(shard: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl PhraseCounter {
-    /// Adds one post's pairs and words (each once, however often the post has it).
+    /// Adds one post's pairs and single characters (each once, however often the post has it).
     pub fn add_post(&self, mut post: PostPhrases<'_>) {
-        // By shard, so that each shard is locked once.
-        let mut pairs: Vec<(usize, &str, &str)> =
-            post.pairs.iter().map(|&(first, second)| (shard_of(&[first, second]), first, second)).collect();
-        pairs.sort_unstable();
-        pairs.dedup();
-        let mut text = String::new();
-        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let mut shard = lock(&self.pairs[group[0].0]);
-            for &(_, first, second) in group {
-                text.clear();
-                text.push_str(first);
-                text.push_str(second);
-                match shard.get_mut(text.as_str()) {
-                    Some((posts, _)) => *posts += 1,
-                    None => {
-                        shard.insert(text.as_str().into(), (1, first.len() as u8));
-                    }
+        // By hash, so that each shard (the hash's top bits) is locked once, and a pair's copies come together.
+        post.pairs.sort_unstable_by_key(|&(hash, _, _)| hash);
+        post.pairs.dedup_by_key(|&mut (hash, _, _)| hash);
+        let shard_of = |hash: u64| (hash >> (64 - SHARD_BITS)) as usize;
+        for group in post.pairs.chunk_by(|a, b| shard_of(a.0) == shard_of(b.0)) {
+            let mut shard = lock(&self.pairs[shard_of(group[0].0)]);
+            for &(hash, first, second) in group {
+                let posts = shard.posts.entry(hash).or_default();
+                *posts += 1;
+                if *posts == MIN_POSTS {
+                    shard.texts.insert(hash, ([first, second].concat().into(), first.len() as u8));
                 }
             }
         }
-        post.words.sort_unstable();
-        post.words.dedup();
-        let mut words: Vec<(usize, &str)> = post.words.iter().map(|&word| (shard_of(&[word]), word)).collect();
-        words.sort_unstable();
-        for group in words.chunk_by(|a, b| a.0 == b.0) {
-            let mut shard = lock(&self.words[group[0].0]);
-            for &(_, word) in group {
-                match shard.get_mut(word) {
-                    Some(posts) => *posts += 1,
-                    None => {
-                        shard.insert(word.into(), 1);
-                    }
-                }
-            }
+        post.characters.sort_unstable();
+        post.characters.dedup();
+        let mut characters = lock(&self.characters);
+        for c in post.characters {
+            *characters.entry(c).or_default() += 1;
         }
     }
 
-    /// The phrases, with the number of posts each is in, sorted.
-    pub fn phrases(&self) -> Vec<(String, u32)> {
-        let words: Vec<_> = self.words.iter().map(lock).collect();
-        let posts_with = |word: &str| words[shard_of(&[word])].get(word).copied().unwrap_or(0);
+    /// The phrases, with the number of posts each is in, sorted; `posts_with` tells in how many posts jieba cut a
+    /// word of two characters or more.
+    pub fn phrases(self, posts_with: impl Fn(&str) -> u32) -> Vec<(String, u32)> {
+        let characters = lock(&self.characters);
         let mut phrases: Vec<(String, u32)> = Vec::new();
         for shard in &self.pairs {
-            for (text, &(posts, split)) in lock(shard).iter() {
-                if posts < MIN_POSTS {
-                    continue;
-                }
-                let (first, second) = text.split_at(usize::from(split));
-                let (with_first, with_second) = (posts_with(first), posts_with(second));
+            let shard = lock(shard);
+            for (hash, (text, split)) in &shard.texts {
+                let posts = shard.posts.get(hash).copied().unwrap_or(0);
+                let (first, second) = text.split_at(usize::from(*split));
+                let mut chars = first.chars();
+                let with_first = match (chars.next(), chars.next()) {
+                    (Some(c), None) => characters.get(&c).copied().unwrap_or(0),
+                    _ => posts_with(first),
+                };
+                let with_second = posts_with(second);
                 if with_first == 0 || with_second == 0 {
                     continue;
                 }
@@ -171,14 +166,22 @@ mod tests {
 
     fn count(posts: &[&[&[&str]]]) -> Vec<(String, u32)> {
         let counter = PhraseCounter::default();
+        // What the vocabulary counts: the posts each word is in.
+        let mut posts_with: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
         for lines in posts {
             let mut post = PostPhrases::default();
             for line in lines.iter() {
                 post.add_line(line);
             }
             counter.add_post(post);
+            let mut words: Vec<&str> = lines.iter().flat_map(|line| line.iter().copied()).collect();
+            words.sort_unstable();
+            words.dedup();
+            for word in words {
+                *posts_with.entry(word).or_default() += 1;
+            }
         }
-        counter.phrases()
+        counter.phrases(|word| posts_with.get(word).copied().unwrap_or(0))
     }
 
     #[test]

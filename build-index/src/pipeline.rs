@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::assets::{self, Asset, AssetError};
 use crate::document::{self, Post, Site};
 use crate::output::{self, OutputError};
+use crate::phrases::PhraseCounter;
 use crate::posts::{self, DiscoverError, PostFile};
 use crate::report::{self, Location, Skip, SkipReason, Usage, Warning, WarningReason};
 use crate::segment::Segmenter;
@@ -98,8 +99,7 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
     let (converted, mut skipped) = pool.install(|| convert_all(&found.posts, &options.site, &segmenter, &progress));
     progress.finish_and_clear();
     timings.lap("read, extract, segment");
-    let phrases = segmenter.phrases();
-    drop(segmenter);
+    let phrases = segmenter.into_phrases();
     let (posts, shared_url_skips) = settle_shared_urls(converted);
     skipped.extend(found.skipped);
     skipped.extend(shared_url_skips);
@@ -159,7 +159,7 @@ pub fn run(options: &Options) -> Result<Outcome, RunError> {
 /// writes the index files into a fresh folder as they are ready, adds the web assets and puts the folder in place.
 fn build_and_write(
     posts: Vec<Post>,
-    phrases: Vec<(String, u32)>,
+    phrases: PhraseCounter,
     web_assets: Vec<Asset>,
     own_names: &[String],
     recency_half_life_days: f32,
@@ -168,7 +168,7 @@ fn build_and_write(
 ) -> Result<Vec<Usage>, RunError> {
     let mut builder = IndexBuilder::new(BuildOptions { recency_half_life_days });
     let mut vocabulary = Vocabulary::of_documents(&posts, |post: &Post| post.words.lines());
-    for (phrase, posts) in phrases {
+    for (phrase, posts) in phrases.phrases(|word| vocabulary.doc_freq(word)) {
         vocabulary.add_word(&phrase, posts);
     }
     builder.add_vocabulary(vocabulary);

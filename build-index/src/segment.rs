@@ -28,9 +28,9 @@ impl Segmenter {
         Segmenter { jieba: Jieba::new(), phrases: PhraseCounter::default() }
     }
 
-    /// The phrases of the posts cut so far (see [`crate::phrases`]), with the number of posts each is in.
-    pub fn phrases(&self) -> Vec<(String, u32)> {
-        self.phrases.phrases()
+    /// The pairs of words of the posts cut so far, to find the phrases among (see [`crate::phrases`]).
+    pub fn into_phrases(self) -> PhraseCounter {
+        self.phrases
     }
 
     /// The distinct words of `title` and `text`, title first, one per line: a post's words in one allocation
