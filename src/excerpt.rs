@@ -154,15 +154,18 @@ fn choose_window(chars: &[(usize, char)], hits: &[Hit], window: usize) -> (usize
     }
     // Without hits, the opening.
     let first_hit = best.map_or(0, |(_, _, first)| hits[first].start);
-    let mut start = first_hit.saturating_sub(LEAD_IN).min(len - window);
+    let lead_in = first_hit.saturating_sub(LEAD_IN);
+    let mut start = lead_in.min(len - window);
     // A clause that begins in the lead-in is shown from its beginning, not from the middle of a word (no dictionary
-    // here to tell where Chinese words end).
-    let lead_in = start.max(first_hit.saturating_sub(LEAD_IN));
-    if let Some(before) = chars[lead_in..first_hit]
-        .iter()
-        .rposition(|&(_, c)| c.is_whitespace() || matches!(c, '。' | '！' | '？' | '；' | '，' | '、' | '：'))
-    {
-        start = lead_in + before + 1;
+    // here to tell where Chinese words end); not where the end of the text holds the start back, which would only
+    // shorten the excerpt.
+    if start == lead_in {
+        if let Some(before) = chars[lead_in..first_hit]
+            .iter()
+            .rposition(|&(_, c)| c.is_whitespace() || matches!(c, '。' | '！' | '？' | '；' | '，' | '、' | '：'))
+        {
+            start = lead_in + before + 1;
+        }
     }
     let mut end = (start + window).min(len);
     // Without hits, the end backs off a word or number no further than half the window.
@@ -277,12 +280,15 @@ mod tests {
         assert!(excerpt(&text, &["人工智能"], 100).starts_with("…长春市<mark>人工智能</mark>丙"));
         let text = format!("{}经济发展长春市人工智能{}", "甲".repeat(50), "丙".repeat(100));
         assert!(excerpt(&text, &["人工智能"], 100).starts_with("…甲甲甲甲甲甲甲甲甲经济发展长春市<mark>人工智能"));
-        // A break further back than the lead-in is not looked for, even where the end of the text pulls the start back.
-        let text = format!("{}。{}长春市人工智能", "甲".repeat(100), "乙".repeat(40));
-        let html = excerpt(&text, &["人工智能"], 100);
-        assert_eq!(html.chars().count(), "…<mark></mark>".chars().count() + 100, "{html}");
-        let text = format!("{}{}。长春市人工智能", "甲".repeat(100), "乙".repeat(40));
-        assert_eq!(excerpt(&text, &["人工智能"], 100), "…长春市<mark>人工智能</mark>");
+        // Where the end of the text holds the start back, the excerpt keeps its length.
+        for text in [
+            format!("{}。{}长春市人工智能", "甲".repeat(100), "乙".repeat(40)),
+            format!("{}{}。长春市人工智能", "甲".repeat(100), "乙".repeat(40)),
+            format!("{}{}。长春市人工智能。", "甲".repeat(100), "乙".repeat(40)),
+        ] {
+            let html = excerpt(&text, &["人工智能"], 100);
+            assert_eq!(html.chars().count(), "…<mark></mark>".chars().count() + 100, "{html}");
+        }
     }
 
     #[test]
