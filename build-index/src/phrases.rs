@@ -7,7 +7,7 @@
 //! (the vocabulary counts the words on their own). A pair becomes a phrase when it is in at least [`MIN_POSTS`] posts and its words
 //! mostly come together: the geometric mean of P(the second follows the first) and P(the first precedes the
 //! second), over posts, is at least [`MIN_COHESION`] (一带一路 0.91, 英伟达 0.84, 高质量发展 0.46; 的节录 0.03,
-//! 日下午 0.19). Phrases join the vocabulary, which completions, pinyin and the splitting of unspaced queries use;
+//! 日下午 0.19), and it stands free: see [`free_standing`]. Phrases join the vocabulary, which completions, pinyin and the splitting of unspaced queries use;
 //! what a search matches never depends on it (characters and bigrams do).
 //!
 //! The counts are kept per shard behind a mutex, so that every thread converting posts adds to them, and they are
@@ -16,6 +16,8 @@
 
 use std::sync::Mutex;
 
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 /// A phrase is in at least this many posts.
@@ -23,7 +25,9 @@ pub const MIN_POSTS: u32 = 5;
 /// The least geometric mean of P(second | first) and P(first | second), over posts.
 pub const MIN_COHESION: f64 = 0.3;
 /// A phrase's length in characters.
-const CHARS: std::ops::RangeInclusive<usize> = 3..=6;
+const PHRASE_CHARS: std::ops::RangeInclusive<usize> = 3..=6;
+/// The largest share of a phrase's occurrences one character may come before, or after.
+pub const MAX_SAME_NEIGHBOUR: f64 = 0.75;
 /// Single characters jieba leaves between words (particles, prepositions, measure and time words): a pair starting
 /// with one of them is a fragment of a sentence (日下午, 的节录), not a phrase.
 const FUNCTION_CHARACTERS: &str =
@@ -81,7 +85,7 @@ impl<'a> PostPhrases<'a> {
             let second_chars = second.chars().count();
             if second_chars >= 2
                 && second.chars().all(is_chinese)
-                && CHARS.contains(&(first.chars().count() + second_chars))
+                && PHRASE_CHARS.contains(&(first.chars().count() + second_chars))
             {
                 self.pairs.push((hash_of(first, second), first, second));
             }
@@ -160,6 +164,68 @@ impl PhraseCounter {
     }
 }
 
+/// Of `phrases`, those that stand free in `texts`: no one character comes before (or after) more than
+/// [`MAX_SAME_NEIGHBOUR`] of its occurrences. A pair that always sits inside the same longer string is a piece of
+/// it that jieba cut badly, however cohesive: 发现金红利 of 不派发现金红利, 粤港澳大湾 of 粤港澳大湾区, 国元首 of
+/// 两国元首, 每周值得 of a weekly's standing 这里记录每周值得分享的科技内容.
+pub fn free_standing<'a>(
+    phrases: Vec<(String, u32)>,
+    texts: impl ParallelIterator<Item = &'a str>,
+) -> Vec<(String, u32)> {
+    let Ok(finder) = AhoCorasick::new(phrases.iter().map(|(text, _)| text)) else { return phrases };
+    let neighbours = texts
+        .fold(
+            || vec![Neighbours::default(); phrases.len()],
+            |mut counts, text| {
+                for found in finder.find_overlapping_iter(text) {
+                    let counts = &mut counts[found.pattern().as_usize()];
+                    counts.occurrences += 1;
+                    let before = text[..found.start()].chars().next_back().filter(|&c| is_chinese(c));
+                    let after = text[found.end()..].chars().next().filter(|&c| is_chinese(c));
+                    *counts.before.entry(before).or_default() += 1;
+                    *counts.after.entry(after).or_default() += 1;
+                }
+                counts
+            },
+        )
+        .reduce(
+            || vec![Neighbours::default(); phrases.len()],
+            |mut all, part| {
+                for (all, part) in all.iter_mut().zip(part) {
+                    all.occurrences += part.occurrences;
+                    for (c, n) in part.before {
+                        *all.before.entry(c).or_default() += n;
+                    }
+                    for (c, n) in part.after {
+                        *all.after.entry(c).or_default() += n;
+                    }
+                }
+                all
+            },
+        );
+    phrases
+        .into_iter()
+        .zip(neighbours)
+        .filter(|(_, neighbours)| {
+            // Where nothing Chinese is beside it (the text's edge, punctuation, a number) counts as no neighbour.
+            let most = |counts: &FxHashMap<Option<char>, u32>| {
+                counts.iter().filter(|(c, _)| c.is_some()).map(|(_, &n)| n).max().unwrap_or(0)
+            };
+            let limit = f64::from(neighbours.occurrences) * MAX_SAME_NEIGHBOUR;
+            f64::from(most(&neighbours.before)) <= limit && f64::from(most(&neighbours.after)) <= limit
+        })
+        .map(|(phrase, _)| phrase)
+        .collect()
+}
+
+/// The characters beside a phrase's occurrences.
+#[derive(Clone, Default)]
+struct Neighbours {
+    occurrences: u32,
+    before: FxHashMap<Option<char>, u32>,
+    after: FxHashMap<Option<char>, u32>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +289,35 @@ mod tests {
         let backward = count(&[c, b, a, c, b, a, c, b, a, c, b, a, c, b, a]);
         assert_eq!(forward, backward);
         assert!(forward.contains(&("一带一路".to_string(), 10)), "{forward:?}");
+    }
+    #[test]
+    fn a_pair_cut_two_ways_is_two_pairs() {
+        // 愿同马方 cut as 愿 + 同马方 once and as 愿同 + 马方 five times: two pairs, the one in 5 posts a phrase,
+        // whatever the order (one count keyed by the text made it 6 posts, split as its first post was).
+        let elsewhere: &[&[&str]] = &[&["愿"]];
+        let cut_as_two: &[&[&str]] = &[&["愿同", "马方"]];
+        let mut posts: Vec<&[&[&str]]> = vec![&[&["愿", "同马方"]]];
+        posts.extend([cut_as_two; 5]);
+        posts.extend([elsewhere; 100]);
+        let forward = count(&posts);
+        posts.swap(0, 1);
+        assert_eq!(count(&posts), forward);
+        assert_eq!(forward, [("愿同马方".to_string(), 5)]);
+    }
+
+    #[test]
+    fn a_phrase_always_beside_the_same_character_is_a_piece_of_a_longer_string() {
+        let phrases = vec![("一带一路".to_string(), 4), ("发现金红利".to_string(), 4), ("鲁比奥".to_string(), 3)];
+        let texts = [
+            "推进一带一路建设，公司不派发现金红利。",
+            "一带一路倡议；本公司不派发现金红利",
+            "共建一带一路。国务卿鲁比奥说",
+            "一带一路：不派发现金红利，鲁比奥",
+            "国务卿鲁比奥称。",
+        ];
+        // 发现金红利 comes after 派 every time; 鲁比奥 after 卿 two times in three (no more than 75 %); the edge of a
+        // text and punctuation count as no neighbour.
+        let kept = free_standing(phrases, texts.into_par_iter());
+        assert_eq!(kept, [("一带一路".to_string(), 4), ("鲁比奥".to_string(), 3)]);
     }
 }

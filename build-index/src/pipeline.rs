@@ -168,7 +168,9 @@ fn build_and_write(
 ) -> Result<Vec<Usage>, RunError> {
     let mut builder = IndexBuilder::new(BuildOptions { recency_half_life_days });
     let mut vocabulary = Vocabulary::of_documents(&posts, |post: &Post| post.words.lines());
-    for (phrase, posts) in phrases.phrases(|word| vocabulary.doc_freq(word)) {
+    let cohesive = phrases.phrases(|word| vocabulary.doc_freq(word));
+    let texts = posts.par_iter().flat_map_iter(|post| [post.document.title.as_str(), post.document.text.as_str()]);
+    for (phrase, posts) in crate::phrases::free_standing(cohesive, texts) {
         vocabulary.add_word(&phrase, posts);
     }
     builder.add_vocabulary(vocabulary);

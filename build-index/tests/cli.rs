@@ -65,6 +65,8 @@ fn output_is_byte_identical_whatever_the_threads_or_folder_order() {
     // Away from the fixture's _config.yml, like the reordered copy below.
     let posts = dir.path().join("posts/_posts");
     copy_tree(&site_posts(), &posts);
+    // Enough posts that phrases are found, which are counted on every thread.
+    write_site(&posts, &phrase_posts("."));
     let build = |name: &str, args: &[&str], env: &[(&str, &str)]| {
         let out = dir.path().join(name);
         let mut all = vec!["--no-assets", "--out", path(&out)];
@@ -77,6 +79,9 @@ fn output_is_byte_identical_whatever_the_threads_or_folder_order() {
     let two = build("two", &["--threads", "2", path(&posts)], &[]);
     let rayon_one = build("rayon-one", &[path(&posts)], &[("RAYON_NUM_THREADS", "1")]);
     assert!(!one.is_empty());
+    let mut index = jiansuo::local::LocalIndex::open(dir.path().join("one")).unwrap();
+    let completions: Vec<String> = index.complete("一带", 8).unwrap().into_iter().map(|c| c.text).collect();
+    assert_eq!(completions, ["一带一路"]);
     assert!(one == two, "1 and 2 threads wrote different bundles");
     assert!(one == rayon_one, "RAYON_NUM_THREADS=1 wrote a different bundle");
 
@@ -278,8 +283,9 @@ fn a_switch_that_is_not_a_boolean_is_on_as_in_ruby_with_a_warning() {
 }
 
 /// Writes `files` (path below `site`, text) and returns the folder.
-fn write_site(site: &std::path::Path, files: &[(&str, &str)]) {
+fn write_site(site: &std::path::Path, files: &[(impl AsRef<str>, impl AsRef<str>)]) {
     for (name, text) in files {
+        let (name, text) = (name.as_ref(), text.as_ref());
         let file = site.join(name);
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(file, text).unwrap();
@@ -549,25 +555,29 @@ fn a_bundle_folder_that_holds_a_page_is_not_replaced() {
     assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "<h1>搜索</h1>");
 }
 
+/// Six posts where jieba cuts 一带一路 as 一带 + 一路 and 英伟达 as 英 + 伟达, which always come together there,
+/// between varied words: (file below `folder`, text) for [`write_site`].
+fn phrase_posts(folder: &str) -> Vec<(String, String)> {
+    let lines = [
+        "长春推进一带一路建设。美国英伟达发布芯片。",
+        "西安共建一带一路倡议，据英伟达公司称。",
+        "成都参与一带一路合作项目。英伟达股价上涨。",
+        "重庆签署一带一路协议，市场关注英伟达财报。",
+        "武汉：一带一路框架下的工程；分析师看好英伟达前景。",
+        "南京举办一带一路论坛。英伟达与多家企业合作。",
+    ];
+    let posts = lines.iter().enumerate().map(|(i, line)| {
+        let name = format!("{folder}/2024-0{}-1{i}-post{i}.md", i + 1);
+        (name, format!("---\ntitle: 第{i}条新闻\n---\n{line}\n"))
+    });
+    posts.collect()
+}
+
 #[test]
 fn words_jieba_cuts_apart_that_come_together_are_completed_and_read_as_pinyin() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    // jieba cuts 一带一路 as 一带 + 一路 and 英伟达 as 英 + 伟达; in these six posts they always come together.
-    let cities = ["长春", "西安", "成都", "重庆", "武汉", "南京"];
-    let posts: Vec<(String, String)> = cities
-        .iter()
-        .enumerate()
-        .map(|(i, city)| {
-            let name = format!("_posts/2024-0{}-1{i}-post{i}.md", i + 1);
-            let text = format!(
-                "---\ntitle: {city}新闻\n---\n{city}推进一带一路建设，第{i}个项目开工。英伟达芯片在{city}发布。\n"
-            );
-            (name, text)
-        })
-        .collect();
-    let files: Vec<(&str, &str)> = posts.iter().map(|(name, text)| (name.as_str(), text.as_str())).collect();
-    write_site(&site, &files);
+    write_site(&site, &phrase_posts("_posts"));
     let out = dir.path().join("search");
     let run = build_index(&["--no-assets", "--out", path(&out), path(&site.join("_posts"))]);
     assert_eq!(run.code, 0, "{}", run.stderr);
