@@ -61,16 +61,27 @@ if [[ $js_only == 0 ]]; then
 
   # Panic locations name the dependencies' source files by where cargo unpacked them
   # (~/.cargo/registry/src/index.crates.io-<hash>/js-sys-…/src/…): remapped to the crate's own folder, the module
-  # is the same on every machine and 70 bytes shorter per such path.
-  rustflags=()
+  # is the same on every machine and 70 bytes shorter per such path. The flags go in as configuration (TOML
+  # literal strings: any path without a ' is fine), which adds to the wasm target's rustflags of the user's own
+  # configuration; RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS, when set, take their place (checked below).
+  remaps=()
   for registry in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
-    [[ -d "$registry" && "$registry" != *[[:space:]]* ]] && rustflags+=("--remap-path-prefix=$registry=")
+    [[ -d "$registry" ]] || continue
+    registry="$(cd "$registry" && pwd)/" # as cargo names it: absolute, no doubled or trailing slashes
+    [[ "$registry" == *"'"* ]] || remaps+=("'--remap-path-prefix=$registry='")
   done
+  config=()
+  if ((${#remaps[@]})); then
+    config=(--config "target.wasm32-unknown-unknown.rustflags = [$(IFS=,; echo "${remaps[*]}")]")
+  fi
   echo "build-www: cargo build --profile wasm-release --target wasm32-unknown-unknown -p jiansuo"
-  RUSTFLAGS="${RUSTFLAGS:-} ${rustflags[*]}" \
-    cargo build --profile wasm-release --target wasm32-unknown-unknown -p jiansuo
+  cargo build --profile wasm-release --target wasm32-unknown-unknown -p jiansuo "${config[@]}"
   wasm="target/wasm32-unknown-unknown/wasm-release/jiansuo.wasm"
   [[ -f "$wasm" ]] || { echo "build-www: $wasm was not produced" >&2; exit 1; }
+  if grep -q -a 'registry/src/' "$wasm"; then
+    echo "build-www: warning: the engine names cargo's registry folder in its panic locations (RUSTFLAGS or" >&2
+    echo "           CARGO_ENCODED_RUSTFLAGS set?): about 60 bytes more, and it differs from machine to machine" >&2
+  fi
 
   rm -rf "$pkg"
   # The name section stays for wasm-prune, which tells wasm-bindgen's dead closure shims by their names and then
@@ -78,7 +89,8 @@ if [[ $js_only == 0 ]]; then
   # has TextEncoder.encodeInto: the glue needs neither fallback.
   "$bindgen" --target web --encode-into always --omit-default-module-path \
     --out-name jiansuo_engine --out-dir "$pkg" "$wasm"
-  node scripts/trim-glue.mjs "$pkg/jiansuo_engine.js"
+  # An untrimmed glue must not stay behind for a later --js-only.
+  node scripts/trim-glue.mjs "$pkg/jiansuo_engine.js" || { rm -rf "$pkg"; exit 1; }
   echo "build-www: cargo run --release -p wasm-prune"
   cargo run --quiet --release -p wasm-prune -- "$pkg/jiansuo_engine_bg.wasm" "$pkg/jiansuo_engine_bg.wasm"
 
