@@ -104,9 +104,20 @@ pub fn parse_file_name(name: &str) -> Option<FileName<'_>> {
 
 /// Turns one post file into a document, or says why it cannot be indexed.
 pub fn convert(file: &PostFile, site: &Site, segmenter: &Segmenter) -> Result<Post, Skip> {
+    convert_contents(file, || posts::read(file, site.max_post_bytes), site, segmenter)
+}
+
+/// [`convert`] with the file's bytes from `read`, called once the file name is known to be a post's: the way in
+/// for the fuzz targets, which have no file.
+pub fn convert_contents(
+    file: &PostFile,
+    read: impl FnOnce() -> Result<Vec<u8>, SkipReason>,
+    site: &Site,
+    segmenter: &Segmenter,
+) -> Result<Post, Skip> {
     let skip = |line: u32, reason: SkipReason| Skip { at: Location::new(file.display.clone(), line), reason };
     let name = parse_file_name(&file.in_collection).ok_or_else(|| skip(1, SkipReason::NotDated))?;
-    let bytes = posts::read(file, site.max_post_bytes).map_err(|reason| skip(1, reason))?;
+    let bytes = read().map_err(|reason| skip(1, reason))?;
     let text = decode(&bytes, site.encoding).map_err(|(line, reason)| skip(line, reason))?;
     let split = frontmatter::split(&text).map_err(|error| skip(error.line(), error.into()))?;
     let defaults = site.defaults.for_post(file.in_site.as_deref());

@@ -1,10 +1,11 @@
-//! Writes seed corpora for the fuzz targets from a freshly built sample bundle:
-//! `cargo run --example make_seeds` (in fuzz/) fills `corpus/<target>/` (git-ignored).
+//! Writes seed corpora for the fuzz targets from a freshly built sample bundle, and for `post` and `config` from the
+//! sample site and build-index's fixtures: `cargo run --example make_seeds [_posts folder…]` (in fuzz/) fills
+//! `corpus/<target>/` (git-ignored). Each `_posts` folder given adds its first few posts to the `post` seeds.
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jiansuo::format::FileKind;
-use jiansuo_fuzz::{kind_of, mutable_files, sample_bundle, HEADER_LEN};
+use jiansuo_fuzz::{jekyll, kind_of, mutable_files, sample_bundle, HEADER_LEN};
 
 fn main() -> std::io::Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
@@ -67,6 +68,56 @@ fn main() -> std::io::Result<()> {
         input.extend_from_slice(q.as_bytes());
         write("query", &format!("q{i}"), &input)?;
     }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut folders = vec![repo.join("sample/_posts"), repo.join("build-index/tests/fixtures/bad-posts/_posts")];
+    let given: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    folders.extend(given.iter().cloned());
+    let mut seeds = 0;
+    for folder in &folders {
+        // The repository's own folders whole; of a corpus given, a few.
+        let limit = if given.contains(folder) { 8 } else { usize::MAX };
+        let mut files: Vec<PathBuf> = walk(folder)?;
+        files.sort();
+        for file in files.into_iter().take(limit) {
+            let name = file.strip_prefix(folder).unwrap_or(&file).to_string_lossy().into_owned();
+            let mut input = vec![(seeds % jekyll::sites().len()) as u8];
+            input.extend_from_slice(name.as_bytes());
+            input.push(b'\n');
+            input.extend_from_slice(&fs::read(&file)?);
+            write("post", &format!("{seeds}-{name}"), &input)?;
+            seeds += 1;
+        }
+    }
+    let configs = [
+        fs::read_to_string(repo.join("sample/_config.yml"))?,
+        fs::read_to_string(repo.join("build-index/tests/fixtures/site/_config.yml"))?,
+        jekyll::DEFAULTS_CONFIG.to_string(),
+        "permalink: pretty\ntimezone: America/New_York\nencoding: bom|GBK\nfuture: \"false\"\nunpublished: 0\n\
+         markdown_ext: \"md, .Markdown,txt\"\ncollections_dir: /my/\nexclude: [vendor, \"_posts/old/*\", \"/\"]\n\
+         include: [_posts, 3]\ncollections: {posts: {permalink: \"/:year/:slug:output_ext\"}}\n"
+            .to_string(),
+        "collections_dir: my\ndefaults:\n  - scope: {path: \"my/_posts/{a,b,sub}/**/*.md\", type: post}\n    \
+         values: &v {tags: [x, {y: z}], permalink: false, date: \"2021-12-08 10:18:31\"}\n  - scope: {path: /abs}\n    \
+         values: *v\n  - values: {title: ~}\n    other: 1\n"
+            .to_string(),
+    ];
+    for (i, config) in configs.iter().enumerate() {
+        write("config", &format!("c{i}"), config.as_bytes())?;
+    }
     println!("seeds written to {}", root.display());
     Ok(())
+}
+
+/// The files below `folder`, at any depth.
+fn walk(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(folder)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files.extend(walk(&path)?);
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(files)
 }

@@ -1,6 +1,8 @@
 //! What the fuzz targets share: a small real bundle, a host that serves its files to `jiansuo::Index`, and the
 //! mutations that turn one of its files into hostile input while keeping its checksum valid.
 
+pub mod jekyll;
+
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::OnceLock;
