@@ -76,7 +76,8 @@ impl Node {
 /// Parses the first YAML document in `text`. An empty document is [`Value::Null`].
 /// `first_line` is the line number `text` starts at in its file, so nodes and errors carry file lines.
 pub fn parse(text: &str, first_line: u32) -> Result<Node, YamlError> {
-    let mut builder = TreeBuilder { line_offset: first_line.saturating_sub(1), ..TreeBuilder::default() };
+    let newlines = text.chars().enumerate().filter(|&(_, c)| c == '\n').map(|(index, _)| index).collect();
+    let mut builder = TreeBuilder { line_offset: first_line.saturating_sub(1), newlines, ..TreeBuilder::default() };
     let mut parser = Parser::new_from_str(text);
     if let Err(error) = parser.load(&mut builder, false) {
         let mut line = builder.file_line(error.marker());
@@ -108,6 +109,9 @@ enum Frame {
 #[derive(Default)]
 struct TreeBuilder {
     line_offset: u32,
+    /// Where the text's `\n`s are, in characters: the file's lines. The scanner's own line numbers count a carriage
+    /// return alone as a line break too, as YAML does, which no editor or `grep -n` does.
+    newlines: Vec<usize>,
     stack: Vec<Frame>,
     anchors: Vec<(usize, Node)>,
     root: Option<Node>,
@@ -117,7 +121,8 @@ struct TreeBuilder {
 
 impl TreeBuilder {
     fn file_line(&self, mark: &Marker) -> u32 {
-        u32::try_from(mark.line()).unwrap_or(u32::MAX).max(1).saturating_add(self.line_offset)
+        let line = self.newlines.partition_point(|&newline| newline < mark.index()) + 1;
+        u32::try_from(line).unwrap_or(u32::MAX).saturating_add(self.line_offset)
     }
 
     fn count(&mut self, added: usize, line: u32) -> bool {
@@ -253,6 +258,16 @@ mod tests {
         let error = parse("title: a\ncategories: a\ntags: b\n\tauthor: x\n", 2).unwrap_err();
         assert!(error.message.contains("tab"), "{error:?}");
         assert_eq!(error.line, 5);
+    }
+
+    #[test]
+    fn a_carriage_return_alone_does_not_count_as_a_line() {
+        // Found by the `post` fuzz target: the scanner counted each `\r` as a line, and the skip named line 7 of a
+        // front matter of three.
+        let error = parse("title: a\r\r\r\r\r\rb\nc: d\n", 1).unwrap_err();
+        assert_eq!(error.line, 2, "{error:?}");
+        let root = parse("title: a\r\r\r\r\nb: [x]\n", 3).unwrap();
+        assert_eq!(root.get("b").unwrap().line, 4);
     }
 
     #[test]
