@@ -119,6 +119,15 @@ fn parse_set(item: &Node, warnings: &mut Vec<ConfigWarning>) -> Result<Option<Se
                     Value::Null => {}
                     Value::Scalar { text, .. } => {
                         path = text.clone();
+                        if path.contains('*') && expand_braces(&path).is_none() {
+                            return Err(error(
+                                value.line,
+                                format!(
+                                    "`scope.path` makes more than {MAX_PATTERNS} patterns of its {{…}} alternatives, \
+                                     each of which Jekyll globs; write fewer"
+                                ),
+                            ));
+                        }
                         if path.starts_with('/') {
                             warnings.push(ConfigWarning {
                                 line: value.line,
@@ -295,41 +304,62 @@ fn has_precedence(old: Option<&Set>, new: &Set) -> bool {
 /// `[…]` classes (`[a-z]`, `[^0]`; none matches a leading `.`), `**/` for any number of folders. The matches are
 /// relative to `site`.
 fn glob(site: &Path, pattern: &str) -> Vec<String> {
-    let mut found: Vec<String> = expand_braces(pattern).iter().flat_map(|one| glob_one(site, one)).collect();
+    // `parse_set` refused a path of too many alternatives.
+    let patterns = expand_braces(pattern).unwrap_or_default();
+    let mut found: Vec<String> = patterns.iter().flat_map(|one| glob_one(site, one)).collect();
     found.sort();
     found.dedup();
     found
 }
 
-/// `a{b,c{d,e}}f` → `abf`, `acdf`, `acef`; braces without a comma at their level, or unbalanced, stay as written.
-fn expand_braces(pattern: &str) -> Vec<String> {
-    let chars: Vec<char> = pattern.chars().collect();
-    let Some(open) = chars.iter().position(|&c| c == '{') else { return vec![pattern.to_string()] };
-    // The matching `}` and the commas at the brace's own level.
-    let (mut depth, mut commas, mut close) = (0, Vec::new(), None);
-    for (at, &c) in chars.iter().enumerate().skip(open) {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    close = Some(at);
-                    break;
+/// The most patterns one `scope.path` may make on its way through [`expand_braces`]: alternatives multiply
+/// (`{a,b}` 18 times is 262,144 globs, minutes of a build), and a path means a few.
+const MAX_PATTERNS: usize = 256;
+
+/// Ruby's brace expansion in `Dir.glob` (`ruby_brace_expand`): the first `{` and its matching `}` are replaced by
+/// each alternative between them, split at the commas at their level (`{a}` is `a`), and so on while the
+/// pattern has braces: `a{b,c{d,e}}f` → `abf`, `acdf`, `acef`. A `{` without its `}` matches nothing. `None` when
+/// more than [`MAX_PATTERNS`] patterns are made on the way. Not recursive: a run of `{` in a long path would
+/// overflow the stack.
+fn expand_braces(pattern: &str) -> Option<Vec<String>> {
+    let mut expanded = Vec::new();
+    let mut pending = vec![pattern.to_string()];
+    let mut made = 1;
+    while let Some(pattern) = pending.pop() {
+        let Some(open) = pattern.find('{') else {
+            expanded.push(pattern);
+            continue;
+        };
+        // Braces and commas are ASCII: byte offsets are character boundaries.
+        let (mut depth, mut bounds) = (0usize, vec![open]);
+        let mut close = None;
+        for (at, byte) in pattern.bytes().enumerate().skip(open) {
+            match byte {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(at);
+                        break;
+                    }
                 }
+                b',' if depth == 1 => bounds.push(at),
+                _ => {}
             }
-            ',' if depth == 1 => commas.push(at),
-            _ => {}
+        }
+        let Some(close) = close else { continue };
+        bounds.push(close);
+        made += bounds.len() - 1;
+        if made > MAX_PATTERNS {
+            return None;
+        }
+        let (head, tail) = (&pattern[..open], &pattern[close + 1..]);
+        // Reversed onto the stack, so that they come off it in the order written.
+        for pair in bounds.windows(2).rev() {
+            pending.push(format!("{head}{}{tail}", &pattern[pair[0] + 1..pair[1]]));
         }
     }
-    let text = |range: std::ops::Range<usize>| chars[range].iter().collect::<String>();
-    let Some(close) = close.filter(|_| !commas.is_empty()) else {
-        // Not an alternative: keep the `{` and expand what follows it.
-        let head = text(0..open + 1);
-        return expand_braces(&text(open + 1..chars.len())).into_iter().map(|rest| format!("{head}{rest}")).collect();
-    };
-    let (head, tail) = (text(0..open), text(close + 1..chars.len()));
-    let bounds: Vec<usize> = std::iter::once(open).chain(commas).chain(std::iter::once(close)).collect();
-    bounds.windows(2).flat_map(|pair| expand_braces(&format!("{head}{}{tail}", text(pair[0] + 1..pair[1])))).collect()
+    Some(expanded)
 }
 
 fn glob_one(site: &Path, pattern: &str) -> Vec<String> {
@@ -622,10 +652,36 @@ mod tests {
 
     #[test]
     fn braces_expand_as_in_ruby() {
-        assert_eq!(expand_braces("a{b,c{d,e}}f"), ["abf", "acdf", "acef"]);
-        assert_eq!(expand_braces("{a}"), ["{a}"]);
-        assert_eq!(expand_braces("x{a,b"), ["x{a,b"]);
-        assert_eq!(expand_braces("{a}{b,c}"), ["{a}b", "{a}c"]);
+        // As Ruby 3.1's Dir.glob: `{a}` globs `a`, and a `{` left open matches nothing.
+        let expand = |pattern: &str| expand_braces(pattern).unwrap();
+        assert_eq!(expand("a{b,c{d,e}}f"), ["abf", "acdf", "acef"]);
+        assert_eq!(expand("{a}"), ["a"]);
+        assert!(expand("x{a,b").is_empty());
+        assert!(expand("{x{a,b}").is_empty());
+        assert_eq!(expand("{a}{b,c}"), ["ab", "ac"]);
+        assert_eq!(expand("x}{,a}"), ["x}", "x}a"]);
+    }
+
+    #[test]
+    fn a_scope_path_of_too_many_alternatives_is_refused() {
+        // 2^18 globs took three minutes; 2^8 is as many as a path may make.
+        let config =
+            |groups: usize| format!("defaults:\n- scope:\n    path: \"{}*\"\n  values: {{}}\n", "{a,b}".repeat(groups));
+        let error = defaults(&config(18)).unwrap_err();
+        assert_eq!(error.line, 3);
+        assert!(error.message.contains("more than 256 patterns"), "{error:?}");
+        assert!(defaults(&config(7)).is_ok());
+    }
+
+    #[test]
+    fn a_run_of_open_braces_in_a_scope_path_is_globbed_in_one_pass() {
+        // Each `{` without a comma was one level of recursion: 100,000 of them overflowed the stack.
+        let site = tempfile::tempdir().unwrap();
+        let path = format!("{}*", "{".repeat(100_000));
+        assert!(expand_braces(&path).unwrap().is_empty());
+        let text = format!("defaults:\n- scope: {{path: \"{path}\"}}\n  values: {{a: b}}\n");
+        let sets = defaults(&text).unwrap().glob_in(site.path());
+        assert!(values_for(&sets, Some("_posts/2024-01-01-a.md")).is_empty());
     }
 
     #[test]
