@@ -246,13 +246,13 @@ fn categories(file: &PostFile, front: &FrontMatter) -> Vec<String> {
 }
 
 fn unique(values: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(values.len());
-    for value in values {
-        if !value.is_empty() && !out.contains(&value) {
-            out.push(value);
-        }
-    }
-    out
+    first_of_each(values.into_iter().filter(|value| !value.is_empty()))
+}
+
+/// Each value once, where it first comes. With a set: compared with each value before it, 40,000 tags took 2 s.
+pub(crate) fn first_of_each(values: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    values.into_iter().filter(|value| seen.insert(value.clone())).collect()
 }
 
 /// Decodes a post: BOM removed, NUL bytes refused, the site's encoding applied.
@@ -548,6 +548,15 @@ fn titleize_slug(slug: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_tags_are_made_unique_in_linear_time() {
+        let started = std::time::Instant::now();
+        let tags: Vec<String> = (0..100_000).map(|i| format!("t{}", i % 60_000)).chain([String::new()]).collect();
+        let unique = unique(tags);
+        assert_eq!((unique.len(), unique[59_999].as_str()), (60_000, "t59999"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    }
 
     /// cls-2458222.
     const WARRANTS: &str = "财联社8月19日电，广期所品种仓单及变化如下：碳酸锂期货仓单38608手，环比上个交易日增加1239手；多晶硅期货仓单22580手，环比上个交易日增加270手。";

@@ -152,13 +152,7 @@ fn placeholder_value(key: &str, post: &Post) -> String {
 }
 
 fn unique_joined(values: impl Iterator<Item = String>) -> String {
-    let mut seen: Vec<String> = Vec::new();
-    for value in values {
-        if !seen.contains(&value) {
-            seen.push(value);
-        }
-    }
-    seen.join("/")
+    crate::document::first_of_each(values).join("/")
 }
 
 /// Jekyll's key extraction is `:([a-z_]+)`, and a trailing `_` may belong to the text after the
