@@ -21,6 +21,7 @@
 //! So are values of the keys this indexer reads that could only be nonsense (a `permalink` with an unknown
 //! placeholder, a `date` that is not a date, a mapping as `tags`), which would otherwise be reported post by post.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::config::ConfigWarning;
@@ -59,15 +60,12 @@ fn error(line: u32, message: impl Into<String>) -> DefaultsError {
 }
 
 /// The keys of a map node, each with its value (the last one when a key repeats).
+/// In the order of those last ones; each key's last place found with a map (40,000 keys took a second).
 fn entries(node: &Node) -> Vec<(&str, &Node)> {
     let Value::Map(pairs) = &node.value else { return Vec::new() };
-    let mut out: Vec<(&str, &Node)> = Vec::new();
-    for (key, value) in pairs {
-        let Some(key) = key.as_text() else { continue };
-        out.retain(|(k, _)| *k != key);
-        out.push((key, value));
-    }
-    out
+    let texts: Vec<(&str, &Node)> = pairs.iter().filter_map(|(key, value)| Some((key.as_text()?, value))).collect();
+    let last: HashMap<&str, usize> = texts.iter().enumerate().map(|(index, &(key, _))| (key, index)).collect();
+    texts.iter().enumerate().filter(|&(index, (key, _))| last[key] == index).map(|(_, &entry)| entry).collect()
 }
 
 /// Reads `defaults:` (the node under that key, if any). Sets for other types than posts are checked and dropped.
@@ -251,6 +249,8 @@ impl Defaults {
     /// when it is not below it (then only sets without a `path` apply).
     pub fn for_post(&self, in_site: Option<&str>) -> Vec<(String, Node)> {
         let mut merged: Vec<(String, Node)> = Vec::new();
+        // Where each key is in `merged`: looked for there, a set of 40,000 values took a second for every post.
+        let mut places: HashMap<&str, usize> = HashMap::new();
         let mut leading: Option<&Set> = None;
         for set in self.sets.iter().filter(|set| applies(set, in_site)) {
             let overrides = has_precedence(leading, set);
@@ -258,8 +258,11 @@ impl Defaults {
                 leading = Some(set);
             }
             for (key, value) in &set.values {
-                match merged.iter_mut().find(|(k, _)| k == key) {
-                    None => merged.push((key.clone(), value.clone())),
+                match places.get(key.as_str()).map(|&place| &mut merged[place]) {
+                    None => {
+                        places.insert(key, merged.len());
+                        merged.push((key.clone(), value.clone()));
+                    }
                     // Ruby's deep merge keeps the old value where the new one is nil.
                     Some((_, old)) if overrides && !value.is_null() => *old = value.clone(),
                     Some((_, old)) if !overrides && old.is_null() => *old = value.clone(),
@@ -660,6 +663,21 @@ mod tests {
         assert!(expand("{x{a,b}").is_empty());
         assert_eq!(expand("{a}{b,c}"), ["ab", "ac"]);
         assert_eq!(expand("x}{,a}"), ["x}", "x}a"]);
+    }
+
+    #[test]
+    fn many_keys_are_merged_in_linear_time() {
+        // Each key was looked for among all the others: in `values`, among the merged ones, among the post's.
+        let keys: Vec<String> = (0..40_000).map(|i| format!("k{i}: v{i}")).collect();
+        let started = std::time::Instant::now();
+        let sets = defaults(&format!("defaults:\n- values: {{{}, k0: last}}\n", keys.join(", "))).unwrap();
+        let merged = sets.for_post(Some("_posts/a.md"));
+        assert_eq!(merged.len(), 40_000);
+        assert_eq!(merged.last().map(|(key, node)| (key.as_str(), node.as_text())), Some(("k0", Some("last"))));
+        let front_matter = format!("---\n{}\ntitle: own\n", keys[1..].join("\n"));
+        let front = crate::frontmatter::parse_with_defaults(&front_matter, &merged).unwrap();
+        assert_eq!(front.title.unwrap().value, "own");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
     }
 
     #[test]

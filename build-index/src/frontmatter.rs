@@ -201,12 +201,17 @@ pub fn parse_with_defaults(yaml_text: &str, defaults: &[(String, Node)]) -> Resu
         _ => return Err(FrontMatterError::NotAMapping { line: root.line }),
     }
     if let Value::Map(entries) = &mut root.value {
-        for (key, value) in defaults {
-            let set = entries.iter().rev().find(|(k, _)| k.as_text() == Some(key)).map(|(_, v)| v);
-            if set.is_none_or(Node::is_null) {
-                entries
-                    .push((Node { value: Value::Scalar { text: key.clone(), quoted: false }, line: 1 }, value.clone()));
-            }
+        // Each key's last value, from a map: looked for among the post's keys, 40,000 defaults for 40,000 keys took
+        // minutes.
+        let own: std::collections::HashMap<&str, &Node> =
+            entries.iter().filter_map(|(key, value)| Some((key.as_text()?, value))).collect();
+        let unset: Vec<(String, Node)> = defaults
+            .iter()
+            .filter(|(key, _)| own.get(key.as_str()).is_none_or(|value| value.is_null()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        for (key, value) in unset {
+            entries.push((Node { value: Value::Scalar { text: key, quoted: false }, line: 1 }, value));
         }
     }
     let mut front = FrontMatter::default();
