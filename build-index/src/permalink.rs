@@ -52,7 +52,16 @@ pub enum PermalinkError {
         styles = STYLES.join(", ")
     )]
     NoPlaceholder(String),
+    #[error(
+        "the URL would be more than {MAX_URL_BYTES} bytes long: no file system takes a path that long, and Jekyll \
+         stops writing the post"
+    )]
+    TooLong,
 }
+
+/// The longest URL made. Linux takes paths of up to 4,096 bytes; past this, a template that repeats `:categories`
+/// for a post of thousands of categories makes hundreds of megabytes.
+pub const MAX_URL_BYTES: usize = 64 * 1024;
 
 /// A post's permalink template: a Jekyll style name (`date`, `pretty`, `ordinal`, `weekdate`,
 /// `none`) resolved to its template, or a template as given.
@@ -195,7 +204,10 @@ fn generate(template: &str, post: &Post) -> Result<String, PermalinkError> {
             // `month_` resolved to `month`: the underscore is literal text.
             out.push_str(&name[key.len()..]);
         }
-        Ok(())
+        match out.len() {
+            0..=MAX_URL_BYTES => Ok(()),
+            _ => Err(PermalinkError::TooLong),
+        }
     })?;
     Ok(out)
 }
@@ -299,6 +311,16 @@ mod tests {
             path_in_collection: "/2021-12-08-Hello World",
             output_ext: ".html",
         }
+    }
+
+    #[test]
+    fn a_url_past_64_kib_is_refused_before_it_is_made() {
+        // `:categories` 2,000 times over 10,000 categories made a URL of 140 MB.
+        let categories: Vec<String> = (0..10_000).map(|i| format!("c{i}")).collect();
+        let template = ":categories/".repeat(2_000);
+        assert_eq!(url(&template, None, &post("x", &categories)), Err(PermalinkError::TooLong));
+        let long = url(":categories", None, &post("x", &categories[..8_000])).unwrap();
+        assert!((MAX_URL_BYTES / 2..=MAX_URL_BYTES).contains(&long.len()), "{}", long.len());
     }
 
     fn url_of(template: &str, slug: &str, categories: &[&str]) -> String {
