@@ -87,7 +87,8 @@ pub fn sites() -> &'static [Site] {
 pub fn site_folder() -> &'static Path {
     static FOLDER: OnceLock<PathBuf> = OnceLock::new();
     FOLDER.get_or_init(|| {
-        let folder = std::env::temp_dir().join(format!("jiansuo-fuzz-site-{}", std::process::id()));
+        // One folder for every process (fork mode starts one per job); what is in it never changes.
+        let folder = std::env::temp_dir().join("jiansuo-fuzz-site");
         for sub in ["_posts/sub", "news/_posts", ".hidden"] {
             std::fs::create_dir_all(folder.join(sub)).expect("the fuzz site folder");
         }
