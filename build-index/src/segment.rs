@@ -13,7 +13,8 @@ use crate::phrases::{PhraseCounter, PostPhrases};
 
 pub struct Segmenter {
     jieba: Jieba,
-    phrases: PhraseCounter,
+    /// None for a segmenter that cuts posts without counting their pairs.
+    phrases: Option<PhraseCounter>,
 }
 
 impl Default for Segmenter {
@@ -25,17 +26,23 @@ impl Default for Segmenter {
 impl Segmenter {
     /// Loads jieba's default dictionary (about half a second; build one and share it).
     pub fn new() -> Self {
-        Segmenter { jieba: Jieba::new(), phrases: PhraseCounter::default() }
+        Segmenter { jieba: Jieba::new(), phrases: Some(PhraseCounter::default()) }
+    }
+
+    /// A segmenter that does not count the posts' pairs of words: for a long-lived one that cuts text after text
+    /// (a fuzzer), where the counts would only grow.
+    pub fn without_phrases() -> Self {
+        Segmenter { jieba: Jieba::new(), phrases: None }
     }
 
     /// The pairs of words of the posts cut so far, to find the phrases among (see [`crate::phrases`]).
     pub fn into_phrases(self) -> PhraseCounter {
-        self.phrases
+        self.phrases.unwrap_or_default()
     }
 
     /// The distinct words of `title` and `text`, title first, one per line: a post's words in one allocation
     /// (a `String` each took more memory than the posts' text). Counts the post's pairs of words for
-    /// [`Segmenter::phrases`].
+    /// [`Segmenter::into_phrases`].
     pub fn words(&self, title: &str, text: &str) -> String {
         let mut seen = HashSet::new();
         let mut seen_lines = HashSet::new();
@@ -57,7 +64,9 @@ impl Segmenter {
                 phrases.add_line(&cut);
             }
         }
-        self.phrases.add_post(phrases);
+        if let Some(counter) = &self.phrases {
+            counter.add_post(phrases);
+        }
         words.shrink_to_fit();
         words
     }

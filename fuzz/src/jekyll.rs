@@ -13,10 +13,11 @@ use build_index::posts::PostFile;
 use build_index::report::{Skip, SkipReason};
 use build_index::segment::Segmenter;
 
-/// jieba's dictionary takes about half a second to load: once per process.
+/// jieba's dictionary takes about half a second to load: once per process. It counts no phrases, whose counts
+/// would grow with every input of a long run.
 pub fn segmenter() -> &'static Segmenter {
     static SEGMENTER: OnceLock<Segmenter> = OnceLock::new();
-    SEGMENTER.get_or_init(Segmenter::new)
+    SEGMENTER.get_or_init(Segmenter::without_phrases)
 }
 
 /// The front matter defaults every site variant with defaults uses: sets for all posts, a folder, a glob, and values
