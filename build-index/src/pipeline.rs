@@ -173,6 +173,7 @@ fn build_and_write(
     for (phrase, posts) in crate::phrases::free_standing(cohesive, texts) {
         vocabulary.add_word(&phrase, posts);
     }
+    timings.lap("vocabulary and its phrases");
     builder.add_vocabulary(vocabulary);
     for post in posts {
         builder.add(post.document);
