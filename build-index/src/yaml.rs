@@ -76,8 +76,11 @@ impl Node {
 /// Parses the first YAML document in `text`. An empty document is [`Value::Null`].
 /// `first_line` is the line number `text` starts at in its file, so nodes and errors carry file lines.
 pub fn parse(text: &str, first_line: u32) -> Result<Node, YamlError> {
-    let newlines = text.chars().enumerate().filter(|&(_, c)| c == '\n').map(|(index, _)| index).collect();
-    let mut builder = TreeBuilder { line_offset: first_line.saturating_sub(1), newlines, ..TreeBuilder::default() };
+    let mut builder = TreeBuilder {
+        line_offset: first_line.saturating_sub(1),
+        file_lines: file_lines(text),
+        ..TreeBuilder::default()
+    };
     let mut parser = Parser::new_from_str(text);
     if let Err(error) = parser.load(&mut builder, false) {
         let mut line = builder.file_line(error.marker());
@@ -101,6 +104,28 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, YamlError> {
     Ok(builder.root.unwrap_or(Node { value: Value::Null, line: first_line }))
 }
 
+/// Per line of the scanner, the file line it is on. The scanner counts a carriage return alone as a line break, as
+/// YAML does, which no editor or `grep -n` does; its character index is no way round it, as it drifts by a line's
+/// bytes less its characters after a block scalar (`|`, `>`) of Chinese text (yaml-rust2 0.11).
+fn file_lines(text: &str) -> Vec<u32> {
+    let mut lines = vec![1];
+    let mut file_line = 1u32;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => file_line += 1,
+            '\r' if chars.peek() == Some(&'\n') => {
+                chars.next();
+                file_line += 1;
+            }
+            '\r' => {}
+            _ => continue,
+        }
+        lines.push(file_line);
+    }
+    lines
+}
+
 enum Frame {
     List { line: u32, anchor: usize, items: Vec<Node> },
     Map { line: u32, anchor: usize, entries: Vec<(Node, Node)>, pending_key: Option<Node> },
@@ -109,9 +134,8 @@ enum Frame {
 #[derive(Default)]
 struct TreeBuilder {
     line_offset: u32,
-    /// Where the text's `\n`s are, in characters: the file's lines. The scanner's own line numbers count a carriage
-    /// return alone as a line break too, as YAML does, which no editor or `grep -n` does.
-    newlines: Vec<usize>,
+    /// The file line (of the text, from 1) of each of the scanner's lines: see [`file_lines`].
+    file_lines: Vec<u32>,
     stack: Vec<Frame>,
     anchors: Vec<(usize, Node)>,
     root: Option<Node>,
@@ -121,8 +145,9 @@ struct TreeBuilder {
 
 impl TreeBuilder {
     fn file_line(&self, mark: &Marker) -> u32 {
-        let line = self.newlines.partition_point(|&newline| newline < mark.index()) + 1;
-        u32::try_from(line).unwrap_or(u32::MAX).saturating_add(self.line_offset)
+        let scanner_line = mark.line().saturating_sub(1);
+        let line = self.file_lines.get(scanner_line).or(self.file_lines.last()).copied().unwrap_or(1);
+        line.saturating_add(self.line_offset)
     }
 
     fn count(&mut self, added: usize, line: u32) -> bool {
@@ -269,6 +294,21 @@ mod tests {
         let error = parse("title: a\r\r\r\r\r\rb\nc: d\n", 1).unwrap_err();
         assert_eq!(error.line, 2, "{error:?}");
         let root = parse("title: a\r\r\r\r\nb: [x]\n", 3).unwrap();
+        assert_eq!(root.get("b").unwrap().line, 4);
+    }
+
+    #[test]
+    fn lines_after_a_block_scalar_of_chinese_text_are_the_file_lines() {
+        // Found by review: the scanner's character index drifts after a long block scalar of Chinese text, and an
+        // error three lines further down named the end of the document.
+        let long = "长春新闻。".repeat(180);
+        let text = format!("title: a\ndescription: |\n  {long}\n  {long}\nlayout: post\ndate: a: b\nc: d\n");
+        let error = parse(&text, 2).unwrap_err();
+        assert_eq!(error.line, 7, "{error:?}");
+        let root = parse(&format!("description: >-\n  {long}\n  {long}\npermalink: /x/\n"), 1).unwrap();
+        assert_eq!(root.get("permalink").unwrap().line, 4);
+        // A carriage return and line feed is one line break, in the file and for the scanner.
+        let root = parse("a: |\r\n  长春\r\n  长春\r\nb: x\r\n", 1).unwrap();
         assert_eq!(root.get("b").unwrap().line, 4);
     }
 
