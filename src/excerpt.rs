@@ -154,18 +154,14 @@ fn choose_window(chars: &[(usize, char)], hits: &[Hit], window: usize) -> (usize
     }
     // Without hits, the opening.
     let first_hit = best.map_or(0, |(_, _, first)| hits[first].start);
-    let lead_in = first_hit.saturating_sub(LEAD_IN);
-    let mut start = lead_in.min(len - window);
+    let mut start = first_hit.saturating_sub(LEAD_IN).min(len - window);
     // A clause that begins in the lead-in is shown from its beginning, not from the middle of a word (no dictionary
-    // here to tell where Chinese words end); not where the end of the text holds the start back, which would only
-    // shorten the excerpt.
-    if start == lead_in {
-        if let Some(before) = chars[lead_in..first_hit]
-            .iter()
-            .rposition(|&(_, c)| c.is_whitespace() || matches!(c, '。' | '！' | '？' | '；' | '，' | '、' | '：'))
-        {
-            start = lead_in + before + 1;
-        }
+    // here to tell where Chinese words end); not where the end of the text would then shorten the excerpt.
+    if let Some(before) = chars[start..first_hit]
+        .iter()
+        .rposition(|&(_, c)| c.is_whitespace() || matches!(c, '。' | '！' | '？' | '；' | '，' | '、' | '：'))
+    {
+        start = (start + before + 1).min(len - window);
     }
     let mut end = (start + window).min(len);
     // Without hits, the end backs off a word or number no further than half the window.
@@ -285,6 +281,7 @@ mod tests {
             format!("{}。{}长春市人工智能", "甲".repeat(100), "乙".repeat(40)),
             format!("{}{}。长春市人工智能", "甲".repeat(100), "乙".repeat(40)),
             format!("{}{}。长春市人工智能。", "甲".repeat(100), "乙".repeat(40)),
+            format!("{}{}，{}长春市人工智能{}", "甲".repeat(100), "乙".repeat(10), "乙".repeat(5), "丙".repeat(80)),
         ] {
             let html = excerpt(&text, &["人工智能"], 100);
             assert_eq!(html.chars().count(), "…<mark></mark>".chars().count() + 100, "{html}");
