@@ -2,7 +2,7 @@
 //! ([`crate::pinyin`]), the Latin word it misspells ([`crate::typo`]), or its keywords split into the index's words
 //! ([`crate::segment`]). Each is ranked as a query of its own and replaces the typed one only when it finds more;
 //! initials (`rgzn`) that find something themselves get their word offered beside the results instead, unless
-//! they find more than twice as many posts.
+//! they find twice as many posts or more.
 
 use super::{Alternative, Fetch, Filters, Index, Ranked, Rewrite, RewriteKind};
 use crate::query::{Clause, Keyword, Query};
@@ -36,7 +36,7 @@ impl Index {
                         return Ok(Ok(better));
                     }
                 } else if count as usize * 2 > found {
-                    // Not offered beside letters that find more than twice as many posts: GDP's 205 are no misspelt
+                    // Not offered beside letters that find twice as many posts or more: GDP's 205 are no misspelt
                     // 各党派 (20). A margin, as the letters' count also holds longer runs they start (cc: CCTV) and
                     // the word's is of the whole site, whatever the filters.
                     ranked.alternatives.push(Alternative {
