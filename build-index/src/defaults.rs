@@ -315,19 +315,21 @@ fn glob(site: &Path, pattern: &str) -> Vec<String> {
     found
 }
 
-/// The most patterns one `scope.path` may make on its way through [`expand_braces`]: alternatives multiply
-/// (`{a,b}` 18 times is 262,144 globs, minutes of a build), and a path means a few.
+/// The most patterns one `scope.path` may expand to with [`expand_braces`]: alternatives multiply (`{a,b}` 18 times
+/// is 262,144 globs, minutes of a build), and a path means a few.
 const MAX_PATTERNS: usize = 256;
 
 /// Ruby's brace expansion in `Dir.glob` (`ruby_brace_expand`): the first `{` and its matching `}` are replaced by
 /// each alternative between them, split at the commas at their level (`{a}` is `a`), and so on while the
 /// pattern has braces: `a{b,c{d,e}}f` → `abf`, `acdf`, `acef`. A `{` without its `}` matches nothing. `None` when
-/// more than [`MAX_PATTERNS`] patterns are made on the way. Not recursive: a run of `{` in a long path would
+/// more than [`MAX_PATTERNS`] patterns are there at any point. Not recursive: a run of `{` in a long path would
 /// overflow the stack.
 fn expand_braces(pattern: &str) -> Option<Vec<String>> {
     let mut expanded = Vec::new();
     let mut pending = vec![pattern.to_string()];
-    let mut made = 1;
+    // The patterns there are (expanded and pending), counting those an open `{` will drop: expanding one into its
+    // k alternatives adds k - 1.
+    let mut patterns = 1;
     while let Some(pattern) = pending.pop() {
         let Some(open) = pattern.find('{') else {
             expanded.push(pattern);
@@ -352,8 +354,8 @@ fn expand_braces(pattern: &str) -> Option<Vec<String>> {
         }
         let Some(close) = close else { continue };
         bounds.push(close);
-        made += bounds.len() - 1;
-        if made > MAX_PATTERNS {
+        patterns += bounds.len() - 2;
+        if patterns > MAX_PATTERNS {
             return None;
         }
         let (head, tail) = (&pattern[..open], &pattern[close + 1..]);
@@ -682,13 +684,16 @@ mod tests {
 
     #[test]
     fn a_scope_path_of_too_many_alternatives_is_refused() {
-        // 2^18 globs took three minutes; 2^8 is as many as a path may make.
+        // 2^18 globs took three minutes; 2^8 is as many as a path may expand to.
         let config =
             |groups: usize| format!("defaults:\n- scope:\n    path: \"{}*\"\n  values: {{}}\n", "{a,b}".repeat(groups));
         let error = defaults(&config(18)).unwrap_err();
         assert_eq!(error.line, 3);
         assert!(error.message.contains("more than 256 patterns"), "{error:?}");
-        assert!(defaults(&config(7)).is_ok());
+        // Exactly 256 (found by review: the patterns made on the way counted too, so 8 groups were refused).
+        assert!(defaults(&config(8)).is_ok());
+        assert_eq!(expand_braces(&"{a,b}".repeat(8)).map(|all| all.len()), Some(256));
+        assert!(defaults(&config(9)).is_err());
     }
 
     #[test]
