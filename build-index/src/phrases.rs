@@ -4,11 +4,12 @@
 //! corpus where 一带一路 is in 1,235 posts.
 //!
 //! While the posts are cut, [`PhraseCounter`] counts in how many posts each pair of adjacent Chinese words occurs
-//! (the vocabulary counts the words on their own). A pair becomes a phrase when it is in at least [`MIN_POSTS`] posts and its words
-//! mostly come together: the geometric mean of P(the second follows the first) and P(the first precedes the
-//! second), over posts, is at least [`MIN_COHESION`] (一带一路 0.91, 英伟达 0.84, 高质量发展 0.46; 的节录 0.03,
-//! 日下午 0.19), and it stands free: see [`free_standing`]. Phrases join the vocabulary, which completions, pinyin and the splitting of unspaced queries use;
-//! what a search matches never depends on it (characters and bigrams do).
+//! (the vocabulary counts the words on their own). A pair becomes a phrase when it is in at least [`MIN_POSTS`]
+//! posts and its words mostly come together: the geometric mean of P(the second follows the first) and P(the first
+//! precedes the second), over posts, is at least [`MIN_COHESION`] (一带一路 0.91, 英伟达 0.84, 高质量发展 0.46;
+//! 的节录 0.03, 日下午 0.19), and it stands free: see [`free_standing`]. Phrases join the vocabulary, which
+//! completions, pinyin and the splitting of unspaced queries use; what a search matches never depends on it
+//! (characters and bigrams do).
 //!
 //! The counts are kept per shard behind a mutex, so that every thread converting posts adds to them, and they are
 //! sums: the phrases do not depend on the order the posts were cut in. They count every post that was cut, also
@@ -180,10 +181,13 @@ pub fn free_standing<'a>(
                 for found in finder.find_overlapping_iter(text) {
                     let counts = &mut counts[found.pattern().as_usize()];
                     counts.occurrences += 1;
-                    let before = text[..found.start()].chars().next_back().filter(|&c| is_chinese(c));
-                    let after = text[found.end()..].chars().next().filter(|&c| is_chinese(c));
-                    *counts.before.entry(before).or_default() += 1;
-                    *counts.after.entry(after).or_default() += 1;
+                    // Where nothing Chinese is beside it (the text's edge, punctuation, a number), no neighbour.
+                    if let Some(before) = text[..found.start()].chars().next_back().filter(|&c| is_chinese(c)) {
+                        *counts.before.entry(before).or_default() += 1;
+                    }
+                    if let Some(after) = text[found.end()..].chars().next().filter(|&c| is_chinese(c)) {
+                        *counts.after.entry(after).or_default() += 1;
+                    }
                 }
                 counts
             },
@@ -207,10 +211,7 @@ pub fn free_standing<'a>(
         .into_iter()
         .zip(neighbours)
         .filter(|(_, neighbours)| {
-            // Where nothing Chinese is beside it (the text's edge, punctuation, a number) counts as no neighbour.
-            let most = |counts: &FxHashMap<Option<char>, u32>| {
-                counts.iter().filter(|(c, _)| c.is_some()).map(|(_, &n)| n).max().unwrap_or(0)
-            };
+            let most = |counts: &FxHashMap<char, u32>| counts.values().copied().max().unwrap_or(0);
             let limit = f64::from(neighbours.occurrences) * MAX_SAME_NEIGHBOUR;
             f64::from(most(&neighbours.before)) <= limit && f64::from(most(&neighbours.after)) <= limit
         })
@@ -218,12 +219,12 @@ pub fn free_standing<'a>(
         .collect()
 }
 
-/// The characters beside a phrase's occurrences.
+/// The Chinese characters beside a phrase's occurrences.
 #[derive(Clone, Default)]
 struct Neighbours {
     occurrences: u32,
-    before: FxHashMap<Option<char>, u32>,
-    after: FxHashMap<Option<char>, u32>,
+    before: FxHashMap<char, u32>,
+    after: FxHashMap<char, u32>,
 }
 
 #[cfg(test)]
