@@ -5,7 +5,7 @@
 //!
 //! - [`posts`] finds post files and reads them; [`document`] turns one into a search document,
 //!   using [`frontmatter`] (on [`yaml`]), [`date`], [`permalink`], [`liquid`], [`kramdown`], [`extract`] and
-//!   [`segment`], which counts [`phrases`] too;
+//!   [`segment`], which counts [`phrases`] too ([`liquid`] and [`kramdown`] read markup with [`scan`]);
 //! - [`config`] reads `_config.yml`, with the front matter [`defaults`] it sets; [`assets`] supplies the web assets; [`output`] swaps the
 //!   bundle folder in; [`report`] accounts for every post; [`pipeline`] runs it all.
 
@@ -25,5 +25,6 @@ pub mod phrases;
 pub mod pipeline;
 pub mod posts;
 pub mod report;
+pub mod scan;
 pub mod segment;
 pub mod yaml;

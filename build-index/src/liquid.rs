@@ -6,6 +6,8 @@
 //! such as `{% highlight %}` keep their content. Unterminated markup is left as text: Jekyll would
 //! stop with a Liquid syntax error there, and guessing would only hide it.
 
+use crate::scan::NextMatch;
+
 /// Removes Liquid markup from `text`; returns it unchanged when there is none.
 pub fn strip(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains("{{") && !text.contains("{%") {
@@ -14,18 +16,9 @@ pub fn strip(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(text.len());
     // What is before `at` is copied or dropped.
     let mut at = 0;
-    // The next `{{` and `{%`, each searched for again only once `at` is past it: searched for at every tag, a
-    // `{{` after 64,000 tags was looked for 64,000 times through the rest of the text.
-    let (mut next_output, mut next_tag) = (text.find("{{"), text.find("{%"));
+    let (mut outputs, mut tags) = (NextMatch::new(text, "{{"), NextMatch::new(text, "{%"));
     loop {
-        let search_from = |pattern: &str| text[at..].find(pattern).map(|found| at + found);
-        if next_output.is_some_and(|o| o < at) {
-            next_output = search_from("{{");
-        }
-        if next_tag.is_some_and(|t| t < at) {
-            next_tag = search_from("{%");
-        }
-        let (start, is_tag) = match (next_output, next_tag) {
+        let (start, is_tag) = match (outputs.from(at), tags.from(at)) {
             (None, None) => break,
             (Some(o), Some(t)) if t < o => (t, true),
             (Some(o), _) => (o, false),
