@@ -204,10 +204,10 @@ fn generate(template: &str, post: &Post) -> Result<String, PermalinkError> {
             // `month_` resolved to `month`: the underscore is literal text.
             out.push_str(&name[key.len()..]);
         }
-        match out.len() {
-            0..=MAX_URL_BYTES => Ok(()),
-            _ => Err(PermalinkError::TooLong),
+        if out.len() > MAX_URL_BYTES {
+            return Err(PermalinkError::TooLong);
         }
+        Ok(())
     })?;
     Ok(out)
 }
